@@ -1,0 +1,156 @@
+"""`reyon` command line: demo, api, migrate, seed, token."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from app.settings import get_api_settings
+
+
+def _cmd_migrate(_: argparse.Namespace) -> int:
+    from app.server.migrate import upgrade
+
+    settings = get_api_settings()
+    upgrade(settings.database_url)
+    print(f"database is at the newest schema: {settings.database_url}")
+    return 0
+
+
+def _cmd_seed(args: argparse.Namespace) -> int:
+    from app.server.seed import seed
+
+    settings = get_api_settings()
+    started = time.perf_counter()
+    try:
+        counts = seed(settings.database_url, args.size)
+    except ValueError as exc:
+        print(f"reyon seed: {exc}", file=sys.stderr)
+        return 2
+    took = time.perf_counter() - started
+    summary = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+    print(f"seeded {args.size} data in {took:.1f} s: {summary}")
+    return 0
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "app.server.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+def _cmd_api(args: argparse.Namespace) -> int:
+    print(f"Reyon API on http://{args.host}:{args.port}  (docs: /docs)", flush=True)
+    _serve(args.host, args.port, args.workers)
+    return 0
+
+
+def _database_is_empty(url: str) -> bool:
+    from sqlalchemy import func, select
+
+    from app.server.catalog.models import Location
+    from app.server.db import make_scratch_engine
+    from app.server.migrate import upgrade
+
+    upgrade(url)
+    engine = make_scratch_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(Location)).scalar_one()) == 0
+    finally:
+        engine.dispose()
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from app.server.seed import DEMO_LOGINS, seed
+
+    settings = get_api_settings()
+    if _database_is_empty(settings.database_url):
+        print("seeding the demo retailer (first run only) ...", flush=True)
+        seed(settings.database_url, "demo")
+    base = f"http://{args.host}:{args.port}"
+    print(
+        "\n".join(
+            [
+                "",
+                "Reyon demo",
+                f"  API          {base}/v1/health",
+                f"  API docs     {base}/docs",
+                f"  database     {settings.database_url}",
+                "",
+                "  Demo log-ins (store / associate / PIN):",
+                *(
+                    f"    {DEMO_LOGINS['store']} / {code} / {DEMO_LOGINS['pin']}"
+                    for code in DEMO_LOGINS["associates"]
+                ),
+                "",
+                "  Stop with Ctrl+C.",
+                "",
+            ]
+        ),
+        flush=True,
+    )
+    _serve(args.host, args.port, 1)
+    return 0
+
+
+def _cmd_token(args: argparse.Namespace) -> int:
+    """Print a fresh server-signed identity or coupon token (for scripts and trying the API)."""
+    from app.qr.tokens import make_coupon_token, make_identity_token
+
+    key = get_api_settings().signing_key()
+    if args.kind == "identity":
+        print(make_identity_token(args.customer, key))
+    else:
+        print(make_coupon_token(args.code, key))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reyon", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="seed the demo retailer if needed and serve the API")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.set_defaults(func=_cmd_demo)
+
+    api = sub.add_parser("api", help="serve the central commerce API")
+    api.add_argument("--host", default="127.0.0.1")
+    api.add_argument("--port", type=int, default=8000)
+    api.add_argument("--workers", type=int, default=1, help="API processes (one database)")
+    api.set_defaults(func=_cmd_api)
+
+    migrate = sub.add_parser("migrate", help="bring the database to the newest schema")
+    migrate.set_defaults(func=_cmd_migrate)
+
+    seed = sub.add_parser("seed", help="fill the database named by REYON_DATABASE_URL")
+    seed.add_argument("--size", choices=["demo", "bench"], default="demo")
+    seed.set_defaults(func=_cmd_seed)
+
+    token = sub.add_parser("token", help="print a fresh server-signed token")
+    token_sub = token.add_subparsers(dest="kind", required=True)
+    identity = token_sub.add_parser("identity", help="a customer's identity QR payload")
+    identity.add_argument("--customer", type=int, required=True)
+    coupon = token_sub.add_parser("coupon", help="a coupon QR payload")
+    coupon.add_argument("--code", required=True)
+    token.set_defaults(func=_cmd_token)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

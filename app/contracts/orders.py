@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints, model_validator
+
+from app.contracts.common import EntityId, LocationId, Quantity, Request, Sku
+
+OrderChannel = Literal["web", "app", "store", "endless_aisle"]
+FulfilmentKind = Literal["ship_to_home", "click_collect", "reserve_in_store"]
+OrderStatus = Literal["placed", "paid", "ready", "shipped", "collected", "delivered", "cancelled"]
+
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=160, strip_whitespace=True)]
+Line = Annotated[str, StringConstraints(min_length=1, max_length=240, strip_whitespace=True)]
+Place = Annotated[str, StringConstraints(max_length=60, strip_whitespace=True)]
+City = Annotated[str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True)]
+
+
+class Address(Request):
+    recipient: Name
+    line1: Line
+    district: Place = ""
+    city: City
+    postal_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{0,10}$")] = ""
+    phone: Annotated[str, StringConstraints(max_length=20)] | None = None
+
+
+class Fulfilment(Request):
+    type: FulfilmentKind
+    address: Address | None = None
+    address_id: EntityId | None = Field(default=None, description="A saved address instead")
+    location_id: LocationId | None = Field(
+        default=None, description="Pickup or reservation store; defaults to the associate's store"
+    )
+
+    @model_validator(mode="after")
+    def _address_only_for_shipping(self) -> Fulfilment:
+        if self.type == "ship_to_home":
+            if self.address is None and self.address_id is None:
+                raise ValueError("ship_to_home needs an address or an address_id")
+            if self.address is not None and self.address_id is not None:
+                raise ValueError("give either an address or an address_id, not both")
+        elif self.address is not None or self.address_id is not None:
+            raise ValueError(f"{self.type} takes no address")
+        return self
+
+
+class OrderLineIn(Request):
+    sku: Sku
+    quantity: Quantity
+    source_location_id: LocationId | None = None
+
+
+class OrderCreate(Request):
+    customer_id: EntityId
+    lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=50)]
+    fulfilment: Fulfilment
+    coupon: Annotated[str, StringConstraints(min_length=1, max_length=2048)] | None = None
+
+    @model_validator(mode="after")
+    def _one_line_per_sku(self) -> OrderCreate:
+        skus = [line.sku for line in self.lines]
+        if len(skus) != len(set(skus)):
+            raise ValueError("each sku may appear on one line only; raise its quantity instead")
+        return self
+
+
+class OrderCancel(Request):
+    reason: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
+class OrderLineOut(BaseModel):
+    id: int
+    sku: str
+    name_tr: str
+    name_en: str
+    size: str
+    colour: str
+    quantity: int
+    unit_price_kurus: int
+    kdv_rate: int
+    discount_kurus: int
+    line_total_kurus: int
+    source_location_id: int
+    source_location_code: str
+
+
+class StatusEventOut(BaseModel):
+    status: OrderStatus
+    at: datetime
+    note: str
+
+
+class OrderOut(BaseModel):
+    id: int
+    number: str
+    customer_id: int | None
+    channel: OrderChannel
+    status: OrderStatus
+    fulfilment_type: FulfilmentKind
+    ship_to: dict[str, str | None] | None
+    pickup_location_id: int | None
+    store_location_id: int | None
+    associate_id: int | None
+    coupon_code: str | None
+    subtotal_kurus: int
+    discount_kurus: int
+    total_kurus: int
+    kdv_kurus: int
+    currency: str
+    placed_at: datetime
+    lines: list[OrderLineOut]
+    history: list[StatusEventOut]
+
+
+class OrderSummary(BaseModel):
+    id: int
+    number: str
+    channel: OrderChannel
+    status: OrderStatus
+    fulfilment_type: FulfilmentKind
+    store_location_code: str | None
+    total_kurus: int
+    item_count: int
+    placed_at: datetime

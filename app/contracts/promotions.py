@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints, model_validator
+
+from app.contracts.common import EntityId, LocationId, Quantity, Request, Sku
+
+CouponKind = Literal["percent", "amount"]
+RedemptionStatus = Literal["reserved", "confirmed", "voided"]
+SaleChannel = Literal["web", "app", "store", "endless_aisle"]
+
+
+class BasketLine(Request):
+    sku: Sku
+    quantity: Quantity
+
+
+class Basket(Request):
+    lines: Annotated[list[BasketLine], Field(min_length=1, max_length=100)]
+    customer_id: EntityId | None = None
+    channel: SaleChannel = "store"
+
+
+class CouponRef(Request):
+    """A coupon by its printed code or by the signed token in its QR code (one of the two)."""
+
+    code: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
+    token: Annotated[str, StringConstraints(min_length=1, max_length=2048)] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> CouponRef:
+        if (self.code is None) == (self.token is None):
+            raise ValueError("give exactly one of code or token")
+        return self
+
+
+class CouponValidateRequest(CouponRef):
+    basket: Basket
+
+
+class RedemptionCreate(CouponRef):
+    location_id: LocationId
+    till_id: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    sale_ref: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    basket: Basket
+
+
+class CouponOut(BaseModel):
+    code: str
+    campaign: str
+    kind: CouponKind
+    value: int
+    min_basket_kurus: int
+    valid_from: datetime
+    valid_until: datetime
+    channels: list[SaleChannel]
+    max_redemptions: int | None
+    per_customer_limit: int | None
+    redeemed_count: int
+    customer_id: int | None
+
+
+class CouponValidation(BaseModel):
+    coupon: CouponOut
+    applies: bool
+    basket_total_kurus: int
+    discount_kurus: int
+    reasons: list[str]
+
+
+class RedemptionOut(BaseModel):
+    id: int
+    coupon_code: str
+    status: RedemptionStatus
+    customer_id: int | None
+    order_id: int | None
+    location_id: int | None
+    till_id: str | None
+    sale_ref: str | None
+    associate_id: int | None
+    discount_kurus: int
+    basket_total_kurus: int
+    created_at: datetime
+    voided_at: datetime | None

@@ -1,0 +1,64 @@
+"""Compact HMAC-signed tokens: `<kind>.<base64url payload>.<base64url signature>`.
+
+Used for bearer tokens and, until the QR issue brings public-key identity codes, for the
+server's own identity and coupon tokens. The kind is signed too, so a token of one kind can
+never be replayed as another.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from typing import Any
+
+
+class TokenError(ValueError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # malformed | wrong_kind | bad_signature | expired
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    pad = "=" * (-len(text) % 4)
+    return base64.urlsafe_b64decode(text + pad)
+
+
+def _mac(key: bytes, kind: str, body: str) -> bytes:
+    return hmac.new(key, f"{kind}.{body}".encode(), hashlib.sha256).digest()
+
+
+def sign(kind: str, claims: dict[str, Any], key: bytes) -> str:
+    body = _b64(json.dumps(claims, separators=(",", ":"), sort_keys=True).encode())
+    return f"{kind}.{body}.{_b64(_mac(key, kind, body))}"
+
+
+def verify(token: str, kind: str, key: bytes, *, now: float) -> dict[str, Any]:
+    """Claims of a valid token of `kind`; `exp` (unix seconds), when present, must be ahead."""
+    parts = token.split(".")
+    if len(parts) != 3 or not all(parts) or len(token) > 4096:
+        raise TokenError("malformed")
+    got_kind, body, sig = parts
+    if got_kind != kind:
+        raise TokenError("wrong_kind")
+    try:
+        signature = _unb64(sig)
+    except (ValueError, TypeError):
+        raise TokenError("malformed") from None
+    if not hmac.compare_digest(signature, _mac(key, kind, body)):
+        raise TokenError("bad_signature")
+    try:
+        claims = json.loads(_unb64(body))
+    except (ValueError, TypeError):
+        raise TokenError("malformed") from None
+    if not isinstance(claims, dict):
+        raise TokenError("malformed")
+    exp = claims.get("exp")
+    if exp is not None and (not isinstance(exp, int | float) or exp <= now):
+        raise TokenError("expired")
+    return claims

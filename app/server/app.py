@@ -1,0 +1,218 @@
+"""The central commerce API: one FastAPI app, routers aggregated here."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI
+from sqlalchemy import delete, text
+from sqlmodel import col
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+import app.server.models  # noqa: F401  (every table registered before first use)
+from app import __version__
+from app.contracts.common import PROBLEM_MEDIA_TYPE
+from app.contracts.sync import Health
+from app.server import errors
+from app.server.auth.routes import router as auth_router
+from app.server.catalog.routes import router as catalog_router
+from app.server.catalog.service import LocationDirectory
+from app.server.customers.routes import router as customers_router
+from app.server.db import Database, make_engine, utcnow
+from app.server.deps import DbDep, current_principal
+from app.server.inventory.routes import router as inventory_router
+from app.server.orders.routes import router as orders_router
+from app.server.orders.service import expire_holds
+from app.server.promotions.routes import router as promotions_router
+from app.server.sync.models import IdempotencyRecord
+from app.server.sync.routes import router as sync_router
+from app.settings import ApiSettings, get_api_settings
+
+log = logging.getLogger("reyon.api")
+
+
+class BodyLimit:
+    """Refuse bodies over the limit with 413 before reading them whole, whether the client sent
+    a Content-Length or streamed chunks without one."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > self.max_bytes
+                except ValueError:
+                    too_big = True
+                if too_big:
+                    await self._refuse(send)
+                    return
+        received = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        err = errors.ApiError(
+            413,
+            "payload-too-large",
+            "Request body too large",
+            f"Bodies are limited to {self.max_bytes} bytes.",
+        )
+        body = errors.problem_response(err).body
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class ServerTiming:
+    """`Server-Timing: app;dur=<ms>`: the time spent inside the API, which the benchmark reads
+    to report server time apart from the client and the network."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+
+        async def timed_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                ms = (time.perf_counter() - start) * 1000
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"server-timing", f"app;dur={ms:.3f}".encode()),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, timed_send)
+
+
+def housekeeping(db: Database, settings: ApiSettings) -> dict[str, int]:
+    """Expire unclaimed in-store holds and forget old idempotency keys."""
+    with db.write() as session:
+        expired = expire_holds(session)
+    with db.write() as session:
+        cutoff = utcnow() - timedelta(hours=settings.idempotency_ttl_hours)
+        purged = session.execute(
+            delete(IdempotencyRecord).where(col(IdempotencyRecord.created_at) < cutoff)
+        ).rowcount  # type: ignore[attr-defined]
+    return {"expired_holds": expired, "purged_keys": purged}
+
+
+async def _housekeeping_loop(db: Database, settings: ApiSettings) -> None:
+    while True:
+        await asyncio.sleep(settings.housekeeping_interval_seconds)
+        try:
+            await run_in_threadpool(housekeeping, db, settings)
+        except Exception:  # keep the loop alive; the next round retries
+            log.exception("housekeeping failed")
+
+
+def create_app(settings: ApiSettings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_api_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = database or Database(
+            make_engine(
+                settings.database_url,
+                pool_size=settings.db_pool_size,
+                max_overflow=settings.db_max_overflow,
+            )
+        )
+        app.state.db = db
+        task = asyncio.create_task(_housekeeping_loop(db, settings))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            if database is None:
+                db.dispose()
+
+    app = FastAPI(
+        title="Reyon commerce API",
+        version=__version__,
+        summary="Endless aisle and clienteling for omnichannel retail",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.signing_key = settings.signing_key()
+    app.state.locations = LocationDirectory()
+    if database is not None:
+        app.state.db = database
+
+    errors.install(app)
+
+    public = APIRouter(tags=["health"])
+
+    @public.get("/v1/health", response_model=Health)
+    def health(db: DbDep) -> dict[str, Any]:
+        with db.session() as session:
+            session.execute(text("SELECT 1"))
+        return {"status": "ok", "database": db.dialect, "version": __version__}
+
+    app.include_router(public)
+    app.include_router(auth_router)
+    protected: list[APIRouter] = [
+        catalog_router,
+        inventory_router,
+        customers_router,
+        orders_router,
+        promotions_router,
+        sync_router,
+    ]
+    for router in protected:
+        app.include_router(router, dependencies=[Depends(current_principal)])
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ServerTiming)
+    return app

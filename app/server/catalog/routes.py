@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.contracts.catalog import (
+    LocationOut,
+    ProductDetail,
+    ProductPage,
+    VariantDetail,
+    VariantList,
+)
+from app.contracts.common import problem_responses
+from app.server.catalog import service
+from app.server.deps import CurrentAssociate, DbDep
+
+router = APIRouter(tags=["catalog"], responses=problem_responses(401, 422))
+
+
+@router.get("/v1/locations", response_model=list[LocationOut])
+def list_locations(db: DbDep, _: CurrentAssociate):
+    with db.session() as session:
+        return service.list_locations(db_session=session)
+
+
+@router.get("/v1/products", response_model=ProductPage, responses=problem_responses(400))
+def search_products(
+    db: DbDep,
+    _: CurrentAssociate,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Turkish-aware: gomlek finds Gömlek")
+    ] = None,
+    category: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 20,
+    cursor: Annotated[str | None, Query(max_length=64)] = None,
+):
+    with db.session() as session:
+        return service.search_products(
+            db_session=session, q=q, category=category, limit=limit, cursor=cursor
+        )
+
+
+@router.get(
+    "/v1/products/{product_id}", response_model=ProductDetail, responses=problem_responses(404)
+)
+def get_product(product_id: Annotated[int, service.PathId], db: DbDep, _: CurrentAssociate):
+    with db.session() as session:
+        return service.get_product(db_session=session, product_id=product_id)
+
+
+@router.get("/v1/variants", response_model=VariantList)
+def find_variants(
+    db: DbDep,
+    _: CurrentAssociate,
+    barcode: Annotated[str, Query(min_length=1, max_length=32, description="EAN-13")],
+):
+    with db.session() as session:
+        return VariantList(items=service.find_variants(db_session=session, barcode=barcode))
+
+
+@router.get("/v1/variants/{sku}", response_model=VariantDetail, responses=problem_responses(404))
+def get_variant(sku: Annotated[str, service.PathSku], db: DbDep, _: CurrentAssociate):
+    with db.session() as session:
+        return service.get_variant(db_session=session, sku=sku)

@@ -1,0 +1,236 @@
+"""Reading the catalogue: locations, product search, products with variants, variants by code."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import time
+
+from fastapi import Path
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from app.contracts.catalog import (
+    LocationOut,
+    ProductDetail,
+    ProductPage,
+    ProductSummary,
+    VariantDetail,
+    VariantOut,
+)
+from app.contracts.customers import ItemRef
+from app.domain.text import like_escape, search_terms
+from app.server.catalog.models import Location, Product, Variant
+from app.server.errors import ApiError, not_found
+
+MAX_PAGE = 100
+PathId = Path(ge=1, le=2**31 - 1)
+PathSku = Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$")
+SIZE_ORDER = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "3XL"]
+
+
+def location_out(loc: Location) -> LocationOut:
+    return LocationOut.model_validate(loc, from_attributes=True)
+
+
+class LocationDirectory:
+    """Locations change a few times a year but are read on every availability call: keep them
+    in memory for a short while instead of querying 200 rows each time."""
+
+    def __init__(self, ttl_seconds: float = 30.0) -> None:
+        self.ttl = ttl_seconds
+        self._loaded_at = 0.0
+        self._by_id: dict[int, Location] = {}
+
+    def all(self, session: Session) -> dict[int, Location]:
+        if time.monotonic() - self._loaded_at > self.ttl:
+            rows = session.execute(select(Location).where(col(Location.active).is_(True))).scalars()
+            self._by_id = {loc.id: loc for loc in rows}  # type: ignore[misc]
+            self._loaded_at = time.monotonic()
+        return self._by_id
+
+    def invalidate(self) -> None:
+        self._loaded_at = 0.0
+
+
+def list_locations(*, db_session: Session) -> list[LocationOut]:
+    rows = db_session.execute(
+        select(Location).where(col(Location.active).is_(True)).order_by(col(Location.code))
+    ).scalars()
+    return [location_out(loc) for loc in rows]
+
+
+def _encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"p:{last_id}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, _, value = raw.partition(":")
+        if prefix != "p":
+            raise ValueError
+        last_id = int(value)
+        if last_id < 0 or last_id > 2**31:
+            raise ValueError
+        return last_id
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise ApiError(
+            400, "bad-cursor", "Invalid cursor", "Use next_cursor from a previous page."
+        ) from None
+
+
+def _price_ranges(session: Session, product_ids: list[int]) -> dict[int, tuple[int, int]]:
+    if not product_ids:
+        return {}
+    rows = session.execute(
+        select(Variant.product_id, func.min(Variant.price_kurus), func.max(Variant.price_kurus))
+        .where(col(Variant.product_id).in_(product_ids), col(Variant.active).is_(True))
+        .group_by(Variant.product_id)
+    ).all()
+    return {pid: (lo, hi) for pid, lo, hi in rows}
+
+
+def summary(product: Product, price_range: tuple[int, int] | None) -> ProductSummary:
+    lo, hi = price_range or (0, 0)
+    return ProductSummary(
+        id=product.id,  # type: ignore[arg-type]
+        style_code=product.style_code,
+        name_tr=product.name_tr,
+        name_en=product.name_en,
+        brand=product.brand,
+        category=product.category,
+        kdv_rate=product.kdv_rate,
+        price_min_kurus=lo,
+        price_max_kurus=hi,
+    )
+
+
+def search_products(
+    *, db_session: Session, q: str | None, category: str | None, limit: int, cursor: str | None
+) -> ProductPage:
+    stmt = select(Product).where(col(Product.active).is_(True))
+    for term in search_terms(q or "")[:8]:
+        stmt = stmt.where(col(Product.search_text).like(f"%{like_escape(term)}%", escape="\\"))
+    if category:
+        stmt = stmt.where(col(Product.category) == category)
+    if cursor:
+        stmt = stmt.where(col(Product.id) > _decode_cursor(cursor))
+    limit = max(1, min(limit, MAX_PAGE))
+    rows = list(db_session.execute(stmt.order_by(col(Product.id)).limit(limit + 1)).scalars())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    ranges = _price_ranges(db_session, [p.id for p in rows])  # type: ignore[misc]
+    return ProductPage(
+        items=[summary(p, ranges.get(p.id)) for p in rows],  # type: ignore[arg-type]
+        next_cursor=_encode_cursor(rows[-1].id) if more and rows else None,  # type: ignore[arg-type]
+    )
+
+
+def _size_key(size: str) -> tuple[int, str]:
+    return (SIZE_ORDER.index(size), "") if size in SIZE_ORDER else (len(SIZE_ORDER), size.zfill(4))
+
+
+def variant_out(v: Variant, kdv_rate: int) -> VariantOut:
+    return VariantOut(
+        sku=v.sku,
+        ean13=v.ean13,
+        product_id=v.product_id,
+        size=v.size,
+        colour=v.colour,
+        colour_en=v.colour_en,
+        price_kurus=v.price_kurus,
+        currency=v.currency,
+        kdv_rate=kdv_rate,
+    )
+
+
+def get_product(*, db_session: Session, product_id: int) -> ProductDetail:
+    product = db_session.get(Product, product_id)
+    if product is None or not product.active:
+        raise not_found("Product", product_id)
+    variants = list(
+        db_session.execute(
+            select(Variant).where(
+                col(Variant.product_id) == product_id, col(Variant.active).is_(True)
+            )
+        ).scalars()
+    )
+    variants.sort(key=lambda v: (v.colour, _size_key(v.size)))
+    prices = [v.price_kurus for v in variants]
+    base = summary(product, (min(prices), max(prices)) if prices else None)
+    return ProductDetail(
+        **base.model_dump(),
+        description_tr=product.description_tr,
+        description_en=product.description_en,
+        sizes=sorted({v.size for v in variants}, key=_size_key),
+        colours=sorted({v.colour for v in variants}),
+        variants=[variant_out(v, product.kdv_rate) for v in variants],
+    )
+
+
+def _variant_details(session: Session, variants: list[Variant]) -> list[VariantDetail]:
+    product_ids = sorted({v.product_id for v in variants})
+    products = {
+        p.id: p
+        for p in session.execute(select(Product).where(col(Product.id).in_(product_ids))).scalars()
+    }
+    ranges = _price_ranges(session, product_ids)
+    out = []
+    for v in variants:
+        p = products[v.product_id]
+        out.append(
+            VariantDetail(
+                **variant_out(v, p.kdv_rate).model_dump(),
+                product=summary(p, ranges.get(p.id)),  # type: ignore[arg-type]
+            )
+        )
+    return out
+
+
+def get_variant(*, db_session: Session, sku: str) -> VariantDetail:
+    v = db_session.execute(select(Variant).where(col(Variant.sku) == sku)).scalar_one_or_none()
+    if v is None:
+        raise not_found("Variant", sku)
+    return _variant_details(db_session, [v])[0]
+
+
+def find_variants(*, db_session: Session, barcode: str) -> list[VariantDetail]:
+    rows = list(db_session.execute(select(Variant).where(col(Variant.ean13) == barcode)).scalars())
+    return _variant_details(db_session, rows)
+
+
+def variants_by_sku(session: Session, skus: list[str]) -> dict[str, tuple[Variant, Product]]:
+    """Variants with their products for pricing a basket; unknown SKUs are simply absent."""
+    if not skus:
+        return {}
+    rows = session.execute(
+        select(Variant, Product)
+        .join(Product, col(Product.id) == col(Variant.product_id))
+        .where(col(Variant.sku).in_(skus))
+    ).all()
+    return {v.sku: (v, p) for v, p in rows}
+
+
+def item_refs(session: Session, variant_ids: set[int]) -> dict[int, ItemRef]:
+    """Variants as shown in a customer's lists (one query for all of them)."""
+    if not variant_ids:
+        return {}
+    rows = session.execute(
+        select(Variant, Product)
+        .join(Product, col(Product.id) == col(Variant.product_id))
+        .where(col(Variant.id).in_(sorted(variant_ids)))
+    ).all()
+    return {
+        v.id: ItemRef(
+            sku=v.sku,
+            product_id=p.id,
+            name_tr=p.name_tr,
+            name_en=p.name_en,
+            brand=p.brand,
+            size=v.size,
+            colour=v.colour,
+            price_kurus=v.price_kurus,
+        )
+        for v, p in rows
+    }

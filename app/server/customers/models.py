@@ -1,0 +1,116 @@
+"""Customers as one person across channels: profile, consent, addresses, saved items, try-ons,
+carts, notes, and the visit grants that let an associate open a profile."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.server.db import utcnow
+
+
+class Customer(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    loyalty_number: str = Field(max_length=20, unique=True)
+    first_name: str = Field(max_length=80)
+    last_name: str = Field(max_length=80)
+    phone: str | None = Field(default=None, max_length=20, index=True)  # +90XXXXXXXXXX
+    email: str | None = Field(default=None, max_length=200, index=True)  # lower-case
+    tier: str = Field(default="classic", max_length=16)
+    points: int = 0  # balance; the loyalty ledger is the source of truth
+    preferred_sizes: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+    # KVKK / GDPR consent, each with when and where it was given (a location code or channel).
+    consent_clienteling: bool = False
+    consent_clienteling_at: datetime | None = None
+    consent_clienteling_source: str | None = Field(default=None, max_length=32)
+    consent_email: bool = False
+    consent_email_at: datetime | None = None
+    consent_email_source: str | None = Field(default=None, max_length=32)
+    consent_sms: bool = False
+    consent_sms_at: datetime | None = None
+    consent_sms_source: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (CheckConstraint("points >= 0", name="ck_customer_points"),)
+
+
+class CustomerAddress(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    label: str = Field(default="", max_length=40)
+    recipient: str = Field(max_length=160)
+    line1: str = Field(max_length=240)
+    district: str = Field(default="", max_length=60)
+    city: str = Field(max_length=60)
+    postal_code: str = Field(default="", max_length=10)
+    phone: str | None = Field(default=None, max_length=20)
+    is_default: bool = False
+
+
+class WishlistEntry(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    variant_id: int = Field(foreign_key="variant.id")
+    channel: str = Field(max_length=16)  # web | app | store
+    location_id: int | None = Field(default=None, foreign_key="location.id")
+    associate_id: int | None = Field(default=None, foreign_key="associate.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (UniqueConstraint("customer_id", "variant_id", name="uq_wishlist_item"),)
+
+
+class TryOn(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    variant_id: int = Field(foreign_key="variant.id")
+    location_id: int = Field(foreign_key="location.id")
+    associate_id: int | None = Field(default=None, foreign_key="associate.id")
+    outcome: str = Field(max_length=16)  # bought | did_not_fit | liked | disliked
+    note: str = Field(default="", max_length=500)
+    tried_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (Index("ix_tryon_customer", "customer_id", "tried_at"),)
+
+
+class Cart(SQLModel, table=True):
+    """An online cart (web or app). The open one is what the customer left behind."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    channel: str = Field(max_length=16)  # web | app
+    status: str = Field(default="open", max_length=16)  # open | converted
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CartLine(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    cart_id: int = Field(foreign_key="cart.id", index=True)
+    variant_id: int = Field(foreign_key="variant.id")
+    quantity: int
+    added_at: datetime = Field(default_factory=utcnow)
+
+
+class CustomerNote(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    associate_id: int = Field(foreign_key="associate.id")
+    location_id: int = Field(foreign_key="location.id")
+    body: str = Field(max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class VisitGrant(SQLModel, table=True):
+    """A customer identified themselves (scanned their QR) to this associate's store: their
+    profile may be shown unmasked there until `expires_at`, even without standing consent."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    location_id: int = Field(foreign_key="location.id")
+    associate_id: int = Field(foreign_key="associate.id")
+    granted_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+
+    __table_args__ = (Index("ix_visitgrant_lookup", "customer_id", "location_id", "expires_at"),)

@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.contracts.common import problem_responses
+from app.contracts.customers import (
+    Consents,
+    ConsentUpdate,
+    CustomerSearchResult,
+    CustomerView,
+    IdentifyRequest,
+    IdentifyResponse,
+    NoteCreate,
+    NoteOut,
+    TryOnCreate,
+    TryOnOut,
+    WishlistAdd,
+    WishlistItem,
+)
+from app.server.catalog.service import PathId, PathSku
+from app.server.customers import service
+from app.server.deps import CurrentAssociate, DbDep, SettingsDep
+from app.server.idempotent_routes import IdempotencyKey, create
+
+router = APIRouter(tags=["customers"], responses=problem_responses(401, 422))
+CustomerId = Annotated[int, PathId]
+WRITE_PROBLEMS = problem_responses(400, 403, 404, 409, 413)
+
+
+@router.get("/v1/customers", response_model=CustomerSearchResult)
+def search_customers(
+    db: DbDep,
+    principal: CurrentAssociate,
+    phone: Annotated[str | None, Query(max_length=32)] = None,
+    email: Annotated[str | None, Query(max_length=200)] = None,
+    loyalty: Annotated[str | None, Query(max_length=20)] = None,
+):
+    """Find a customer; personal data is masked until they identify themselves or consent."""
+    with db.session() as session:
+        return service.search(
+            db_session=session, principal=principal, phone=phone, email=email, loyalty=loyalty
+        )
+
+
+@router.post(
+    "/v1/customers/identify",
+    response_model=IdentifyResponse,
+    responses=problem_responses(400, 404, 413),
+)
+def identify(
+    body: IdentifyRequest,
+    request: Request,
+    db: DbDep,
+    principal: CurrentAssociate,
+    settings: SettingsDep,
+):
+    """Resolve the signed identity QR code the customer shows in their app."""
+    with db.write() as session:
+        return service.identify(
+            db_session=session,
+            principal=principal,
+            token=body.token,
+            key=request.app.state.signing_key,
+            grant_hours=settings.visit_grant_hours,
+        )
+
+
+@router.get(
+    "/v1/customers/{customer_id}",
+    response_model=CustomerView,
+    responses=problem_responses(403, 404),
+)
+def customer_view(customer_id: CustomerId, db: DbDep, principal: CurrentAssociate):
+    """The single customer view: profile, saved items, try-ons, cart, orders, coupons, notes."""
+    with db.session() as session:
+        return service.view(db_session=session, principal=principal, customer_id=customer_id)
+
+
+@router.post(
+    "/v1/customers/{customer_id}/wishlist",
+    response_model=WishlistItem,
+    status_code=201,
+    responses={200: {"model": WishlistItem, "description": "Already saved"}, **WRITE_PROBLEMS},
+)
+def add_to_wishlist(
+    customer_id: CustomerId,
+    body: WishlistAdd,
+    request: Request,
+    principal: CurrentAssociate,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    return create(
+        request,
+        principal,
+        idempotency_key,
+        body,
+        lambda s: service.add_to_wishlist(
+            db_session=s, principal=principal, customer_id=customer_id, body=body
+        ),
+    )
+
+
+@router.delete(
+    "/v1/customers/{customer_id}/wishlist",
+    status_code=204,
+    responses=problem_responses(403, 404),
+)
+def remove_from_wishlist(
+    customer_id: CustomerId,
+    sku: Annotated[str, Query(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$")],
+    db: DbDep,
+    principal: CurrentAssociate,
+) -> Response:
+    with db.write() as session:
+        service.remove_from_wishlist(
+            db_session=session, principal=principal, customer_id=customer_id, sku=sku
+        )
+    return Response(status_code=204)
+
+
+@router.post(
+    "/v1/customers/{customer_id}/try-ons",
+    response_model=TryOnOut,
+    status_code=201,
+    responses=WRITE_PROBLEMS,
+)
+def record_try_on(
+    customer_id: CustomerId,
+    body: TryOnCreate,
+    request: Request,
+    principal: CurrentAssociate,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    return create(
+        request,
+        principal,
+        idempotency_key,
+        body,
+        lambda s: service.record_try_on(
+            db_session=s, principal=principal, customer_id=customer_id, body=body
+        ),
+    )
+
+
+@router.post(
+    "/v1/customers/{customer_id}/notes",
+    response_model=NoteOut,
+    status_code=201,
+    responses=WRITE_PROBLEMS,
+)
+def add_note(
+    customer_id: CustomerId,
+    body: NoteCreate,
+    request: Request,
+    principal: CurrentAssociate,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    return create(
+        request,
+        principal,
+        idempotency_key,
+        body,
+        lambda s: service.add_note(
+            db_session=s, principal=principal, customer_id=customer_id, body=body
+        ),
+    )
+
+
+@router.post(
+    "/v1/customers/{customer_id}/consent",
+    response_model=Consents,
+    responses=problem_responses(400, 404, 413),
+)
+def update_consent(
+    customer_id: CustomerId, body: ConsentUpdate, db: DbDep, principal: CurrentAssociate
+):
+    """Record consent the customer gives or withdraws in the store (when and where)."""
+    with db.write() as session:
+        return service.update_consent(
+            db_session=session, principal=principal, customer_id=customer_id, body=body
+        )
+
+
+__all__ = ["PathSku", "router"]

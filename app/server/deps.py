@@ -1,0 +1,80 @@
+"""FastAPI dependencies shared by every router: the database, settings, and who is calling."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.qr.signing import TokenError, verify
+from app.server.db import Database
+from app.server.errors import ApiError
+from app.settings import ApiSettings
+
+ROLE_RANK = {"associate": 0, "cashier": 1, "manager": 2}
+ACCESS_TOKEN_KIND = "at1"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    associate_id: int
+    role: str
+    store_id: int
+    device_id: str
+
+    def at_least(self, role: str) -> bool:
+        return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_settings(request: Request) -> ApiSettings:
+    settings: ApiSettings = request.app.state.settings
+    return settings
+
+
+_bearer = HTTPBearer(auto_error=False, description="Token from POST /v1/auth/login")
+
+
+def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise ApiError(401, "unauthorized", "Authentication required", "Log in first.")
+    key: bytes = request.app.state.signing_key
+    try:
+        claims = verify(credentials.credentials, ACCESS_TOKEN_KIND, key, now=time.time())
+        return Principal(
+            associate_id=int(claims["sub"]),
+            role=str(claims["role"]),
+            store_id=int(claims["store"]),
+            device_id=str(claims["dev"]),
+        )
+    except TokenError as exc:
+        detail = "The session has expired; log in again." if exc.reason == "expired" else None
+        raise ApiError(401, "unauthorized", "Invalid token", detail) from None
+    except (KeyError, ValueError, TypeError):
+        raise ApiError(401, "unauthorized", "Invalid token") from None
+
+
+def require_role(role: str):  # type: ignore[no-untyped-def]
+    def _check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if not principal.at_least(role):
+            raise ApiError(403, "forbidden-role", "Not allowed", f"This needs the {role} role.")
+        return principal
+
+    return _check
+
+
+DbDep = Annotated[Database, Depends(get_db)]
+SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+CurrentAssociate = Annotated[Principal, Depends(current_principal)]
+CurrentCashier = Annotated[Principal, Depends(require_role("cashier"))]
+CurrentManager = Annotated[Principal, Depends(require_role("manager"))]

@@ -1,0 +1,114 @@
+"""One error shape for every failure: RFC 9457 problem+json with a stable `type`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.contracts.common import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
+
+
+class ApiError(Exception):
+    """Raised by services; the handler turns it into problem+json. Nothing raised this way
+    leaves a half-written change: the unit of work around the service rolls back."""
+
+    def __init__(
+        self,
+        status: int,
+        kind: str,
+        title: str,
+        detail: str | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail or title)
+        self.status = status
+        self.kind = kind
+        self.title = title
+        self.detail = detail
+        self.extra = extra
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": PROBLEM_BASE + self.kind,
+            "title": self.title,
+            "status": self.status,
+        }
+        if self.detail:
+            body["detail"] = self.detail
+        if instance:
+            body["instance"] = instance
+        body.update(self.extra)
+        return body
+
+
+def not_found(what: str, ident: object) -> ApiError:
+    return ApiError(404, "not-found", f"{what} not found", f"No {what.lower()} {ident!s}.")
+
+
+def problem_response(err: ApiError, instance: str | None = None) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if err.status == 401 else None
+    return JSONResponse(
+        err.body(instance), status_code=err.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
+
+
+_HTTP_KINDS = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthorized", "Authentication required"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    413: ("payload-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+}
+
+
+def _clean(value: Any) -> Any:
+    """Validation error details may hold arbitrary input; keep only JSON-safe short text."""
+    if isinstance(value, str | int):
+        return value if not isinstance(value, str) else value[:200]
+    return str(value)[:200]
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return problem_response(exc, request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            err = ApiError(400, "malformed-json", "Malformed JSON", "The body is not valid JSON.")
+            return problem_response(err, request.url.path)
+        fields = [
+            {
+                "loc": [_clean(p) for p in e.get("loc", ())],
+                "msg": str(e.get("msg", ""))[:300],
+                "type": str(e.get("type", "")),
+            }
+            for e in errors[:50]
+        ]
+        first = fields[0] if fields else None
+        detail = (
+            f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+            if first
+            else "Invalid input"
+        )
+        err = ApiError(422, "validation", "Invalid request", detail, errors=fields)
+        return problem_response(err, request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kind, title = _HTTP_KINDS.get(exc.status_code, ("http-error", "HTTP error"))
+        detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
+        response = problem_response(
+            ApiError(exc.status_code, kind, title, detail), request.url.path
+        )
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from app.contracts.common import problem_responses
+from app.contracts.inventory import Availability
+from app.server.catalog.service import PathSku
+from app.server.deps import CurrentAssociate, DbDep
+from app.server.inventory import service
+
+router = APIRouter(tags=["inventory"], responses=problem_responses(401, 404, 422))
+
+
+@router.get("/v1/availability/{sku}", response_model=Availability)
+def availability(
+    sku: Annotated[str, PathSku],
+    request: Request,
+    db: DbDep,
+    principal: CurrentAssociate,
+    near: Annotated[
+        int | None,
+        Query(ge=1, le=2**31 - 1, description="Location to sort from; default: your store"),
+    ] = None,
+):
+    with db.session() as session:
+        return service.availability(
+            db_session=session,
+            directory=request.app.state.locations,
+            sku=sku,
+            near=near if near is not None else principal.store_id,
+        )

@@ -1,0 +1,71 @@
+"""Earning points on orders and taking them back when an order is cancelled."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+from sqlmodel import Session, col
+
+from app.domain.loyalty import Tier, points_earned
+from app.server.customers.models import Customer
+from app.server.loyalty.models import LoyaltyEntry
+from app.server.orders.models import Order
+
+
+def earn_for_order(session: Session, customer: Customer, order: Order) -> int:
+    points = points_earned(order.total_kurus, Tier(customer.tier))
+    if points <= 0:
+        return 0
+    session.add(
+        LoyaltyEntry(
+            customer_id=customer.id,  # type: ignore[arg-type]
+            kind="earn",
+            points=points,
+            channel=order.channel,
+            order_id=order.id,
+            location_id=order.store_location_id,
+            note=order.number,
+        )
+    )
+    session.execute(
+        update(Customer)
+        .where(col(Customer.id) == customer.id)
+        .values(points=col(Customer.points) + points)
+    )
+    return points
+
+
+def reverse_for_order(session: Session, order: Order) -> int:
+    """Take back what the order earned, but never below zero: points already spent elsewhere
+    stay spent, and the ledger records exactly what was taken back."""
+    if order.customer_id is None:
+        return 0
+    net = session.execute(
+        select(func.coalesce(func.sum(LoyaltyEntry.points), 0)).where(
+            col(LoyaltyEntry.order_id) == order.id
+        )
+    ).scalar_one()
+    if net <= 0:
+        return 0
+    balance = session.execute(
+        select(Customer.points).where(col(Customer.id) == order.customer_id)
+    ).scalar_one()
+    taken = min(int(net), int(balance))
+    if taken <= 0:
+        return 0
+    session.add(
+        LoyaltyEntry(
+            customer_id=order.customer_id,
+            kind="reversal",
+            points=-taken,
+            channel=order.channel,
+            order_id=order.id,
+            location_id=order.store_location_id,
+            note=f"{order.number} cancelled",
+        )
+    )
+    session.execute(
+        update(Customer)
+        .where(col(Customer.id) == order.customer_id)
+        .values(points=col(Customer.points) - taken)
+    )
+    return taken

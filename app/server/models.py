@@ -1,0 +1,46 @@
+"""Every table, imported in one place so metadata (Alembic, create_all) sees them all."""
+
+from app.server.auth.models import Associate
+from app.server.catalog.models import Location, Product, Variant
+from app.server.customers.models import (
+    Cart,
+    CartLine,
+    Customer,
+    CustomerAddress,
+    CustomerNote,
+    TryOn,
+    VisitGrant,
+    WishlistEntry,
+)
+from app.server.inventory.models import Reservation, StockLevel
+from app.server.loyalty.models import LoyaltyEntry
+from app.server.orders.models import Order, OrderLine, OrderStatusEvent
+from app.server.promotions.models import Coupon, Redemption
+from app.server.storefront.models import ShelfScan
+from app.server.sync.models import ChangeLog, IdempotencyRecord
+
+__all__ = [
+    "Associate",
+    "Cart",
+    "CartLine",
+    "ChangeLog",
+    "Coupon",
+    "Customer",
+    "CustomerAddress",
+    "CustomerNote",
+    "IdempotencyRecord",
+    "Location",
+    "LoyaltyEntry",
+    "Order",
+    "OrderLine",
+    "OrderStatusEvent",
+    "Product",
+    "Redemption",
+    "Reservation",
+    "ShelfScan",
+    "StockLevel",
+    "TryOn",
+    "Variant",
+    "VisitGrant",
+    "WishlistEntry",
+]

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Request, Response
+
+from app.contracts.common import problem_responses
+from app.contracts.orders import OrderCancel, OrderCreate, OrderOut
+from app.server.catalog.service import PathId
+from app.server.deps import CurrentAssociate, CurrentManager, DbDep
+from app.server.idempotent_routes import IdempotencyKey, create
+from app.server.orders import service
+
+router = APIRouter(tags=["orders"], responses=problem_responses(401, 422))
+OrderId = Annotated[int, PathId]
+
+
+@router.post(
+    "/v1/orders",
+    response_model=OrderOut,
+    status_code=201,
+    responses=problem_responses(400, 403, 404, 409, 413),
+)
+def place_order(
+    body: OrderCreate,
+    request: Request,
+    principal: CurrentAssociate,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Place an endless-aisle order: each line is sourced (warehouse first, then stores by
+    distance; never split), its stock reserved at that location, attributed to you and your
+    store. 409 names the line that ran out, with the nearest locations that still have it."""
+    state = request.app.state
+    return create(
+        request,
+        principal,
+        idempotency_key,
+        body,
+        lambda s: service.place_order(
+            db_session=s,
+            principal=principal,
+            body=body,
+            directory=state.locations,
+            key=state.signing_key,
+            hold_hours=state.settings.reservation_hold_hours,
+        ),
+    )
+
+
+@router.get("/v1/orders/{order_id}", response_model=OrderOut, responses=problem_responses(404))
+def get_order(order_id: OrderId, request: Request, db: DbDep, principal: CurrentAssociate):
+    with db.session() as session:
+        return service.get_order(
+            db_session=session,
+            principal=principal,
+            order_id=order_id,
+            directory=request.app.state.locations,
+        )
+
+
+@router.post(
+    "/v1/orders/{order_id}/cancel",
+    response_model=OrderOut,
+    responses=problem_responses(400, 403, 404, 409, 413),
+)
+def cancel_order(
+    order_id: OrderId,
+    request: Request,
+    db: DbDep,
+    principal: CurrentManager,
+    body: OrderCancel | None = None,
+):
+    """Cancel an open order (managers): releases its reservations, voids its coupon use and
+    takes back its loyalty points, in one transaction."""
+    with db.write() as session:
+        return service.cancel_order(
+            db_session=session,
+            principal=principal,
+            order_id=order_id,
+            body=body or OrderCancel(),
+            directory=request.app.state.locations,
+        )

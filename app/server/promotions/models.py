@@ -1,0 +1,64 @@
+"""Coupons and their redemptions at tills, on the website and on endless-aisle orders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index
+from sqlmodel import Field, SQLModel
+
+from app.server.db import utcnow
+
+
+class Coupon(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    campaign: str = Field(max_length=80)
+    kind: str = Field(max_length=16)  # percent (value in basis points) | amount (kuruş)
+    value: int
+    min_basket_kurus: int = 0
+    valid_from: datetime
+    valid_until: datetime
+    channels: str = Field(default="web,app,store,endless_aisle", max_length=80)
+    # None = unlimited; 1 = single use. Claimed atomically with redeemed_count < max_redemptions.
+    max_redemptions: int | None = None
+    per_customer_limit: int | None = None
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    redeemed_count: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("kind in ('percent', 'amount')", name="ck_coupon_kind"),
+        CheckConstraint("value > 0", name="ck_coupon_value"),
+        CheckConstraint("redeemed_count >= 0", name="ck_coupon_count"),
+        CheckConstraint(
+            "max_redemptions is null or redeemed_count <= max_redemptions",
+            name="ck_coupon_limit",
+        ),
+    )
+
+
+class Redemption(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    coupon_id: int = Field(foreign_key="coupon.id", index=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id")
+    order_id: int | None = Field(default=None, foreign_key="order.id", index=True)
+    channel: str = Field(max_length=16)
+    location_id: int | None = Field(default=None, foreign_key="location.id")
+    till_id: str | None = Field(default=None, max_length=40)
+    sale_ref: str | None = Field(default=None, max_length=80)
+    associate_id: int | None = Field(default=None, foreign_key="associate.id")
+    status: str = Field(max_length=16)  # reserved | confirmed | voided
+    discount_kurus: int
+    basket_total_kurus: int
+    created_at: datetime = Field(default_factory=utcnow)
+    voided_at: datetime | None = None
+    voided_by: int | None = Field(default=None, foreign_key="associate.id")
+
+    __table_args__ = (
+        CheckConstraint(
+            "status in ('reserved', 'confirmed', 'voided')", name="ck_redemption_status"
+        ),
+        Index("ix_redemption_customer", "coupon_id", "customer_id", "status"),
+        Index("ix_redemption_location", "location_id", "created_at"),
+    )

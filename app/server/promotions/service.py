@@ -1,0 +1,345 @@
+"""Coupons: check against a basket, claim exactly once (till, website, endless aisle), void."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select, update
+from sqlmodel import Session, col
+
+from app.contracts.promotions import (
+    Basket,
+    CouponOut,
+    CouponRef,
+    CouponValidation,
+    RedemptionCreate,
+    RedemptionOut,
+)
+from app.domain import coupons as rules
+from app.qr.signing import TokenError
+from app.qr.tokens import read_coupon_token
+from app.server.catalog.service import variants_by_sku
+from app.server.db import utcnow
+from app.server.deps import Principal
+from app.server.errors import ApiError, not_found
+from app.server.promotions.models import Coupon, Redemption
+from app.server.sync import changelog
+
+
+def terms(c: Coupon) -> rules.CouponTerms:
+    return rules.CouponTerms(
+        kind=rules.CouponKind(c.kind),
+        value=c.value,
+        min_basket_kurus=c.min_basket_kurus,
+        valid_from=c.valid_from,
+        valid_until=c.valid_until,
+        channels=frozenset(rules.Channel(ch) for ch in c.channels.split(",") if ch),
+        max_redemptions=c.max_redemptions,
+        per_customer_limit=c.per_customer_limit,
+        owner_customer_id=c.customer_id,
+    )
+
+
+def coupon_out(c: Coupon) -> CouponOut:
+    return CouponOut(
+        code=c.code,
+        campaign=c.campaign,
+        kind=c.kind,  # type: ignore[arg-type]
+        value=c.value,
+        min_basket_kurus=c.min_basket_kurus,
+        valid_from=c.valid_from,
+        valid_until=c.valid_until,
+        channels=[ch for ch in c.channels.split(",") if ch],  # type: ignore[misc]
+        max_redemptions=c.max_redemptions,
+        per_customer_limit=c.per_customer_limit,
+        redeemed_count=c.redeemed_count,
+        customer_id=c.customer_id,
+    )
+
+
+def resolve(session: Session, ref: CouponRef | str, key: bytes) -> Coupon:
+    """A coupon from its printed code or its signed QR token."""
+    if isinstance(ref, str):
+        code = ref
+        if ref.startswith("cp1."):
+            code = _code_from_token(ref, key)
+    elif ref.token is not None:
+        code = _code_from_token(ref.token, key)
+    else:
+        code = ref.code or ""
+    coupon = session.execute(
+        select(Coupon).where(col(Coupon.code) == code.strip().upper())
+    ).scalar_one_or_none()
+    if coupon is None:
+        raise not_found("Coupon", code)
+    return coupon
+
+
+def _code_from_token(token: str, key: bytes) -> str:
+    try:
+        return read_coupon_token(token, key)
+    except TokenError as exc:
+        raise ApiError(
+            422,
+            f"coupon-token-{exc.reason.replace('_', '-')}",
+            "This code is not a valid coupon",
+            reason=exc.reason,
+        ) from None
+
+
+def basket_total(session: Session, basket: Basket) -> int:
+    """Priced by the server from the catalogue: a till never tells us what things cost."""
+    found = variants_by_sku(session, [line.sku for line in basket.lines])
+    missing = [line.sku for line in basket.lines if line.sku not in found]
+    if missing:
+        raise ApiError(
+            422,
+            "unknown-sku",
+            "Unknown SKU in basket",
+            f"Unknown: {', '.join(missing[:5])}",
+            skus=missing,
+        )
+    return sum(found[line.sku][0].price_kurus * line.quantity for line in basket.lines)
+
+
+def customer_use_count(session: Session, coupon_id: int, customer_id: int | None) -> int:
+    if customer_id is None:
+        return 0
+    return int(
+        session.execute(
+            select(func.count())
+            .select_from(Redemption)
+            .where(
+                col(Redemption.coupon_id) == coupon_id,
+                col(Redemption.customer_id) == customer_id,
+                col(Redemption.status) != "voided",
+            )
+        ).scalar_one()
+    )
+
+
+def decide(
+    session: Session, coupon: Coupon, *, total: int, channel: str, customer_id: int | None
+) -> rules.CouponDecision:
+    return rules.evaluate(
+        terms(coupon),
+        basket_total_kurus=total,
+        now=utcnow(),
+        channel=rules.Channel(channel),
+        customer_id=customer_id,
+        redeemed_count=coupon.redeemed_count,
+        customer_redeemed_count=customer_use_count(session, coupon.id, customer_id),  # type: ignore[arg-type]
+    )
+
+
+def validate(
+    *, db_session: Session, body: CouponRef, basket: Basket, key: bytes
+) -> CouponValidation:
+    coupon = resolve(db_session, body, key)
+    total = basket_total(db_session, basket)
+    decision = decide(
+        db_session, coupon, total=total, channel=basket.channel, customer_id=basket.customer_id
+    )
+    return CouponValidation(
+        coupon=coupon_out(coupon),
+        applies=decision.applies,
+        basket_total_kurus=total,
+        discount_kurus=decision.discount_kurus,
+        reasons=[r.value for r in decision.refusals],
+    )
+
+
+def claim(
+    session: Session,
+    coupon: Coupon,
+    *,
+    total: int,
+    channel: str,
+    customer_id: int | None,
+    status: str,
+    principal: Principal | None,
+    order_id: int | None = None,
+    location_id: int | None = None,
+    till_id: str | None = None,
+    sale_ref: str | None = None,
+) -> Redemption:
+    """Check the coupon and take one use of it, atomically, inside the caller's transaction.
+
+    The conditional UPDATE is the single point of truth for "used up": the database applies it
+    to the coupon row one transaction at a time (PostgreSQL's row lock, SQLite's write lock),
+    so of 50 tills claiming the last use, one gets a row back. Holding that row lock, the
+    per-customer count below cannot race either."""
+    decision = decide(session, coupon, total=total, channel=channel, customer_id=customer_id)
+    if not decision.applies:
+        reasons = [r.value for r in decision.refusals]
+        used_up = rules.Refusal.USED_UP in decision.refusals
+        raise ApiError(
+            409 if used_up else 422,
+            "coupon-used-up" if used_up else "coupon-not-applicable",
+            "Coupon already used up" if used_up else "Coupon does not apply",
+            ", ".join(reasons),
+            reasons=reasons,
+        )
+    claimed = session.execute(
+        update(Coupon)
+        .where(
+            col(Coupon.id) == coupon.id,
+            or_(
+                col(Coupon.max_redemptions).is_(None),
+                col(Coupon.redeemed_count) < col(Coupon.max_redemptions),
+            ),
+        )
+        .values(redeemed_count=col(Coupon.redeemed_count) + 1)
+        .returning(col(Coupon.redeemed_count))
+    ).first()
+    if claimed is None:
+        raise ApiError(
+            409, "coupon-used-up", "Coupon already used up", "used_up", reasons=["used_up"]
+        )
+    if (
+        coupon.per_customer_limit is not None
+        and customer_use_count(session, coupon.id, customer_id) >= coupon.per_customer_limit  # type: ignore[arg-type]
+    ):
+        raise ApiError(
+            409,
+            "coupon-customer-limit",
+            "The customer has used this coupon up",
+            "customer_limit_reached",
+            reasons=["customer_limit_reached"],
+        )
+    redemption = Redemption(
+        coupon_id=coupon.id,  # type: ignore[arg-type]
+        customer_id=customer_id,
+        order_id=order_id,
+        channel=channel,
+        location_id=location_id,
+        till_id=till_id,
+        sale_ref=sale_ref,
+        associate_id=principal.associate_id if principal else None,
+        status=status,
+        discount_kurus=decision.discount_kurus,
+        basket_total_kurus=total,
+    )
+    session.add(redemption)
+    session.flush()
+    changelog.record(
+        session,
+        "coupon",
+        coupon.code,
+        customer_id=coupon.customer_id,
+        payload={"redeemed_count": claimed[0]},
+    )
+    return redemption
+
+
+def redemption_out(r: Redemption, code: str) -> RedemptionOut:
+    return RedemptionOut(
+        id=r.id,  # type: ignore[arg-type]
+        coupon_code=code,
+        status=r.status,  # type: ignore[arg-type]
+        customer_id=r.customer_id,
+        order_id=r.order_id,
+        location_id=r.location_id,
+        till_id=r.till_id,
+        sale_ref=r.sale_ref,
+        associate_id=r.associate_id,
+        discount_kurus=r.discount_kurus,
+        basket_total_kurus=r.basket_total_kurus,
+        created_at=r.created_at,
+        voided_at=r.voided_at,
+    )
+
+
+def redeem(
+    *, db_session: Session, principal: Principal, body: RedemptionCreate, key: bytes
+) -> tuple[int, RedemptionOut]:
+    if body.location_id != principal.store_id:
+        raise ApiError(
+            403, "wrong-store", "Not your store", "Redemptions are made for your own store."
+        )
+    coupon = resolve(db_session, body, key)
+    total = basket_total(db_session, body.basket)
+    redemption = claim(
+        db_session,
+        coupon,
+        total=total,
+        channel=body.basket.channel,
+        customer_id=body.basket.customer_id,
+        status="confirmed",
+        principal=principal,
+        location_id=body.location_id,
+        till_id=body.till_id,
+        sale_ref=body.sale_ref,
+    )
+    return 201, redemption_out(redemption, coupon.code)
+
+
+def _local_date(dt: datetime, tz: str) -> object:
+    return dt.astimezone(ZoneInfo(tz)).date()
+
+
+def void(
+    *, db_session: Session, principal: Principal, redemption_id: int, timezone: str
+) -> RedemptionOut:
+    r = db_session.get(Redemption, redemption_id)
+    if r is None:
+        raise not_found("Redemption", redemption_id)
+    if not principal.at_least("manager"):
+        own = r.associate_id == principal.associate_id
+        same_day = _local_date(r.created_at, timezone) == _local_date(utcnow(), timezone)
+        if not (own and same_day):
+            raise ApiError(
+                403,
+                "void-not-allowed",
+                "Only a manager can void this",
+                "Cashiers void their own redemptions on the same day.",
+            )
+    if r.order_id is not None:
+        raise ApiError(
+            409, "void-via-order", "Cancel the order instead", "This coupon belongs to an order."
+        )
+    code = db_session.get(Coupon, r.coupon_id).code  # type: ignore[union-attr]
+    if not release_redemption(db_session, r.id, principal.associate_id):  # type: ignore[arg-type]
+        raise ApiError(409, "already-voided", "Already voided")
+    db_session.refresh(r)
+    return redemption_out(r, code)
+
+
+def release_redemption(session: Session, redemption_id: int, by: int | None) -> bool:
+    """Void one redemption and give its use back to the coupon, once."""
+    voided = session.execute(
+        update(Redemption)
+        .where(col(Redemption.id) == redemption_id, col(Redemption.status) != "voided")
+        .values(status="voided", voided_at=utcnow(), voided_by=by)
+        .returning(col(Redemption.coupon_id))
+    ).first()
+    if voided is None:
+        return False
+    row = session.execute(
+        update(Coupon)
+        .where(col(Coupon.id) == voided[0])
+        .values(redeemed_count=col(Coupon.redeemed_count) - 1)
+        .returning(col(Coupon.code), col(Coupon.customer_id), col(Coupon.redeemed_count))
+    ).one()
+    changelog.record(
+        session, "coupon", row[0], customer_id=row[1], payload={"redeemed_count": row[2]}
+    )
+    return True
+
+
+def coupons_held(session: Session, customer_id: int) -> list[CouponOut]:
+    now = utcnow()
+    rows = session.execute(
+        select(Coupon)
+        .where(
+            col(Coupon.customer_id) == customer_id,
+            col(Coupon.valid_until) > now,
+            or_(
+                col(Coupon.max_redemptions).is_(None),
+                col(Coupon.redeemed_count) < col(Coupon.max_redemptions),
+            ),
+        )
+        .order_by(col(Coupon.valid_until))
+    ).scalars()
+    return [coupon_out(c) for c in rows]

@@ -1,0 +1,71 @@
+"""Settings for each Reyon process, read from `REYON_*` environment variables and `.env`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+VAR_DIR = Path("var")
+
+
+class ApiSettings(BaseSettings):
+    """The central commerce API (`reyon api`, `reyon seed`)."""
+
+    model_config = SettingsConfigDict(env_prefix="REYON_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{VAR_DIR / 'reyon.db'}",
+        description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs bearer tokens and server-made QR tokens. Every API process behind one "
+        "load balancer must share it. When unset, one is generated once into var/secret.key.",
+    )
+    token_ttl_minutes: int = 12 * 60
+    timezone: str = "Europe/Istanbul"
+    max_body_bytes: int = 256 * 1024
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    reservation_hold_hours: int = 48
+    idempotency_ttl_hours: int = 48
+    idempotency_stale_seconds: int = 60
+    pin_max_failures: int = 5
+    pin_lock_minutes: int = 15
+    visit_grant_hours: int = 4
+    demo_mode: bool = False
+    housekeeping_interval_seconds: float = 60.0
+
+    def signing_key(self) -> bytes:
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        return _local_secret()
+
+
+@lru_cache(maxsize=1)
+def _local_secret() -> bytes:
+    """A per-machine secret for trying Reyon without configuring one.
+
+    Kept in var/ so that several API processes on one machine (and restarts) agree.
+    """
+    path = VAR_DIR / "secret.key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        tmp = VAR_DIR / f"secret.key.{os.getpid()}.tmp"
+        tmp.write_text(secrets.token_urlsafe(48))
+        # link() fails if another process won the race; then everyone reads the winner's key.
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+        tmp.unlink()
+    return path.read_text().strip().encode()
+
+
+@lru_cache(maxsize=1)
+def get_api_settings() -> ApiSettings:
+    return ApiSettings()

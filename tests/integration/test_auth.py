@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import httpx
+
+from tests.conftest import World
+
+
+def login(world: World, code: str, pin: str, store: str = "IST01") -> httpx.Response:
+    return httpx.post(
+        f"{world.url}/v1/auth/login",
+        json={"store_code": store, "associate_code": code, "pin": pin, "device_id": "t"},
+        timeout=30,
+    )
+
+
+def test_health_needs_no_token(world: World) -> None:
+    r = httpx.get(f"{world.url}/v1/health")
+    assert r.status_code == 200
+    assert r.json()["database"] == ("sqlite" if world.kind == "sqlite" else "postgresql")
+
+
+def test_login_returns_token_role_and_store(world: World) -> None:
+    r = login(world, "t-manager", "1234")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["token_type"] == "bearer"
+    assert body["associate"]["role"] == "manager"
+    assert body["associate"]["store"]["code"] == "IST01"
+    me = httpx.get(f"{world.url}/v1/locations",
+                   headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert me.status_code == 200
+
+
+def test_every_v1_path_but_health_and_login_needs_a_token(world: World) -> None:
+    spec = httpx.get(f"{world.url}/openapi.json").json()
+    for path, ops in spec["paths"].items():
+        if path in {"/v1/health", "/v1/auth/login"}:
+            continue
+        concrete = path.replace("{customer_id}", "1").replace("{order_id}", "1")
+        concrete = concrete.replace("{product_id}", "1").replace("{sku}", "X")
+        concrete = concrete.replace("{redemption_id}", "1")
+        for method in ops:
+            r = httpx.request(method.upper(), f"{world.url}{concrete}")
+            assert r.status_code == 401, (method, path, r.status_code)
+            assert r.headers["content-type"].startswith("application/problem+json")
+    forged = httpx.get(f"{world.url}/v1/locations", headers={"Authorization": "Bearer at1.e30.AAAA"})
+    assert forged.status_code == 401
+
+
+def test_wrong_store_or_code_is_401_without_saying_which(world: World) -> None:
+    assert login(world, "t-associate", "1234", store="ANK01").status_code == 401
+    r = login(world, "nobody", "1234")
+    assert r.status_code == 401
+    assert r.json()["type"].endswith("/invalid-credentials")
+
+
+def test_five_wrong_pins_lock_the_associate(world: World) -> None:
+    for attempt in range(4):
+        r = login(world, "t-cashier2", "9999")
+        assert r.status_code == 401, attempt
+    r = login(world, "t-cashier2", "9999")
+    assert r.status_code == 423
+    assert r.json()["type"].endswith("/associate-locked")
+    # Even the right PIN is refused while locked.
+    assert login(world, "t-cashier2", "1234").status_code == 423
+
+
+def test_malformed_login_bodies_are_4xx(world: World) -> None:
+    url = f"{world.url}/v1/auth/login"
+    assert httpx.post(url, content=b"{not json", headers={"content-type": "application/json"}).status_code == 400
+    r = httpx.post(url, json={"store_code": "IST01", "associate_code": "x", "pin": "12ab",
+                              "device_id": "d"})
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["loc"][-1] == "pin"
+    big = httpx.post(url, content=b"x" * 400_000, headers={"content-type": "application/json"})
+    assert big.status_code == 413
