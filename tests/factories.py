@@ -66,6 +66,7 @@ def build_base(db: Database) -> Base:
             ("t-cashier2", "cashier", "IST01"),
             ("t-manager", "manager", "IST01"),
             ("t-ank-associate", "associate", "ANK01"),
+            ("t-lockme", "associate", "IST01"),
         ]:
             a = Associate(code=code, name=code.replace("-", " ").title(), role=role,
                           home_location_id=stores[store], pin_hash=PIN_HASH)
@@ -151,3 +152,14 @@ def coupon(
 
 def session(db: Database) -> Session:
     return db.session()
+
+
+def customer(db: Database, *, consent: bool = False) -> int:
+    with db.write() as s:
+        c = Customer(loyalty_number=unique("RYT"), first_name="Zeynep", last_name="Demir",
+                     tier="classic", consent_clienteling=consent,
+                     consent_clienteling_at=utcnow() if consent else None)
+        s.add(c)
+        s.flush()
+        assert c.id is not None
+        return c.id

@@ -56,13 +56,13 @@ def test_wrong_store_or_code_is_401_without_saying_which(world: World) -> None:
 
 def test_five_wrong_pins_lock_the_associate(world: World) -> None:
     for attempt in range(4):
-        r = login(world, "t-cashier2", "9999")
+        r = login(world, "t-lockme", "9999")
         assert r.status_code == 401, attempt
-    r = login(world, "t-cashier2", "9999")
+    r = login(world, "t-lockme", "9999")
     assert r.status_code == 423
     assert r.json()["type"].endswith("/associate-locked")
     # Even the right PIN is refused while locked.
-    assert login(world, "t-cashier2", "1234").status_code == 423
+    assert login(world, "t-lockme", "1234").status_code == 423
 
 
 def test_malformed_login_bodies_are_4xx(world: World) -> None:

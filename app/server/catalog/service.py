@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import time
+from dataclasses import dataclass
 
 from fastapi import Path
 from sqlalchemy import func, select
@@ -33,24 +34,43 @@ def location_out(loc: Location) -> LocationOut:
     return LocationOut.model_validate(loc, from_attributes=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A location as the services need it on hot paths: plain values, safe to share between
+    requests and threads (an ORM instance would be tied to the session that loaded it)."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    city: str
+    latitude: float
+    longitude: float
+
+
 class LocationDirectory:
     """Locations change a few times a year but are read on every availability call: keep them
     in memory for a short while instead of querying 200 rows each time."""
 
     def __init__(self, ttl_seconds: float = 30.0) -> None:
         self.ttl = ttl_seconds
-        self._loaded_at = 0.0
-        self._by_id: dict[int, Location] = {}
+        self._loaded_at = -ttl_seconds
+        self._by_id: dict[int, Place] = {}
 
-    def all(self, session: Session) -> dict[int, Location]:
+    def all(self, session: Session) -> dict[int, Place]:
         if time.monotonic() - self._loaded_at > self.ttl:
-            rows = session.execute(select(Location).where(col(Location.active).is_(True))).scalars()
-            self._by_id = {loc.id: loc for loc in rows}  # type: ignore[misc]
+            rows = session.execute(
+                select(
+                    Location.id, Location.code, Location.name, Location.kind, Location.city,
+                    Location.latitude, Location.longitude,
+                ).where(col(Location.active).is_(True))
+            ).all()
+            self._by_id = {row[0]: Place(*row) for row in rows}
             self._loaded_at = time.monotonic()
         return self._by_id
 
     def invalidate(self) -> None:
-        self._loaded_at = 0.0
+        self._loaded_at = -self.ttl
 
 
 def list_locations(*, db_session: Session) -> list[LocationOut]:

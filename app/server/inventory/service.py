@@ -9,15 +9,15 @@ from sqlmodel import Session, col
 
 from app.contracts.inventory import Availability, LocationStock
 from app.domain.geo import haversine_km
-from app.server.catalog.models import Location, Variant
-from app.server.catalog.service import LocationDirectory
+from app.server.catalog.models import Variant
+from app.server.catalog.service import LocationDirectory, Place
 from app.server.db import utcnow
 from app.server.errors import not_found
 from app.server.inventory.models import Reservation, StockLevel
 from app.server.sync import changelog
 
 
-def distances_from(origin: Location | None, locations: dict[int, Location]) -> dict[int, float]:
+def distances_from(origin: Place | None, locations: dict[int, Place]) -> dict[int, float]:
     if origin is None:
         return {}
     return {

@@ -19,8 +19,8 @@ from app.contracts.orders import (
     StatusEventOut,
 )
 from app.domain import money, sourcing
-from app.server.catalog.models import Location, Product, Variant
-from app.server.catalog.service import LocationDirectory, variants_by_sku
+from app.server.catalog.models import Product, Variant
+from app.server.catalog.service import LocationDirectory, Place, variants_by_sku
 from app.server.customers.access import access_level, accessible_customer
 from app.server.customers.models import Customer, CustomerAddress
 from app.server.db import utcnow
@@ -42,7 +42,7 @@ def _order_number(store_code: str) -> str:
     return f"EA-{store_code}-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(8))
 
 
-def _store(locations: dict[int, Location], location_id: int, what: str) -> Location:
+def _store(locations: dict[int, Place], location_id: int, what: str) -> Place:
     loc = locations.get(location_id)
     if loc is None or loc.kind != "store":
         raise ApiError(
@@ -74,8 +74,8 @@ def _candidates(
     session: Session,
     variant_id: int,
     quantity: int,
-    origin: Location,
-    locations: dict[int, Location],
+    origin: Place,
+    locations: dict[int, Place],
 ) -> list[sourcing.Candidate]:
     rows = session.execute(
         select(StockLevel.location_id, StockLevel.on_hand - StockLevel.reserved).where(
@@ -280,7 +280,7 @@ def place_order(
     return 201, order_out(s, order, locations)
 
 
-def order_out(session: Session, order: Order, locations: dict[int, Location]) -> OrderOut:
+def order_out(session: Session, order: Order, locations: dict[int, Place]) -> OrderOut:
     lines = list(
         session.execute(
             select(OrderLine).where(col(OrderLine.order_id) == order.id).order_by(col(OrderLine.id))

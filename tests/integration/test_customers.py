@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from app.qr.tokens import make_identity_token
+from tests import factories
+from tests.conftest import World
+from tests.server import TEST_SECRET
+
+KEY = TEST_SECRET.encode()
+
+
+def test_search_masks_customers_without_consent(world: World) -> None:
+    with world.client() as c:
+        r = c.get("/v1/customers", params={"phone": "0533 987 65 43"})
+        assert r.status_code == 200, r.text
+        [hit] = r.json()["items"]
+        assert hit["id"] == world.base.private_customer
+        assert hit["masked"] is True
+        assert hit["first_name"] == "M***"
+        assert "987" not in hit["phone"] and hit["phone"].endswith("65 43")
+        r = c.get("/v1/customers", params={"email": "AYSE.YILMAZ@example.com"})
+        [hit] = r.json()["items"]
+        assert hit["masked"] is False and hit["first_name"] == "Ayşe"
+        assert c.get("/v1/customers").status_code == 422
+        assert c.get("/v1/customers", params={"phone": "abc"}).status_code == 422
+
+
+def test_profile_needs_consent_or_a_scanned_identity_code(world: World) -> None:
+    private = world.base.private_customer
+    with world.client("t-associate") as c:
+        r = c.get(f"/v1/customers/{private}")
+        assert r.status_code == 403
+        assert r.json()["type"].endswith("/consent-required")
+
+        # A bare id is never an identity code.
+        assert c.post("/v1/customers/identify", json={"token": str(private)}).status_code == 422
+        forged = make_identity_token(private, b"someone-else's-key")
+        r = c.post("/v1/customers/identify", json={"token": forged})
+        assert r.status_code == 422 and r.json()["reason"] == "bad_signature"
+        expired = make_identity_token(private, KEY, ttl=-5)
+        assert c.post("/v1/customers/identify", json={"token": expired}).json()["reason"] == "expired"
+
+        r = c.post("/v1/customers/identify", json={"token": make_identity_token(private, KEY)})
+        assert r.status_code == 200, r.text
+        assert r.json()["customer"]["first_name"] == "Mehmet"
+        view = c.get(f"/v1/customers/{private}")
+        assert view.status_code == 200
+        assert view.json()["access"] == "visit"
+    # The visit grant is for this store only.
+    with world.client("t-ank-associate") as c:
+        assert c.get(f"/v1/customers/{private}").status_code == 403
+
+
+def test_single_customer_view_shows_what_the_store_records(world: World) -> None:
+    cid = world.base.consenting_customer
+    _, skus = factories.product(world.db, name_tr="Yün Kazak", name_en="Wool Jumper")
+    with world.client() as c:
+        r = c.post(f"/v1/customers/{cid}/wishlist", json={"sku": skus[0]})
+        assert r.status_code == 201, r.text
+        again = c.post(f"/v1/customers/{cid}/wishlist", json={"sku": skus[0]})
+        assert again.status_code == 200 and again.json()["id"] == r.json()["id"]
+        r = c.post(f"/v1/customers/{cid}/try-ons",
+                   json={"sku": skus[1], "outcome": "did_not_fit", "note": "dar geldi"})
+        assert r.status_code == 201, r.text
+        r = c.post(f"/v1/customers/{cid}/notes", json={"body": "Prefers navy, size M"})
+        assert r.status_code == 201, r.text
+
+        view = c.get(f"/v1/customers/{cid}").json()
+        assert view["access"] == "consent"
+        assert view["profile"]["points"] >= 1200  # orders in other tests earn more
+        assert view["profile"]["addresses"][0]["city"] == "İstanbul"
+        assert skus[0] in [w["item"]["sku"] for w in view["wishlist"]]
+        tried = [t for t in view["try_ons"] if t["item"]["sku"] == skus[1]]
+        assert tried and tried[0]["outcome"] == "did_not_fit" and tried[0]["location_code"] == "IST01"
+        assert any(n["body"] == "Prefers navy, size M" for n in view["notes"])
+
+        assert c.delete(f"/v1/customers/{cid}/wishlist", params={"sku": skus[0]}).status_code == 204
+        assert c.delete(f"/v1/customers/{cid}/wishlist", params={"sku": skus[0]}).status_code == 404
+        view = c.get(f"/v1/customers/{cid}").json()
+        assert skus[0] not in [w["item"]["sku"] for w in view["wishlist"]]
+
+        bad = c.post(f"/v1/customers/{cid}/try-ons", json={"sku": skus[1], "outcome": "meh"})
+        assert bad.status_code == 422
+        unknown = c.post(f"/v1/customers/{cid}/try-ons", json={"sku": "NOPE", "outcome": "liked"})
+        assert unknown.status_code == 404
+        extra = c.post(f"/v1/customers/{cid}/notes", json={"body": "x", "admin": True})
+        assert extra.status_code == 422
+
+
+def test_consent_recorded_with_when_and_where(world: World) -> None:
+    cid = factories.customer(world.db)
+    with world.client() as c:
+        assert c.get(f"/v1/customers/{cid}").status_code == 403
+        r = c.post(f"/v1/customers/{cid}/consent", json={"clienteling": True, "sms": False})
+        assert r.status_code == 200, r.text
+        assert r.json()["clienteling"]["given"] is True
+        assert r.json()["clienteling"]["source"] == "IST01"
+        assert c.get(f"/v1/customers/{cid}").json()["access"] == "consent"
