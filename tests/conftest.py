@@ -99,8 +99,12 @@ class World:
             store = "ANK01" if associate.startswith("t-ank") else "IST01"
             r = httpx.post(
                 f"{self.url}/v1/auth/login",
-                json={"store_code": store, "associate_code": associate, "pin": PIN,
-                      "device_id": "pytest"},
+                json={
+                    "store_code": store,
+                    "associate_code": associate,
+                    "pin": PIN,
+                    "device_id": "pytest",
+                },
                 timeout=30.0,
             )
             r.raise_for_status()
@@ -115,8 +119,15 @@ def _world(kind: str, fresh_database, tmp_path_factory) -> Iterator[World]:  # t
     log_dir = tmp_path_factory.mktemp(f"api-{kind}")
     api = start_api(database_url, log_dir=log_dir)
     try:
-        yield World(kind=kind, url=api.url, database_url=database_url, db=db, base=base,
-                    api=api, log_dir=log_dir)
+        yield World(
+            kind=kind,
+            url=api.url,
+            database_url=database_url,
+            db=db,
+            base=base,
+            api=api,
+            log_dir=log_dir,
+        )
     finally:
         api.stop()
         db.dispose()

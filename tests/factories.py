@@ -51,12 +51,20 @@ def build_base(db: Database) -> Base:
     with db.write() as s:
         stores = {}
         for code, (name, city, lat, lon) in STORES.items():
-            loc = Location(code=code, name=name, kind="store", city=city, latitude=lat, longitude=lon)
+            loc = Location(
+                code=code, name=name, kind="store", city=city, latitude=lat, longitude=lon
+            )
             s.add(loc)
             s.flush()
             stores[code] = loc.id
-        wh = Location(code="WEB", name="Online depo", kind="warehouse", city="Kocaeli",
-                      latitude=40.8025, longitude=29.4307)
+        wh = Location(
+            code="WEB",
+            name="Online depo",
+            kind="warehouse",
+            city="Kocaeli",
+            latitude=40.8025,
+            longitude=29.4307,
+        )
         s.add(wh)
         s.flush()
         associates = {}
@@ -68,30 +76,60 @@ def build_base(db: Database) -> Base:
             ("t-ank-associate", "associate", "ANK01"),
             ("t-lockme", "associate", "IST01"),
         ]:
-            a = Associate(code=code, name=code.replace("-", " ").title(), role=role,
-                          home_location_id=stores[store], pin_hash=PIN_HASH)
+            a = Associate(
+                code=code,
+                name=code.replace("-", " ").title(),
+                role=role,
+                home_location_id=stores[store],
+                pin_hash=PIN_HASH,
+            )
             s.add(a)
             s.flush()
             associates[code] = a.id
         now = utcnow()
         consenting = Customer(
-            loyalty_number="RY0000000001", first_name="Ayşe", last_name="Yılmaz",
-            phone="+905321234567", email="ayse.yilmaz@example.com", tier="gold", points=1200,
-            preferred_sizes={"top": "M"}, consent_clienteling=True,
-            consent_clienteling_at=now, consent_clienteling_source="IST01",
+            loyalty_number="RY0000000001",
+            first_name="Ayşe",
+            last_name="Yılmaz",
+            phone="+905321234567",
+            email="ayse.yilmaz@example.com",
+            tier="gold",
+            points=1200,
+            preferred_sizes={"top": "M"},
+            consent_clienteling=True,
+            consent_clienteling_at=now,
+            consent_clienteling_source="IST01",
         )
         private = Customer(
-            loyalty_number="RY0000000002", first_name="Mehmet", last_name="Öztürk",
-            phone="+905339876543", email="mehmet@example.com", tier="classic",
+            loyalty_number="RY0000000002",
+            first_name="Mehmet",
+            last_name="Öztürk",
+            phone="+905339876543",
+            email="mehmet@example.com",
+            tier="classic",
         )
         s.add(consenting)
         s.add(private)
         s.flush()
-        s.add(CustomerAddress(customer_id=consenting.id, label="Ev", recipient="Ayşe Yılmaz",
-                              line1="Bağdat Cad. No: 12 D: 3", district="Kadıköy",
-                              city="İstanbul", postal_code="34710", is_default=True))
-        return Base(stores=stores, warehouse=wh.id, associates=associates,
-                    consenting_customer=consenting.id, private_customer=private.id)
+        s.add(
+            CustomerAddress(
+                customer_id=consenting.id,
+                label="Ev",
+                recipient="Ayşe Yılmaz",
+                line1="Bağdat Cad. No: 12 D: 3",
+                district="Kadıköy",
+                city="İstanbul",
+                postal_code="34710",
+                is_default=True,
+            )
+        )
+        return Base(
+            stores=stores,
+            warehouse=wh.id,
+            associates=associates,
+            consenting_customer=consenting.id,
+            private_customer=private.id,
+        )
 
 
 def product(
@@ -107,16 +145,29 @@ def product(
     """A product with one colour in `sizes`; `stock` is {location_id: on_hand} for every size."""
     with db.write() as s:
         style = unique("T-")
-        p = Product(style_code=style, name_tr=name_tr, name_en=name_en, brand="Reyon",
-                    category=category, kdv_rate=10,
-                    search_text=fold(f"{name_tr} {name_en} Reyon {category} {style}"))
+        p = Product(
+            style_code=style,
+            name_tr=name_tr,
+            name_en=name_en,
+            brand="Reyon",
+            category=category,
+            kdv_rate=10,
+            search_text=fold(f"{name_tr} {name_en} Reyon {category} {style}"),
+        )
         s.add(p)
         s.flush()
         skus = []
         for size in sizes:
             sku = f"{style}-LAC-{size}"
-            v = Variant(product_id=p.id, sku=sku, ean13=make_ean(f"869{next(_seq):09d}"),
-                        size=size, colour="Lacivert", colour_en="Navy", price_kurus=price_kurus)
+            v = Variant(
+                product_id=p.id,
+                sku=sku,
+                ean13=make_ean(f"869{next(_seq):09d}"),
+                size=size,
+                colour="Lacivert",
+                colour_en="Navy",
+                price_kurus=price_kurus,
+            )
             s.add(v)
             s.flush()
             for loc_id, on_hand in (stock or {}).items():
@@ -141,12 +192,21 @@ def coupon(
     with db.write() as s:
         code = unique("TC")
         now = utcnow()
-        s.add(Coupon(code=code, campaign="test", kind=kind, value=value,
-                     min_basket_kurus=min_basket_kurus,
-                     valid_from=now + timedelta(days=starts_in_days),
-                     valid_until=now + timedelta(days=valid_days), channels=channels,
-                     max_redemptions=max_redemptions, per_customer_limit=per_customer_limit,
-                     customer_id=customer_id))
+        s.add(
+            Coupon(
+                code=code,
+                campaign="test",
+                kind=kind,
+                value=value,
+                min_basket_kurus=min_basket_kurus,
+                valid_from=now + timedelta(days=starts_in_days),
+                valid_until=now + timedelta(days=valid_days),
+                channels=channels,
+                max_redemptions=max_redemptions,
+                per_customer_limit=per_customer_limit,
+                customer_id=customer_id,
+            )
+        )
         return code
 
 
@@ -156,9 +216,14 @@ def session(db: Database) -> Session:
 
 def customer(db: Database, *, consent: bool = False) -> int:
     with db.write() as s:
-        c = Customer(loyalty_number=unique("RYT"), first_name="Zeynep", last_name="Demir",
-                     tier="classic", consent_clienteling=consent,
-                     consent_clienteling_at=utcnow() if consent else None)
+        c = Customer(
+            loyalty_number=unique("RYT"),
+            first_name="Zeynep",
+            last_name="Demir",
+            tier="classic",
+            consent_clienteling=consent,
+            consent_clienteling_at=utcnow() if consent else None,
+        )
         s.add(c)
         s.flush()
         assert c.id is not None

@@ -63,9 +63,20 @@ def start_api(
     }
     log = log_dir / f"api-{port}.log"
     cmd = [
-        sys.executable, "-m", "uvicorn", "app.server.app:create_app", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-        "--no-access-log", "--workers", str(workers),
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "app.server.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--workers",
+        str(workers),
     ]
     with log.open("wb") as out:
         proc = subprocess.Popen(

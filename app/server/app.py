@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.resources
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -11,6 +12,9 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import delete, text
 from sqlmodel import col
 from starlette.concurrency import run_in_threadpool
@@ -155,6 +159,22 @@ async def _housekeeping_loop(db: Database, settings: ApiSettings) -> None:
             log.exception("housekeeping failed")
 
 
+def _serve_docs_offline(app: FastAPI) -> None:
+    """/docs with Swagger UI 5 (it renders OpenAPI 3.1) from a pinned package, not a CDN."""
+    static = importlib.resources.files("swagger_ui") / "static"
+    app.mount("/docs-static", StaticFiles(directory=str(static)), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Reyon commerce API",
+            swagger_js_url="/docs-static/swagger-ui-bundle.js",
+            swagger_css_url="/docs-static/swagger-ui.css",
+            swagger_favicon_url="/docs-static/favicon-32x32.png",
+        )
+
+
 def create_app(settings: ApiSettings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_api_settings()
 
@@ -183,7 +203,10 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
         version=__version__,
         summary="Endless aisle and clienteling for omnichannel retail",
         lifespan=lifespan,
+        docs_url=None,  # served below from local files: stores and CI have no CDN
+        redoc_url=None,
     )
+    _serve_docs_offline(app)
     app.state.settings = settings
     app.state.signing_key = settings.signing_key()
     app.state.locations = LocationDirectory()

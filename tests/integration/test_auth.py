@@ -26,8 +26,9 @@ def test_login_returns_token_role_and_store(world: World) -> None:
     assert body["token_type"] == "bearer"
     assert body["associate"]["role"] == "manager"
     assert body["associate"]["store"]["code"] == "IST01"
-    me = httpx.get(f"{world.url}/v1/locations",
-                   headers={"Authorization": f"Bearer {body['access_token']}"})
+    me = httpx.get(
+        f"{world.url}/v1/locations", headers={"Authorization": f"Bearer {body['access_token']}"}
+    )
     assert me.status_code == 200
 
 
@@ -43,7 +44,9 @@ def test_every_v1_path_but_health_and_login_needs_a_token(world: World) -> None:
             r = httpx.request(method.upper(), f"{world.url}{concrete}")
             assert r.status_code == 401, (method, path, r.status_code)
             assert r.headers["content-type"].startswith("application/problem+json")
-    forged = httpx.get(f"{world.url}/v1/locations", headers={"Authorization": "Bearer at1.e30.AAAA"})
+    forged = httpx.get(
+        f"{world.url}/v1/locations", headers={"Authorization": "Bearer at1.e30.AAAA"}
+    )
     assert forged.status_code == 401
 
 
@@ -67,10 +70,25 @@ def test_five_wrong_pins_lock_the_associate(world: World) -> None:
 
 def test_malformed_login_bodies_are_4xx(world: World) -> None:
     url = f"{world.url}/v1/auth/login"
-    assert httpx.post(url, content=b"{not json", headers={"content-type": "application/json"}).status_code == 400
-    r = httpx.post(url, json={"store_code": "IST01", "associate_code": "x", "pin": "12ab",
-                              "device_id": "d"})
+    assert (
+        httpx.post(
+            url, content=b"{not json", headers={"content-type": "application/json"}
+        ).status_code
+        == 400
+    )
+    r = httpx.post(
+        url, json={"store_code": "IST01", "associate_code": "x", "pin": "12ab", "device_id": "d"}
+    )
     assert r.status_code == 422
     assert r.json()["errors"][0]["loc"][-1] == "pin"
     big = httpx.post(url, content=b"x" * 400_000, headers={"content-type": "application/json"})
     assert big.status_code == 413
+
+
+def test_docs_and_openapi_are_served_without_any_cdn(world: World) -> None:
+    spec = httpx.get(f"{world.url}/openapi.json").json()
+    assert spec["openapi"].startswith("3.1")
+    page = httpx.get(f"{world.url}/docs")
+    assert page.status_code == 200
+    assert "cdn" not in page.text and "/docs-static/swagger-ui-bundle.js" in page.text
+    assert httpx.get(f"{world.url}/docs-static/swagger-ui-bundle.js").status_code == 200

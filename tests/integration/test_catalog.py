@@ -54,7 +54,9 @@ def test_product_variant_and_barcode_lookup(world: World) -> None:
         assert c.get("/v1/variants/bad sku!").status_code == 422
 
 
-def test_availability_lists_every_location_asking_store_first_then_by_distance(world: World) -> None:
+def test_availability_lists_every_location_asking_store_first_then_by_distance(
+    world: World,
+) -> None:
     b = world.base
     stock = {b.stores["IST01"]: 0, b.stores["IST02"]: 2, b.stores["ANK01"]: 4, b.warehouse: 9}
     _, skus = factories.product(world.db, stock=stock)

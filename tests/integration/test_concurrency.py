@@ -40,7 +40,9 @@ def assert_stock_consistent(world: World, sku: str) -> None:
     """available never below zero; reserved equals the sum of open reservations."""
     with world.db.session() as s:
         vid = s.execute(select(Variant.id).where(col(Variant.sku) == sku)).scalar_one()
-        for level in s.execute(select(StockLevel).where(col(StockLevel.variant_id) == vid)).scalars():
+        for level in s.execute(
+            select(StockLevel).where(col(StockLevel.variant_id) == vid)
+        ).scalars():
             held = s.execute(
                 select(func.coalesce(func.sum(Reservation.quantity), 0)).where(
                     col(Reservation.variant_id) == vid,
@@ -56,10 +58,17 @@ def _orders_race(world: World, urls: list[str]) -> None:
     b = world.base
     _, skus = factories.product(world.db, stock={b.stores["IST02"]: 3})
     token = world.token("t-associate")
-    clients = [httpx.Client(base_url=urls[i % len(urls)], timeout=60,
-                            headers={"Authorization": f"Bearer {token}"}) for i in range(30)]
-    body = {"customer_id": b.consenting_customer, "lines": [{"sku": skus[0], "quantity": 1}],
-            "fulfilment": {"type": "ship_to_home", "address": ADDRESS}}
+    clients = [
+        httpx.Client(
+            base_url=urls[i % len(urls)], timeout=60, headers={"Authorization": f"Bearer {token}"}
+        )
+        for i in range(30)
+    ]
+    body = {
+        "customer_id": b.consenting_customer,
+        "lines": [{"sku": skus[0], "quantity": 1}],
+        "fulfilment": {"type": "ship_to_home", "address": ADDRESS},
+    }
     try:
         results = race(30, lambda i: clients[i].post("/v1/orders", json=body))
     finally:
@@ -79,16 +88,30 @@ def test_30_concurrent_orders_for_3_units_exactly_3_succeed(world: World) -> Non
     _orders_race(world, [world.url])
 
 
-def test_50_concurrent_redemptions_of_a_single_use_coupon_exactly_one_succeeds(world: World) -> None:
+def test_50_concurrent_redemptions_of_a_single_use_coupon_exactly_one_succeeds(
+    world: World,
+) -> None:
     _, skus = factories.product(world.db)
     code = factories.coupon(world.db, max_redemptions=1)
     token = world.token("t-cashier")
-    clients = [httpx.Client(base_url=world.url, timeout=60,
-                            headers={"Authorization": f"Bearer {token}"}) for _ in range(50)]
+    clients = [
+        httpx.Client(base_url=world.url, timeout=60, headers={"Authorization": f"Bearer {token}"})
+        for _ in range(50)
+    ]
     try:
-        results = race(50, lambda i: clients[i].post("/v1/redemptions", json={
-            "code": code, "location_id": world.base.stores["IST01"], "till_id": f"T{i}",
-            "sale_ref": f"sale-{i}", "basket": {"lines": [{"sku": skus[0], "quantity": 1}]}}))
+        results = race(
+            50,
+            lambda i: clients[i].post(
+                "/v1/redemptions",
+                json={
+                    "code": code,
+                    "location_id": world.base.stores["IST01"],
+                    "till_id": f"T{i}",
+                    "sale_ref": f"sale-{i}",
+                    "basket": {"lines": [{"sku": skus[0], "quantity": 1}]},
+                },
+            ),
+        )
     finally:
         for c in clients:
             c.close()
@@ -96,8 +119,11 @@ def test_50_concurrent_redemptions_of_a_single_use_coupon_exactly_one_succeeds(w
     assert statuses == {201: 1, 409: 49}, statuses
     with world.db.session() as s:
         coupon = s.execute(select(Coupon).where(col(Coupon.code) == code)).scalar_one()
-        count = s.execute(select(func.count()).select_from(Redemption).where(
-            col(Redemption.coupon_id) == coupon.id)).scalar_one()
+        count = s.execute(
+            select(func.count())
+            .select_from(Redemption)
+            .where(col(Redemption.coupon_id) == coupon.id)
+        ).scalar_one()
         assert coupon.redeemed_count == 1 and count == 1
 
 
@@ -105,12 +131,20 @@ def test_concurrent_retries_with_one_idempotency_key_create_one_order(world: Wor
     b = world.base
     _, skus = factories.product(world.db, stock={b.warehouse: 50})
     key = str(uuid.uuid4())
-    body = {"customer_id": b.consenting_customer, "lines": [{"sku": skus[0], "quantity": 1}],
-            "fulfilment": {"type": "ship_to_home", "address": ADDRESS}}
+    body = {
+        "customer_id": b.consenting_customer,
+        "lines": [{"sku": skus[0], "quantity": 1}],
+        "fulfilment": {"type": "ship_to_home", "address": ADDRESS},
+    }
     token = world.token("t-associate")
-    clients = [httpx.Client(base_url=world.url, timeout=60,
-                            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key})
-               for _ in range(20)]
+    clients = [
+        httpx.Client(
+            base_url=world.url,
+            timeout=60,
+            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key},
+        )
+        for _ in range(20)
+    ]
     try:
         results = race(20, lambda i: clients[i].post("/v1/orders", json=body))
     finally:
@@ -123,15 +157,17 @@ def test_concurrent_retries_with_one_idempotency_key_create_one_order(world: Wor
     assert len(ids) == 1
     conflicts = [r for r in results if r.status_code == 409]
     assert all(r.json()["type"].endswith("/request-in-progress") for r in conflicts)
-    with httpx.Client(base_url=world.url, headers={"Authorization": f"Bearer {token}",
-                                                    "Idempotency-Key": key}) as c:
+    with httpx.Client(
+        base_url=world.url, headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key}
+    ) as c:
         assert c.post("/v1/orders", json=body).json()["id"] in ids
     with world.db.session() as s:
         vid = s.execute(select(Variant.id).where(col(Variant.sku) == skus[0])).scalar_one()
         level = s.get(StockLevel, (vid, b.warehouse))
         assert level is not None and level.reserved == 1
-        orders = s.execute(select(func.count()).select_from(Order).where(
-            col(Order.id).in_(ids))).scalar_one()
+        orders = s.execute(
+            select(func.count()).select_from(Order).where(col(Order.id).in_(ids))
+        ).scalar_one()
         assert orders == 1
 
 
@@ -145,12 +181,26 @@ def test_two_api_processes_on_one_postgresql_never_oversell(pg_world: World) -> 
         code = factories.coupon(pg_world.db, max_redemptions=1)
         token = pg_world.token("t-cashier")
         urls = [pg_world.url, second.url]
-        clients = [httpx.Client(base_url=urls[i % 2], timeout=60,
-                                headers={"Authorization": f"Bearer {token}"}) for i in range(20)]
+        clients = [
+            httpx.Client(
+                base_url=urls[i % 2], timeout=60, headers={"Authorization": f"Bearer {token}"}
+            )
+            for i in range(20)
+        ]
         try:
-            results = race(20, lambda i: clients[i].post("/v1/redemptions", json={
-                "code": code, "location_id": pg_world.base.stores["IST01"], "till_id": f"T{i}",
-                "sale_ref": f"s{i}", "basket": {"lines": [{"sku": skus[0], "quantity": 1}]}}))
+            results = race(
+                20,
+                lambda i: clients[i].post(
+                    "/v1/redemptions",
+                    json={
+                        "code": code,
+                        "location_id": pg_world.base.stores["IST01"],
+                        "till_id": f"T{i}",
+                        "sale_ref": f"s{i}",
+                        "basket": {"lines": [{"sku": skus[0], "quantity": 1}]},
+                    },
+                ),
+            )
         finally:
             for c in clients:
                 c.close()

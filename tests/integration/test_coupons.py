@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 from app.qr.tokens import make_coupon_token
 from tests import factories
 from tests.conftest import World
@@ -14,13 +13,26 @@ def _basket(sku: str, qty: int = 1, customer_id: int | None = None) -> dict:
     return basket
 
 
-def _redeem(world: World, ref: dict, sku: str, *, who: str = "t-cashier", sale: str = "S1",
-            customer_id: int | None = None):  # type: ignore[no-untyped-def]
+def _redeem(
+    world: World,
+    ref: dict,
+    sku: str,
+    *,
+    who: str = "t-cashier",
+    sale: str = "S1",
+    customer_id: int | None = None,
+):  # type: ignore[no-untyped-def]
     with world.client(who) as c:
-        return c.post("/v1/redemptions", json={
-            **ref, "location_id": world.base.stores["IST01"], "till_id": "T1",
-            "sale_ref": sale, "basket": _basket(sku, customer_id=customer_id),
-        })
+        return c.post(
+            "/v1/redemptions",
+            json={
+                **ref,
+                "location_id": world.base.stores["IST01"],
+                "till_id": "T1",
+                "sale_ref": sale,
+                "basket": _basket(sku, customer_id=customer_id),
+            },
+        )
 
 
 def test_validate_reports_discount_or_every_reason(world: World) -> None:
@@ -39,8 +51,18 @@ def test_validate_reports_discount_or_every_reason(world: World) -> None:
         r = c.post("/v1/coupons/validate", json={"token": token, "basket": _basket(skus[0], 2)})
         assert r.json()["coupon"]["code"] == pct
         forged = make_coupon_token(pct, b"not-our-key")
-        assert c.post("/v1/coupons/validate", json={"token": forged, "basket": _basket(skus[0])}).status_code == 422
-        assert c.post("/v1/coupons/validate", json={"code": "NOPE", "basket": _basket(skus[0])}).status_code == 404
+        assert (
+            c.post(
+                "/v1/coupons/validate", json={"token": forged, "basket": _basket(skus[0])}
+            ).status_code
+            == 422
+        )
+        assert (
+            c.post(
+                "/v1/coupons/validate", json={"code": "NOPE", "basket": _basket(skus[0])}
+            ).status_code
+            == 404
+        )
         both = {"code": pct, "token": token, "basket": _basket(skus[0])}
         assert c.post("/v1/coupons/validate", json=both).status_code == 422
 
@@ -71,13 +93,27 @@ def test_redemption_must_be_for_own_store_and_priced_by_server(world: World) -> 
     _, skus = factories.product(world.db)
     code = factories.coupon(world.db, max_redemptions=None)
     with world.client("t-cashier") as c:
-        r = c.post("/v1/redemptions", json={
-            "code": code, "location_id": world.base.stores["ANK01"], "till_id": "T1",
-            "sale_ref": "x", "basket": _basket(skus[0])})
+        r = c.post(
+            "/v1/redemptions",
+            json={
+                "code": code,
+                "location_id": world.base.stores["ANK01"],
+                "till_id": "T1",
+                "sale_ref": "x",
+                "basket": _basket(skus[0]),
+            },
+        )
         assert r.status_code == 403
-        r = c.post("/v1/redemptions", json={
-            "code": code, "location_id": world.base.stores["IST01"], "till_id": "T1",
-            "sale_ref": "x", "basket": {"lines": [{"sku": skus[0], "quantity": 1, "price": 1}]}})
+        r = c.post(
+            "/v1/redemptions",
+            json={
+                "code": code,
+                "location_id": world.base.stores["IST01"],
+                "till_id": "T1",
+                "sale_ref": "x",
+                "basket": {"lines": [{"sku": skus[0], "quantity": 1, "price": 1}]},
+            },
+        )
         assert r.status_code == 422
 
 
@@ -102,10 +138,15 @@ def test_order_with_coupon_then_cancel_voids_the_redemption(world: World) -> Non
     code = factories.coupon(world.db, kind="percent", value=1000, max_redemptions=1)
     address = {"recipient": "A", "line1": "B", "city": "İzmir"}
     with world.client() as c:
-        r = c.post("/v1/orders", json={
-            "customer_id": b.consenting_customer,
-            "lines": [{"sku": skus[0], "quantity": 3}, {"sku": skus[1], "quantity": 1}],
-            "fulfilment": {"type": "ship_to_home", "address": address}, "coupon": code})
+        r = c.post(
+            "/v1/orders",
+            json={
+                "customer_id": b.consenting_customer,
+                "lines": [{"sku": skus[0], "quantity": 3}, {"sku": skus[1], "quantity": 1}],
+                "fulfilment": {"type": "ship_to_home", "address": address},
+                "coupon": code,
+            },
+        )
         assert r.status_code == 201, r.text
         order = r.json()
         assert order["discount_kurus"] == 4000 and order["total_kurus"] == 36000

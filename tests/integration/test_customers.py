@@ -37,7 +37,9 @@ def test_profile_needs_consent_or_a_scanned_identity_code(world: World) -> None:
         r = c.post("/v1/customers/identify", json={"token": forged})
         assert r.status_code == 422 and r.json()["reason"] == "bad_signature"
         expired = make_identity_token(private, KEY, ttl=-5)
-        assert c.post("/v1/customers/identify", json={"token": expired}).json()["reason"] == "expired"
+        assert (
+            c.post("/v1/customers/identify", json={"token": expired}).json()["reason"] == "expired"
+        )
 
         r = c.post("/v1/customers/identify", json={"token": make_identity_token(private, KEY)})
         assert r.status_code == 200, r.text
@@ -58,8 +60,10 @@ def test_single_customer_view_shows_what_the_store_records(world: World) -> None
         assert r.status_code == 201, r.text
         again = c.post(f"/v1/customers/{cid}/wishlist", json={"sku": skus[0]})
         assert again.status_code == 200 and again.json()["id"] == r.json()["id"]
-        r = c.post(f"/v1/customers/{cid}/try-ons",
-                   json={"sku": skus[1], "outcome": "did_not_fit", "note": "dar geldi"})
+        r = c.post(
+            f"/v1/customers/{cid}/try-ons",
+            json={"sku": skus[1], "outcome": "did_not_fit", "note": "dar geldi"},
+        )
         assert r.status_code == 201, r.text
         r = c.post(f"/v1/customers/{cid}/notes", json={"body": "Prefers navy, size M"})
         assert r.status_code == 201, r.text
@@ -70,7 +74,9 @@ def test_single_customer_view_shows_what_the_store_records(world: World) -> None
         assert view["profile"]["addresses"][0]["city"] == "İstanbul"
         assert skus[0] in [w["item"]["sku"] for w in view["wishlist"]]
         tried = [t for t in view["try_ons"] if t["item"]["sku"] == skus[1]]
-        assert tried and tried[0]["outcome"] == "did_not_fit" and tried[0]["location_code"] == "IST01"
+        assert (
+            tried and tried[0]["outcome"] == "did_not_fit" and tried[0]["location_code"] == "IST01"
+        )
         assert any(n["body"] == "Prefers navy, size M" for n in view["notes"])
 
         assert c.delete(f"/v1/customers/{cid}/wishlist", params={"sku": skus[0]}).status_code == 204

@@ -10,8 +10,13 @@ from app.server.sync.models import ChangeLog
 from tests import factories
 from tests.conftest import World
 
-HOME = {"recipient": "Ayşe Yılmaz", "line1": "Bağdat Cad. 12", "district": "Kadıköy",
-        "city": "İstanbul", "postal_code": "34710"}
+HOME = {
+    "recipient": "Ayşe Yılmaz",
+    "line1": "Bağdat Cad. 12",
+    "district": "Kadıköy",
+    "city": "İstanbul",
+    "postal_code": "34710",
+}
 
 
 def stock_of(world: World, sku_variant: str, location_id: int) -> tuple[int, int]:
@@ -25,11 +30,14 @@ def stock_of(world: World, sku_variant: str, location_id: int) -> tuple[int, int
 
 def test_ship_to_home_sources_from_warehouse_first_and_reserves(world: World) -> None:
     b = world.base
-    _, skus = factories.product(world.db, price_kurus=59990,
-                                stock={b.stores["IST02"]: 5, b.warehouse: 3})
-    order = {"customer_id": b.consenting_customer,
-             "lines": [{"sku": skus[0], "quantity": 2}],
-             "fulfilment": {"type": "ship_to_home", "address": HOME}}
+    _, skus = factories.product(
+        world.db, price_kurus=59990, stock={b.stores["IST02"]: 5, b.warehouse: 3}
+    )
+    order = {
+        "customer_id": b.consenting_customer,
+        "lines": [{"sku": skus[0], "quantity": 2}],
+        "fulfilment": {"type": "ship_to_home", "address": HOME},
+    }
     with world.client() as c:
         r = c.post("/v1/orders", json=order)
         assert r.status_code == 201, r.text
@@ -56,11 +64,14 @@ def test_out_of_stock_is_409_naming_the_line_and_offering_alternatives(world: Wo
     b = world.base
     _, skus = factories.product(world.db, stock={b.stores["ANK01"]: 4})
     with world.client() as c:
-        r = c.post("/v1/orders", json={
-            "customer_id": b.consenting_customer,
-            "lines": [{"sku": skus[1], "quantity": 1}, {"sku": skus[0], "quantity": 1}],
-            "fulfilment": {"type": "reserve_in_store", "location_id": b.stores["IST02"]},
-        })
+        r = c.post(
+            "/v1/orders",
+            json={
+                "customer_id": b.consenting_customer,
+                "lines": [{"sku": skus[1], "quantity": 1}, {"sku": skus[0], "quantity": 1}],
+                "fulfilment": {"type": "reserve_in_store", "location_id": b.stores["IST02"]},
+            },
+        )
         assert r.status_code == 409, r.text
         problem = r.json()
         assert problem["type"].endswith("/out-of-stock")
@@ -75,17 +86,24 @@ def test_reserve_in_store_holds_there_and_cancel_releases(world: World) -> None:
     b = world.base
     _, skus = factories.product(world.db, stock={b.stores["IST02"]: 2, b.warehouse: 10})
     with world.client() as c:
-        r = c.post("/v1/orders", json={
-            "customer_id": b.consenting_customer,
-            "lines": [{"sku": skus[0], "quantity": 2}],
-            "fulfilment": {"type": "reserve_in_store", "location_id": b.stores["IST02"]},
-        })
+        r = c.post(
+            "/v1/orders",
+            json={
+                "customer_id": b.consenting_customer,
+                "lines": [{"sku": skus[0], "quantity": 2}],
+                "fulfilment": {"type": "reserve_in_store", "location_id": b.stores["IST02"]},
+            },
+        )
         assert r.status_code == 201, r.text
         order = r.json()
         assert order["lines"][0]["source_location_code"] == "IST02"
         assert stock_of(world, skus[0], b.stores["IST02"]) == (2, 2)
         with world.db.session() as s:
-            held = s.execute(select(Reservation).where(col(Reservation.order_id) == order["id"])).scalars().all()
+            held = (
+                s.execute(select(Reservation).where(col(Reservation.order_id) == order["id"]))
+                .scalars()
+                .all()
+            )
             assert [h.status for h in held] == ["held"] and held[0].expires_at is not None
 
         assert c.post(f"/v1/orders/{order['id']}/cancel").status_code == 403  # associates cannot
@@ -103,11 +121,14 @@ def test_click_collect_prefers_the_pickup_store(world: World) -> None:
     b = world.base
     _, skus = factories.product(world.db, stock={b.stores["IST01"]: 1, b.warehouse: 10})
     with world.client() as c:
-        r = c.post("/v1/orders", json={
-            "customer_id": b.consenting_customer,
-            "lines": [{"sku": skus[0], "quantity": 1}],
-            "fulfilment": {"type": "click_collect"},
-        })
+        r = c.post(
+            "/v1/orders",
+            json={
+                "customer_id": b.consenting_customer,
+                "lines": [{"sku": skus[0], "quantity": 1}],
+                "fulfilment": {"type": "click_collect"},
+            },
+        )
         assert r.status_code == 201, r.text
         assert r.json()["pickup_location_id"] == b.stores["IST01"]
         assert r.json()["lines"][0]["source_location_code"] == "IST01"
@@ -116,7 +137,10 @@ def test_click_collect_prefers_the_pickup_store(world: World) -> None:
 def test_bad_order_bodies_are_refused_and_change_nothing(world: World) -> None:
     b = world.base
     _, skus = factories.product(world.db, stock={b.warehouse: 5})
-    base = {"customer_id": b.consenting_customer, "fulfilment": {"type": "ship_to_home", "address": HOME}}
+    base = {
+        "customer_id": b.consenting_customer,
+        "fulfilment": {"type": "ship_to_home", "address": HOME},
+    }
     stranger = factories.customer(world.db)  # no consent, never identified
     with world.client() as c, world.db.session() as s:
         before = s.execute(select(func.count()).select_from(ChangeLog)).scalar_one()
@@ -126,19 +150,48 @@ def test_bad_order_bodies_are_refused_and_change_nothing(world: World) -> None:
             ({**base, "lines": [{"sku": skus[0], "quantity": "two"}]}, 422),
             ({**base, "lines": []}, 422),
             ({**base, "lines": [{"sku": "NOPE-NOPE", "quantity": 1}]}, 422),
-            ({**base, "lines": [{"sku": skus[0], "quantity": 1}, {"sku": skus[0], "quantity": 1}]}, 422),
-            ({**base, "fulfilment": {"type": "ship_to_home"}, "lines": [{"sku": skus[0], "quantity": 1}]}, 422),
-            ({**base, "fulfilment": {"type": "teleport"}, "lines": [{"sku": skus[0], "quantity": 1}]}, 422),
+            (
+                {
+                    **base,
+                    "lines": [{"sku": skus[0], "quantity": 1}, {"sku": skus[0], "quantity": 1}],
+                },
+                422,
+            ),
+            (
+                {
+                    **base,
+                    "fulfilment": {"type": "ship_to_home"},
+                    "lines": [{"sku": skus[0], "quantity": 1}],
+                },
+                422,
+            ),
+            (
+                {
+                    **base,
+                    "fulfilment": {"type": "teleport"},
+                    "lines": [{"sku": skus[0], "quantity": 1}],
+                },
+                422,
+            ),
             ({**base, "customer_id": 99999999, "lines": [{"sku": skus[0], "quantity": 1}]}, 404),
             ({**base, "customer_id": stranger, "lines": [{"sku": skus[0], "quantity": 1}]}, 403),
-            ({**base, "lines": [{"sku": skus[0], "quantity": 1, "source_location_id": 424242}]}, 422),
+            (
+                {**base, "lines": [{"sku": skus[0], "quantity": 1, "source_location_id": 424242}]},
+                422,
+            ),
         ]
         for body, status in cases:
             r = c.post("/v1/orders", json=body)
             assert r.status_code == status, (body, r.text)
             assert r.headers["content-type"].startswith("application/problem+json")
-        assert c.post("/v1/orders", content=b'{"customer_id": 1,',
-                      headers={"content-type": "application/json"}).status_code == 400
+        assert (
+            c.post(
+                "/v1/orders",
+                content=b'{"customer_id": 1,',
+                headers={"content-type": "application/json"},
+            ).status_code
+            == 400
+        )
         after = s.execute(select(func.count()).select_from(ChangeLog)).scalar_one()
         assert after == before
         assert stock_of(world, skus[0], b.warehouse) == (5, 0)
@@ -147,8 +200,11 @@ def test_bad_order_bodies_are_refused_and_change_nothing(world: World) -> None:
 def test_idempotency_key_replays_refuses_other_body(world: World) -> None:
     b = world.base
     _, skus = factories.product(world.db, stock={b.warehouse: 10})
-    body = {"customer_id": b.consenting_customer, "lines": [{"sku": skus[0], "quantity": 1}],
-            "fulfilment": {"type": "ship_to_home", "address": HOME}}
+    body = {
+        "customer_id": b.consenting_customer,
+        "lines": [{"sku": skus[0], "quantity": 1}],
+        "fulfilment": {"type": "ship_to_home", "address": HOME},
+    }
     key = str(uuid.uuid4())
     with world.client() as c:
         first = c.post("/v1/orders", json=body, headers={"Idempotency-Key": key})
@@ -157,9 +213,17 @@ def test_idempotency_key_replays_refuses_other_body(world: World) -> None:
         assert again.status_code == 201
         assert again.json()["id"] == first.json()["id"]
         assert again.headers.get("idempotent-replayed") == "true"
-        other = c.post("/v1/orders", json={**body, "lines": [{"sku": skus[0], "quantity": 2}]},
-                       headers={"Idempotency-Key": key})
+        other = c.post(
+            "/v1/orders",
+            json={**body, "lines": [{"sku": skus[0], "quantity": 2}]},
+            headers={"Idempotency-Key": key},
+        )
         assert other.status_code == 422
         assert other.json()["type"].endswith("/idempotency-key-reused")
         assert stock_of(world, skus[0], b.warehouse) == (10, 1)
-        assert c.post("/v1/orders", json=body, headers={"Idempotency-Key": "é".encode() * 3}).status_code == 400
+        assert (
+            c.post(
+                "/v1/orders", json=body, headers={"Idempotency-Key": "é".encode() * 3}
+            ).status_code
+            == 400
+        )

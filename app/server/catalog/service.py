@@ -61,8 +61,13 @@ class LocationDirectory:
         if time.monotonic() - self._loaded_at > self.ttl:
             rows = session.execute(
                 select(
-                    Location.id, Location.code, Location.name, Location.kind, Location.city,
-                    Location.latitude, Location.longitude,
+                    col(Location.id),
+                    col(Location.code),
+                    col(Location.name),
+                    col(Location.kind),
+                    col(Location.city),
+                    col(Location.latitude),
+                    col(Location.longitude),
                 ).where(col(Location.active).is_(True))
             ).all()
             self._by_id = {row[0]: Place(*row) for row in rows}
@@ -104,9 +109,11 @@ def _price_ranges(session: Session, product_ids: list[int]) -> dict[int, tuple[i
     if not product_ids:
         return {}
     rows = session.execute(
-        select(Variant.product_id, func.min(Variant.price_kurus), func.max(Variant.price_kurus))
+        select(
+            col(Variant.product_id), func.min(Variant.price_kurus), func.max(Variant.price_kurus)
+        )
         .where(col(Variant.product_id).in_(product_ids), col(Variant.active).is_(True))
-        .group_by(Variant.product_id)
+        .group_by(col(Variant.product_id))
     ).all()
     return {pid: (lo, hi) for pid, lo, hi in rows}
 

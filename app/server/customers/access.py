@@ -19,7 +19,7 @@ def access_level(session: Session, customer: Customer, principal: Principal) -> 
     if customer.consent_clienteling:
         return "consent"
     grant = session.execute(
-        select(VisitGrant.id)
+        select(col(VisitGrant.id))
         .where(
             col(VisitGrant.customer_id) == customer.id,
             col(VisitGrant.location_id) == principal.store_id,

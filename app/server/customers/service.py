@@ -171,7 +171,7 @@ def _profile(session: Session, c: Customer) -> CustomerProfile:
 
 
 def _location_codes(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Location.id, Location.code)).all())  # type: ignore[arg-type]
+    return dict(session.execute(select(col(Location.id), col(Location.code))).all())  # type: ignore[arg-type]
 
 
 def _associate_names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -179,7 +179,7 @@ def _associate_names(session: Session, ids: set[int]) -> dict[int, str]:
         return {}
     return dict(
         session.execute(
-            select(Associate.id, Associate.name).where(col(Associate.id).in_(sorted(ids)))
+            select(col(Associate.id), col(Associate.name)).where(col(Associate.id).in_(sorted(ids)))
         ).all()  # type: ignore[arg-type]
     )
 

@@ -34,7 +34,7 @@ def availability(
     """Every location's stock of one SKU: the asking location first, then by distance from it
     (the online warehouse sorted in by its distance like any other location)."""
     variant_id = db_session.execute(
-        select(Variant.id).where(col(Variant.sku) == sku)
+        select(col(Variant.id)).where(col(Variant.sku) == sku)
     ).scalar_one_or_none()
     if variant_id is None:
         raise not_found("Variant", sku)
@@ -44,9 +44,9 @@ def availability(
     stock = {
         loc_id: (on_hand, reserved)
         for loc_id, on_hand, reserved in db_session.execute(
-            select(StockLevel.location_id, StockLevel.on_hand, StockLevel.reserved).where(
-                col(StockLevel.variant_id) == variant_id
-            )
+            select(
+                col(StockLevel.location_id), col(StockLevel.on_hand), col(StockLevel.reserved)
+            ).where(col(StockLevel.variant_id) == variant_id)
         )
     }
     dist = distances_from(locations.get(near) if near else None, locations)
@@ -158,7 +158,7 @@ def release(session: Session, reservation_id: int, *, to_status: str = "released
 def expired_reservation_ids(session: Session, now: datetime, limit: int = 500) -> list[int]:
     return list(
         session.execute(
-            select(Reservation.id)
+            select(col(Reservation.id))
             .where(col(Reservation.status) == "held", col(Reservation.expires_at) < now)
             .limit(limit)
         ).scalars()

@@ -47,7 +47,7 @@ def reverse_for_order(session: Session, order: Order) -> int:
     if net <= 0:
         return 0
     balance = session.execute(
-        select(Customer.points).where(col(Customer.id) == order.customer_id)
+        select(col(Customer.points)).where(col(Customer.id) == order.customer_id)
     ).scalar_one()
     taken = min(int(net), int(balance))
     if taken <= 0:

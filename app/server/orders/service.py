@@ -78,7 +78,9 @@ def _candidates(
     locations: dict[int, Place],
 ) -> list[sourcing.Candidate]:
     rows = session.execute(
-        select(StockLevel.location_id, StockLevel.on_hand - StockLevel.reserved).where(
+        select(
+            col(StockLevel.location_id), col(StockLevel.on_hand) - col(StockLevel.reserved)
+        ).where(
             col(StockLevel.variant_id) == variant_id,
             col(StockLevel.on_hand) - col(StockLevel.reserved) >= quantity,
         )
@@ -248,6 +250,7 @@ def place_order(
         )
         s.add(order_line)
         s.flush()
+        assert order_line.id is not None
         inventory.hold(
             s,
             variant_id=variant.id,
@@ -255,7 +258,7 @@ def place_order(
             quantity=line.quantity,
             order_id=order.id,
             order_line_id=order_line.id,
-            expires_at=expires,  # type: ignore[arg-type]
+            expires_at=expires,
         )
 
     order.discount_kurus = discount
@@ -289,7 +292,7 @@ def order_out(session: Session, order: Order, locations: dict[int, Place]) -> Or
     names = {
         v_id: (p.name_tr, p.name_en, v.size, v.colour)
         for v_id, v, p in session.execute(
-            select(Variant.id, Variant, Product)
+            select(col(Variant.id), Variant, Product)
             .join(Product, col(Product.id) == col(Variant.product_id))
             .where(col(Variant.id).in_([ln.variant_id for ln in lines]))
         ).all()
@@ -300,7 +303,9 @@ def order_out(session: Session, order: Order, locations: dict[int, Place]) -> Or
         .order_by(col(OrderStatusEvent.at), col(OrderStatusEvent.id))
     ).scalars()
     coupon_code = (
-        session.execute(select(Coupon.code).where(col(Coupon.id) == order.coupon_id)).scalar_one()
+        session.execute(
+            select(col(Coupon.code)).where(col(Coupon.id) == order.coupon_id)
+        ).scalar_one()
         if order.coupon_id
         else None
     )
@@ -380,14 +385,14 @@ def _close(
 ) -> None:
     # Coupon rows before stock rows, the same order place_order takes them in (no deadlock).
     redemptions = session.execute(
-        select(Redemption.id).where(
+        select(col(Redemption.id)).where(
             col(Redemption.order_id) == order.id, col(Redemption.status) != "voided"
         )
     ).scalars()
     for redemption_id in list(redemptions):
         promotions.release_redemption(session, redemption_id, by)
     reservations = session.execute(
-        select(Reservation.id)
+        select(col(Reservation.id))
         .where(col(Reservation.order_id) == order.id, col(Reservation.status) == "held")
         .order_by(col(Reservation.variant_id))
     ).scalars()
@@ -450,7 +455,7 @@ def expire_holds(session: Session, limit: int = 200) -> int:
     expired = 0
     now = utcnow()
     order_ids = session.execute(
-        select(Reservation.order_id)
+        select(col(Reservation.order_id))
         .where(col(Reservation.status) == "held", col(Reservation.expires_at) < now)
         .distinct()
         .limit(limit)
@@ -487,7 +492,7 @@ def order_summaries(
     counts = (
         dict(
             session.execute(
-                select(OrderLine.order_id, func.sum(OrderLine.quantity))
+                select(col(OrderLine.order_id), func.sum(OrderLine.quantity))
                 .where(col(OrderLine.order_id).in_([o.id for o in orders]))
                 .group_by(col(OrderLine.order_id))
             ).all()  # type: ignore[arg-type]

@@ -1,0 +1,148 @@
+"""Breaking things: a killed API process mid-order, retries after the crash, expired holds."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from datetime import timedelta
+
+import httpx
+from sqlalchemy import func, select, update
+from sqlmodel import col
+
+from app.server.app import housekeeping
+from app.server.inventory.models import Reservation
+from app.server.orders.models import Order, OrderLine
+from app.server.sync.models import IdempotencyRecord
+from app.settings import ApiSettings
+from tests import factories
+from tests.conftest import World
+from tests.integration.test_concurrency import ADDRESS, assert_stock_consistent
+from tests.server import start_api
+
+
+def test_killed_api_leaves_nothing_half_written_and_retries_create_each_order_once(
+    world: World,
+) -> None:
+    b = world.base
+    _, skus = factories.product(world.db, stock={b.warehouse: 500, b.stores["IST02"]: 50})
+    api = start_api(
+        world.database_url,
+        log_dir=world.log_dir,
+        extra_env={"REYON_IDEMPOTENCY_STALE_SECONDS": "1"},
+    )
+    token = world.token("t-associate")
+    keys = [str(uuid.uuid4()) for _ in range(40)]
+
+    def body(i: int) -> dict:
+        return {
+            "customer_id": b.consenting_customer,
+            "lines": [{"sku": skus[i % len(skus)], "quantity": 1 + i % 2}],
+            "fulfilment": {"type": "ship_to_home", "address": ADDRESS},
+        }
+
+    def fire(url: str, i: int) -> int | None:
+        try:
+            with httpx.Client(
+                base_url=url,
+                timeout=10,
+                headers={"Authorization": f"Bearer {token}", "Idempotency-Key": keys[i]},
+            ) as c:
+                return c.post("/v1/orders", json=body(i)).status_code
+        except httpx.TransportError:
+            return None  # the process died under us: the tablet will retry
+
+    threads = [threading.Thread(target=fire, args=(api.url, i)) for i in range(len(keys))]
+    for t in threads:
+        t.start()
+    time.sleep(0.3)
+    api.kill()  # SIGKILL mid-flight: no shutdown handler, open transactions just vanish
+    for t in threads:
+        t.join(30)
+
+    # Whatever committed is whole: each order has its lines and each line its reservation.
+    with world.db.session() as s:
+        orders = s.execute(select(Order.id)).scalars().all()
+        for order_id in orders:
+            lines = s.execute(
+                select(func.count())
+                .select_from(OrderLine)
+                .where(col(OrderLine.order_id) == order_id)
+            ).scalar_one()
+            holds = s.execute(
+                select(func.count())
+                .select_from(Reservation)
+                .where(col(Reservation.order_id) == order_id)
+            ).scalar_one()
+            assert lines >= 1 and holds == lines, order_id
+    for sku in skus:
+        assert_stock_consistent(world, sku)
+
+    time.sleep(1.2)  # claims left "running" by the dead process become stale
+    restarted = start_api(
+        world.database_url,
+        log_dir=world.log_dir,
+        extra_env={"REYON_IDEMPOTENCY_STALE_SECONDS": "1"},
+    )
+    try:
+        statuses = [fire(restarted.url, i) for i in range(len(keys))]
+        assert all(s == 201 for s in statuses), statuses
+        with world.db.session() as s:
+            for key in keys:
+                record = s.execute(
+                    select(IdempotencyRecord).where(col(IdempotencyRecord.key) == key)
+                ).scalar_one()
+                assert record.state == "done" and record.response_status == 201
+            numbers = [
+                httpx.post(
+                    f"{restarted.url}/v1/orders",
+                    json=body(i),
+                    headers={"Authorization": f"Bearer {token}", "Idempotency-Key": keys[i]},
+                ).json()["number"]
+                for i in range(len(keys))
+            ]
+            assert len(set(numbers)) == len(keys)  # one order per key, never two
+            per_key = s.execute(
+                select(func.count()).select_from(Order).where(col(Order.number).in_(numbers))
+            ).scalar_one()
+            assert per_key == len(keys)
+        for sku in skus:
+            assert_stock_consistent(world, sku)
+    finally:
+        restarted.stop()
+
+
+def test_expired_in_store_holds_are_released_and_the_order_cancelled(world: World) -> None:
+    b = world.base
+    _, skus = factories.product(world.db, stock={b.stores["IST02"]: 2})
+    with world.client() as c:
+        r = c.post(
+            "/v1/orders",
+            json={
+                "customer_id": b.consenting_customer,
+                "lines": [{"sku": skus[0], "quantity": 2}],
+                "fulfilment": {"type": "reserve_in_store", "location_id": b.stores["IST02"]},
+            },
+        )
+        assert r.status_code == 201, r.text
+        order_id = r.json()["id"]
+    with world.db.write() as s:
+        s.execute(
+            update(Reservation)
+            .where(col(Reservation.order_id) == order_id)
+            .values(expires_at=Reservation.expires_at - timedelta(days=7))
+        )  # type: ignore[operator]
+    result = housekeeping(world.db, ApiSettings(database_url=world.database_url))
+    assert result["expired_holds"] >= 1
+    assert (
+        housekeeping(world.db, ApiSettings(database_url=world.database_url))["expired_holds"] == 0
+    )
+    assert_stock_consistent(world, skus[0])
+    with world.client() as c:
+        order = c.get(f"/v1/orders/{order_id}").json()
+        assert order["status"] == "cancelled"
+        assert order["history"][-1]["note"] == "hold expired"
+        avail = c.get(f"/v1/availability/{skus[0]}").json()
+        ist02 = next(loc for loc in avail["locations"] if loc["code"] == "IST02")
+        assert ist02["available"] == 2
