@@ -64,7 +64,7 @@ def current_principal(
         raise ApiError(401, "unauthorized", "Invalid token") from None
 
 
-def require_role(role: str):  # type: ignore[no-untyped-def]
+def require_role(role: str):
     def _check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if not principal.at_least(role):
             raise ApiError(403, "forbidden-role", "Not allowed", f"This needs the {role} role.")

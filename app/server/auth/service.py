@@ -65,7 +65,7 @@ def login(db: Database, settings: ApiSettings, body: LoginRequest, key: bytes) -
     # The slow hash runs outside any transaction; the counters are updated under a row lock.
     ok = verify_pin(body.pin, associate.pin_hash)
     with db.write() as session:
-        fresh = _lock_row(session, associate.id)  # type: ignore[arg-type]
+        fresh = _lock_row(session, associate.id)
         state = _state(fresh)
         if lockout.is_locked(state, now):
             raise _locked_error(state.locked_until)
@@ -105,11 +105,11 @@ def login(db: Database, settings: ApiSettings, body: LoginRequest, key: bytes) -
         access_token=token,
         expires_at=expires,
         associate=AssociateOut(
-            id=associate.id,  # type: ignore[arg-type]
+            id=associate.id,
             code=associate.code,
             name=associate.name,
-            role=associate.role,  # type: ignore[arg-type]
-            store=StoreRef(id=store.id, code=store.code, name=store.name),  # type: ignore[arg-type]
+            role=associate.role,
+            store=StoreRef(id=store.id, code=store.code, name=store.name),
         ),
     )
 

@@ -121,7 +121,7 @@ def _price_ranges(session: Session, product_ids: list[int]) -> dict[int, tuple[i
 def summary(product: Product, price_range: tuple[int, int] | None) -> ProductSummary:
     lo, hi = price_range or (0, 0)
     return ProductSummary(
-        id=product.id,  # type: ignore[arg-type]
+        id=product.id,
         style_code=product.style_code,
         name_tr=product.name_tr,
         name_en=product.name_en,
@@ -147,10 +147,10 @@ def search_products(
     rows = list(db_session.execute(stmt.order_by(col(Product.id)).limit(limit + 1)).scalars())
     more = len(rows) > limit
     rows = rows[:limit]
-    ranges = _price_ranges(db_session, [p.id for p in rows])  # type: ignore[misc]
+    ranges = _price_ranges(db_session, [p.id for p in rows])
     return ProductPage(
-        items=[summary(p, ranges.get(p.id)) for p in rows],  # type: ignore[arg-type]
-        next_cursor=_encode_cursor(rows[-1].id) if more and rows else None,  # type: ignore[arg-type]
+        items=[summary(p, ranges.get(p.id)) for p in rows],
+        next_cursor=_encode_cursor(rows[-1].id) if more and rows else None,
     )
 
 
@@ -209,7 +209,7 @@ def _variant_details(session: Session, variants: list[Variant]) -> list[VariantD
         out.append(
             VariantDetail(
                 **variant_out(v, p.kdv_rate).model_dump(),
-                product=summary(p, ranges.get(p.id)),  # type: ignore[arg-type]
+                product=summary(p, ranges.get(p.id)),
             )
         )
     return out

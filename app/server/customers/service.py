@@ -58,13 +58,13 @@ SEARCH_LIMIT = 20
 
 def _summary(c: Customer, masked: bool) -> CustomerSummary:
     return CustomerSummary(
-        id=c.id,  # type: ignore[arg-type]
+        id=c.id,
         loyalty_number=c.loyalty_number,
         first_name=masking.mask_name(c.first_name) if masked else c.first_name,
         last_name=masking.mask_name(c.last_name) if masked else c.last_name,
         phone=masking.mask_phone(c.phone) if masked else c.phone,
         email=masking.mask_email(c.email) if masked else c.email,
-        tier=c.tier,  # type: ignore[arg-type]
+        tier=c.tier,
         masked=masked,
     )
 
@@ -155,13 +155,13 @@ def _profile(session: Session, c: Customer) -> CustomerProfile:
         .order_by(col(CustomerAddress.is_default).desc(), col(CustomerAddress.id))
     ).scalars()
     return CustomerProfile(
-        id=c.id,  # type: ignore[arg-type]
+        id=c.id,
         loyalty_number=c.loyalty_number,
         first_name=c.first_name,
         last_name=c.last_name,
         phone=c.phone,
         email=c.email,
-        tier=c.tier,  # type: ignore[arg-type]
+        tier=c.tier,
         points=c.points,
         preferred_sizes=c.preferred_sizes or {},
         consents=_consents(c),
@@ -171,7 +171,7 @@ def _profile(session: Session, c: Customer) -> CustomerProfile:
 
 
 def _location_codes(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(col(Location.id), col(Location.code))).all())  # type: ignore[arg-type]
+    return dict(session.execute(select(col(Location.id), col(Location.code))).all())
 
 
 def _associate_names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -180,7 +180,7 @@ def _associate_names(session: Session, ids: set[int]) -> dict[int, str]:
     return dict(
         session.execute(
             select(col(Associate.id), col(Associate.name)).where(col(Associate.id).in_(sorted(ids)))
-        ).all()  # type: ignore[arg-type]
+        ).all()
     )
 
 
@@ -235,8 +235,8 @@ def view(*, db_session: Session, principal: Principal, customer_id: int) -> Cust
     if cart is not None:
         lines = [CartLineOut(item=refs[cl.variant_id], quantity=cl.quantity) for cl in cart_lines]
         cart_out = CartOut(
-            id=cart.id,  # type: ignore[arg-type]
-            channel=cart.channel,  # type: ignore[arg-type]
+            id=cart.id,
+            channel=cart.channel,
             updated_at=cart.updated_at,
             lines=lines,
             total_kurus=sum(line.item.price_kurus * line.quantity for line in lines),
@@ -246,9 +246,9 @@ def view(*, db_session: Session, principal: Principal, customer_id: int) -> Cust
         access=access,
         wishlist=[
             WishlistItem(
-                id=w.id,  # type: ignore[arg-type]
+                id=w.id,
                 item=refs[w.variant_id],
-                channel=w.channel,  # type: ignore[arg-type]
+                channel=w.channel,
                 location_code=codes.get(w.location_id) if w.location_id else None,
                 created_at=w.created_at,
             )
@@ -260,7 +260,7 @@ def view(*, db_session: Session, principal: Principal, customer_id: int) -> Cust
         coupons=coupons_held(s, customer_id),
         notes=[
             NoteOut(
-                id=n.id,  # type: ignore[arg-type]
+                id=n.id,
                 body=n.body,
                 associate_name=names.get(n.associate_id, ""),
                 location_code=codes.get(n.location_id, ""),
@@ -271,11 +271,11 @@ def view(*, db_session: Session, principal: Principal, customer_id: int) -> Cust
     )
 
 
-def _try_on_out(t: TryOn, refs, codes, names) -> TryOnOut:  # type: ignore[no-untyped-def]
+def _try_on_out(t: TryOn, refs, codes, names) -> TryOnOut:
     return TryOnOut(
-        id=t.id,  # type: ignore[arg-type]
+        id=t.id,
         item=refs[t.variant_id],
-        outcome=t.outcome,  # type: ignore[arg-type]
+        outcome=t.outcome,
         note=t.note,
         location_code=codes.get(t.location_id, ""),
         associate_name=names.get(t.associate_id) if t.associate_id else None,
@@ -324,9 +324,9 @@ def add_to_wishlist(
     refs = item_refs(db_session, {variant.id})  # type: ignore[arg-type]
     codes = _location_codes(db_session)
     return status, WishlistItem(
-        id=existing.id,  # type: ignore[arg-type]
+        id=existing.id,
         item=refs[variant.id],  # type: ignore[index]
-        channel=existing.channel,  # type: ignore[arg-type]
+        channel=existing.channel,
         location_code=codes.get(existing.location_id) if existing.location_id else None,
         created_at=existing.created_at,
     )
@@ -389,7 +389,7 @@ def add_note(
     db_session.flush()
     changelog.record(db_session, "note", note.id, customer_id=customer_id)
     return 201, NoteOut(
-        id=note.id,  # type: ignore[arg-type]
+        id=note.id,
         body=note.body,
         associate_name=_associate_names(db_session, {principal.associate_id}).get(
             principal.associate_id, ""

@@ -58,7 +58,7 @@ def availability(
                 location_id=loc_id,
                 code=loc.code,
                 name=loc.name,
-                kind=loc.kind,  # type: ignore[arg-type]
+                kind=loc.kind,
                 city=loc.city,
                 distance_km=dist.get(loc_id),
                 on_hand=on_hand,

@@ -214,7 +214,7 @@ def place_order(
                 _candidates(s, variant.id, line.quantity, target, locations),
                 line.quantity,
                 sourcing.FulfilmentType(f.type),
-                target.id,  # type: ignore[arg-type]
+                target.id,
             )
         source = next(
             (loc for loc in options if inventory.try_reserve(s, variant.id, loc, line.quantity)),
@@ -310,12 +310,12 @@ def order_out(session: Session, order: Order, locations: dict[int, Place]) -> Or
         else None
     )
     return OrderOut(
-        id=order.id,  # type: ignore[arg-type]
+        id=order.id,
         number=order.number,
         customer_id=order.customer_id,
-        channel=order.channel,  # type: ignore[arg-type]
-        status=order.status,  # type: ignore[arg-type]
-        fulfilment_type=order.fulfilment_type,  # type: ignore[arg-type]
+        channel=order.channel,
+        status=order.status,
+        fulfilment_type=order.fulfilment_type,
         ship_to=order.ship_to,
         pickup_location_id=order.pickup_location_id,
         store_location_id=order.store_location_id,
@@ -329,7 +329,7 @@ def order_out(session: Session, order: Order, locations: dict[int, Place]) -> Or
         placed_at=order.placed_at,
         lines=[
             OrderLineOut(
-                id=ln.id,  # type: ignore[arg-type]
+                id=ln.id,
                 sku=ln.sku,
                 name_tr=names[ln.variant_id][0],
                 name_en=names[ln.variant_id][1],
@@ -347,10 +347,7 @@ def order_out(session: Session, order: Order, locations: dict[int, Place]) -> Or
             )
             for ln in lines
         ],
-        history=[
-            StatusEventOut(status=e.status, at=e.at, note=e.note)  # type: ignore[arg-type]
-            for e in history
-        ],
+        history=[StatusEventOut(status=e.status, at=e.at, note=e.note) for e in history],
     )
 
 
@@ -495,18 +492,18 @@ def order_summaries(
                 select(col(OrderLine.order_id), func.sum(OrderLine.quantity))
                 .where(col(OrderLine.order_id).in_([o.id for o in orders]))
                 .group_by(col(OrderLine.order_id))
-            ).all()  # type: ignore[arg-type]
+            ).all()
         )
         if orders
         else {}
     )
     return [
         OrderSummary(
-            id=o.id,  # type: ignore[arg-type]
+            id=o.id,
             number=o.number,
-            channel=o.channel,  # type: ignore[arg-type]
-            status=o.status,  # type: ignore[arg-type]
-            fulfilment_type=o.fulfilment_type,  # type: ignore[arg-type]
+            channel=o.channel,
+            status=o.status,
+            fulfilment_type=o.fulfilment_type,
             store_location_code=codes.get(o.store_location_id) if o.store_location_id else None,
             total_kurus=o.total_kurus,
             item_count=int(counts.get(o.id, 0)),

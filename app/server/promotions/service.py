@@ -45,12 +45,12 @@ def coupon_out(c: Coupon) -> CouponOut:
     return CouponOut(
         code=c.code,
         campaign=c.campaign,
-        kind=c.kind,  # type: ignore[arg-type]
+        kind=c.kind,
         value=c.value,
         min_basket_kurus=c.min_basket_kurus,
         valid_from=c.valid_from,
         valid_until=c.valid_until,
-        channels=[ch for ch in c.channels.split(",") if ch],  # type: ignore[misc]
+        channels=[ch for ch in c.channels.split(",") if ch],
         max_redemptions=c.max_redemptions,
         per_customer_limit=c.per_customer_limit,
         redeemed_count=c.redeemed_count,
@@ -235,9 +235,9 @@ def claim(
 
 def redemption_out(r: Redemption, code: str) -> RedemptionOut:
     return RedemptionOut(
-        id=r.id,  # type: ignore[arg-type]
+        id=r.id,
         coupon_code=code,
-        status=r.status,  # type: ignore[arg-type]
+        status=r.status,
         customer_id=r.customer_id,
         order_id=r.order_id,
         location_id=r.location_id,

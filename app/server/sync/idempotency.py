@@ -23,7 +23,7 @@ from fastapi import Response
 from pydantic import BaseModel
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.contracts.common import PROBLEM_MEDIA_TYPE
 from app.server.db import Database, utcnow
@@ -89,8 +89,8 @@ def run(
         with db.write() as session:
             session.execute(
                 delete(IdempotencyRecord).where(
-                    IdempotencyRecord.scope == scope,  # type: ignore[arg-type]
-                    IdempotencyRecord.key == key,  # type: ignore[arg-type]
+                    col(IdempotencyRecord.scope) == scope,
+                    col(IdempotencyRecord.key) == key,
                 )
             )
         raise
@@ -101,8 +101,8 @@ def _finish(session: Session, scope: str, key: str, status: int, body: str) -> N
     session.execute(
         update(IdempotencyRecord)
         .where(
-            IdempotencyRecord.scope == scope,  # type: ignore[arg-type]
-            IdempotencyRecord.key == key,  # type: ignore[arg-type]
+            col(IdempotencyRecord.scope) == scope,
+            col(IdempotencyRecord.key) == key,
         )
         .values(state="done", response_status=status, response_body=body)
     )
@@ -125,8 +125,8 @@ def _claim(
             with db.write() as session:
                 existing = session.execute(
                     select(IdempotencyRecord).where(
-                        IdempotencyRecord.scope == scope,  # type: ignore[arg-type]
-                        IdempotencyRecord.key == key,  # type: ignore[arg-type]
+                        col(IdempotencyRecord.scope) == scope,
+                        col(IdempotencyRecord.key) == key,
                     )
                 ).scalar_one_or_none()
                 if existing is None:
@@ -168,9 +168,9 @@ def _claim(
                 taken = session.execute(
                     update(IdempotencyRecord)
                     .where(
-                        IdempotencyRecord.id == existing.id,  # type: ignore[arg-type]
-                        IdempotencyRecord.locked_at == existing.locked_at,  # type: ignore[arg-type]
-                        IdempotencyRecord.state == "running",  # type: ignore[arg-type]
+                        col(IdempotencyRecord.id) == existing.id,
+                        col(IdempotencyRecord.locked_at) == existing.locked_at,
+                        col(IdempotencyRecord.state) == "running",
                     )
                     .values(locked_at=now)
                 )

@@ -28,10 +28,10 @@ def changes(*, db_session: Session, since: int, location_id: int | None, limit: 
     return ChangePage(
         changes=[
             Change(
-                seq=r.seq,  # type: ignore[arg-type]
+                seq=r.seq,
                 entity=r.entity,
                 entity_id=r.entity_id,
-                op=r.op,  # type: ignore[arg-type]
+                op=r.op,
                 location_id=r.location_id,
                 customer_id=r.customer_id,
                 payload=json.loads(r.payload),
@@ -39,6 +39,6 @@ def changes(*, db_session: Session, since: int, location_id: int | None, limit: 
             )
             for r in rows
         ],
-        next_cursor=rows[-1].seq if rows else since,  # type: ignore[arg-type]
+        next_cursor=rows[-1].seq if rows else since,
         up_to_date=not more,
     )
