@@ -20,6 +20,7 @@ from app.contracts.catalog import (
     VariantOut,
 )
 from app.contracts.customers import ItemRef
+from app.domain.geo import haversine_km
 from app.domain.text import like_escape, search_terms
 from app.server.catalog.models import Location, Product, Variant
 from app.server.errors import ApiError, not_found
@@ -50,12 +51,14 @@ class Place:
 
 class LocationDirectory:
     """Locations change a few times a year but are read on every availability call: keep them
-    in memory for a short while instead of querying 200 rows each time."""
+    in memory for a short while instead of querying 200 rows each time, with the distance
+    ordering from each origin worked out once per load rather than on every request."""
 
     def __init__(self, ttl_seconds: float = 30.0) -> None:
         self.ttl = ttl_seconds
         self._loaded_at = -ttl_seconds
         self._by_id: dict[int, Place] = {}
+        self._orderings: dict[int, list[tuple[Place, float]]] = {}
 
     def all(self, session: Session) -> dict[int, Place]:
         if time.monotonic() - self._loaded_at > self.ttl:
@@ -70,9 +73,37 @@ class LocationDirectory:
                     col(Location.longitude),
                 ).where(col(Location.active).is_(True))
             ).all()
+            # Swap whole dicts (no in-place mutation): other threads may be reading the old ones.
+            self._orderings = {}
             self._by_id = {row[0]: Place(*row) for row in rows}
             self._loaded_at = time.monotonic()
         return self._by_id
+
+    def by_distance(self, session: Session, origin_id: int) -> list[tuple[Place, float]]:
+        """Every location with its distance from `origin_id`: the origin first, then nearest
+        first (ties by code, so the order is stable)."""
+        places = self.all(session)
+        orderings = self._orderings
+        cached = orderings.get(origin_id)
+        if cached is None:
+            origin = places[origin_id]
+            cached = sorted(
+                (
+                    (
+                        p,
+                        round(
+                            haversine_km(
+                                origin.latitude, origin.longitude, p.latitude, p.longitude
+                            ),
+                            1,
+                        ),
+                    )
+                    for p in places.values()
+                ),
+                key=lambda pd: (pd[0].id != origin_id, pd[1], pd[0].code),
+            )
+            orderings[origin_id] = cached
+        return cached
 
     def invalidate(self) -> None:
         self._loaded_at = -self.ttl

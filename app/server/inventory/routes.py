@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from app.contracts.common import problem_responses
 from app.contracts.inventory import Availability
@@ -25,9 +25,11 @@ def availability(
     ] = None,
 ):
     with db.session() as session:
-        return service.availability(
+        result = service.availability(
             db_session=session,
             directory=request.app.state.locations,
             sku=sku,
             near=near if near is not None else principal.store_id,
         )
+    # Serialised once by the contract model; FastAPI would otherwise validate 200 rows again.
+    return Response(result.model_dump_json(), media_type="application/json")

@@ -75,7 +75,7 @@ def _candidates(
     variant_id: int,
     quantity: int,
     origin: Place,
-    locations: dict[int, Place],
+    directory: LocationDirectory,
 ) -> list[sourcing.Candidate]:
     rows = session.execute(
         select(
@@ -85,16 +85,16 @@ def _candidates(
             col(StockLevel.on_hand) - col(StockLevel.reserved) >= quantity,
         )
     ).all()
-    distances = inventory.distances_from(origin, locations)
+    places = {place.id: (place, km) for place, km in directory.by_distance(session, origin.id)}
     return [
         sourcing.Candidate(
             location_id=loc_id,
-            kind=sourcing.LocationKind(locations[loc_id].kind),
-            distance_km=distances[loc_id],
+            kind=sourcing.LocationKind(places[loc_id][0].kind),
+            distance_km=places[loc_id][1],
             available=available,
         )
         for loc_id, available in rows
-        if loc_id in locations
+        if loc_id in places
     ]
 
 
@@ -211,7 +211,7 @@ def place_order(
             options = [line.source_location_id]
         else:
             options = sourcing.source_candidates(
-                _candidates(s, variant.id, line.quantity, target, locations),
+                _candidates(s, variant.id, line.quantity, target, directory),
                 line.quantity,
                 sourcing.FulfilmentType(f.type),
                 target.id,
@@ -230,7 +230,7 @@ def place_order(
                     "distance_km": c.distance_km,
                 }
                 for c in sorted(
-                    _candidates(s, variant.id, line.quantity, target, locations),
+                    _candidates(s, variant.id, line.quantity, target, directory),
                     key=lambda c: c.distance_km,
                 )[:5]
             ]
