@@ -194,6 +194,7 @@ def place_order(
 
     expires = now + timedelta(hours=hold_hours) if f.type == "reserve_in_store" else None
     kdv_total = 0
+    placed_lines: list[OrderLine] = []
     # Lock stock rows in one global order (by variant) so two orders sharing items cannot
     # deadlock on PostgreSQL, whatever order their lines were typed in.
     for i, line in sorted(enumerate(body.lines), key=lambda il: found[il[1].sku][0].id or 0):
@@ -250,6 +251,7 @@ def place_order(
         )
         s.add(order_line)
         s.flush()
+        placed_lines.append(order_line)
         assert order_line.id is not None
         inventory.hold(
             s,
@@ -266,11 +268,10 @@ def place_order(
     order.kdv_kurus = kdv_total
     order.coupon_id = coupon.id if coupon else None
     s.add(order)
-    s.add(
-        OrderStatusEvent(
-            order_id=order.id, status="placed", at=now, associate_id=principal.associate_id
-        )
+    placed = OrderStatusEvent(
+        order_id=order.id, status="placed", at=now, associate_id=principal.associate_id
     )
+    s.add(placed)
     loyalty.earn_for_order(s, customer, order)
     changelog.record(
         s,
@@ -280,7 +281,14 @@ def place_order(
         payload={"status": "placed", "number": order.number},
     )
     s.flush()
-    return 201, order_out(s, order, locations)
+    names: Names = {
+        v.id: (p.name_tr, p.name_en, v.size, v.colour) for v, p in found.values() if v.id
+    }
+    code = coupon.code if coupon else None
+    return 201, assemble(order, placed_lines, names, [placed], code, locations)
+
+
+Names = dict[int, tuple[str, str, str, str]]  # variant id -> (name_tr, name_en, size, colour)
 
 
 def order_out(session: Session, order: Order, locations: dict[int, Place]) -> OrderOut:
@@ -289,7 +297,7 @@ def order_out(session: Session, order: Order, locations: dict[int, Place]) -> Or
             select(OrderLine).where(col(OrderLine.order_id) == order.id).order_by(col(OrderLine.id))
         ).scalars()
     )
-    names = {
+    names: Names = {
         v_id: (p.name_tr, p.name_en, v.size, v.colour)
         for v_id, v, p in session.execute(
             select(col(Variant.id), Variant, Product)
@@ -297,11 +305,13 @@ def order_out(session: Session, order: Order, locations: dict[int, Place]) -> Or
             .where(col(Variant.id).in_([ln.variant_id for ln in lines]))
         ).all()
     }
-    history = session.execute(
-        select(OrderStatusEvent)
-        .where(col(OrderStatusEvent.order_id) == order.id)
-        .order_by(col(OrderStatusEvent.at), col(OrderStatusEvent.id))
-    ).scalars()
+    history = list(
+        session.execute(
+            select(OrderStatusEvent)
+            .where(col(OrderStatusEvent.order_id) == order.id)
+            .order_by(col(OrderStatusEvent.at), col(OrderStatusEvent.id))
+        ).scalars()
+    )
     coupon_code = (
         session.execute(
             select(col(Coupon.code)).where(col(Coupon.id) == order.coupon_id)
@@ -309,6 +319,18 @@ def order_out(session: Session, order: Order, locations: dict[int, Place]) -> Or
         if order.coupon_id
         else None
     )
+    return assemble(order, lines, names, history, coupon_code, locations)
+
+
+def assemble(
+    order: Order,
+    lines: list[OrderLine],
+    names: Names,
+    history: list[OrderStatusEvent],
+    coupon_code: str | None,
+    locations: dict[int, Place],
+) -> OrderOut:
+    """The wire form of an order from rows already in hand (placing an order has them all)."""
     return OrderOut(
         id=order.id,
         number=order.number,
@@ -345,7 +367,7 @@ def order_out(session: Session, order: Order, locations: dict[int, Place]) -> Or
                 if ln.source_location_id in locations
                 else "",
             )
-            for ln in lines
+            for ln in sorted(lines, key=lambda ln: ln.id or 0)
         ],
         history=[StatusEventOut(status=e.status, at=e.at, note=e.note) for e in history],
     )
