@@ -141,6 +141,45 @@ def world(request, fresh_database, tmp_path_factory) -> Iterator[World]:  # type
     yield from _world(request.param, fresh_database, tmp_path_factory)
 
 
+@dataclass
+class DemoWorld:
+    """The API over the seeded demo retailer (what `make demo` serves)."""
+
+    kind: str
+    url: str
+    database_url: str
+    api: ApiProcess
+
+    def token(self, associate: str = "demo-manager") -> str:
+        r = httpx.post(
+            f"{self.url}/v1/auth/login",
+            json={
+                "store_code": "IST01",
+                "associate_code": associate,
+                "pin": "1234",
+                "device_id": "pytest",
+            },
+            timeout=30.0,
+        )
+        r.raise_for_status()
+        return str(r.json()["access_token"])
+
+
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def demo_world(request, fresh_database, tmp_path_factory) -> Iterator[DemoWorld]:  # type: ignore[no-untyped-def]
+    from app.server.seed import seed
+
+    database_url = fresh_database(request.param)
+    seed(database_url, "demo", progress=lambda _: None)
+    api = start_api(database_url, log_dir=tmp_path_factory.mktemp(f"demo-{request.param}"))
+    try:
+        yield DemoWorld(kind=request.param, url=api.url, database_url=database_url, api=api)
+    finally:
+        api.stop()
+
+
 @pytest.fixture(scope="session")
 def pg_world(fresh_database, tmp_path_factory) -> Iterator[World]:  # type: ignore[no-untyped-def]
     yield from _world("postgres", fresh_database, tmp_path_factory)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from app.contracts.common import Request
 
@@ -11,6 +11,20 @@ Role = Literal["associate", "cashier", "manager"]
 
 
 class LoginRequest(Request):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "store_code": "IST01",
+                    "associate_code": "demo-associate",
+                    "pin": "1234",
+                    "device_id": "tablet-ist01-01",
+                }
+            ]
+        },
+    )
+
     store_code: Annotated[
         str, StringConstraints(min_length=1, max_length=16, strip_whitespace=True)
     ]

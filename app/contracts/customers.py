@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from app.contracts.common import Request, Sku
 from app.contracts.orders import OrderSummary
@@ -146,11 +146,20 @@ class CustomerView(BaseModel):
 
 
 class WishlistAdd(Request):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"sku": "RY-10001-GRI-STD"}]}
+    )
+
     sku: Sku
     channel: WishlistChannel = "store"
 
 
 class TryOnCreate(Request):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"sku": "RY-10001-GRI-STD", "outcome": "liked"}]},
+    )
+
     sku: Sku
     outcome: TryOnOutcome
     note: Annotated[str, StringConstraints(max_length=500)] = ""

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.contracts.common import EntityId, LocationId, Quantity, Request, Sku
 
@@ -54,6 +54,28 @@ class OrderLineIn(Request):
 
 
 class OrderCreate(Request):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "customer_id": 1,
+                    "lines": [{"sku": "RY-10001-GRI-STD", "quantity": 1}],
+                    "fulfilment": {
+                        "type": "ship_to_home",
+                        "address": {
+                            "recipient": "Ayşe Yılmaz",
+                            "line1": "Bağdat Cad. No: 12 D: 3",
+                            "district": "Kadıköy",
+                            "city": "İstanbul",
+                            "postal_code": "34710",
+                        },
+                    },
+                }
+            ]
+        },
+    )
+
     customer_id: EntityId
     lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=50)]
     fulfilment: Fulfilment

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.contracts.common import EntityId, LocationId, Quantity, Request, Sku
 
@@ -37,10 +37,37 @@ class CouponRef(Request):
 
 
 class CouponValidateRequest(CouponRef):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "HOSGELDIN10",
+                    "basket": {"lines": [{"sku": "RY-10001-GRI-STD", "quantity": 1}]},
+                }
+            ]
+        },
+    )
+
     basket: Basket
 
 
 class RedemptionCreate(CouponRef):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "HOSGELDIN10",
+                    "location_id": 1,
+                    "till_id": "KASA-1",
+                    "sale_ref": "IST01-2026-000123",
+                    "basket": {"lines": [{"sku": "RY-10001-GRI-STD", "quantity": 2}]},
+                }
+            ]
+        },
+    )
+
     location_id: LocationId
     till_id: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     sale_ref: Annotated[str, StringConstraints(min_length=1, max_length=80)]

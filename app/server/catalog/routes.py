@@ -53,7 +53,9 @@ def get_product(product_id: Annotated[int, service.PathId], db: DbDep, _: Curren
 def find_variants(
     db: DbDep,
     _: CurrentAssociate,
-    barcode: Annotated[str, Query(min_length=1, max_length=32, description="EAN-13")],
+    barcode: Annotated[
+        str, Query(min_length=1, max_length=32, description="EAN-13", examples=["8681000000010"])
+    ],
 ):
     with db.session() as session:
         return VariantList(items=service.find_variants(db_session=session, barcode=barcode))

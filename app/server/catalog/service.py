@@ -26,8 +26,11 @@ from app.server.catalog.models import Location, Product, Variant
 from app.server.errors import ApiError, not_found
 
 MAX_PAGE = 100
-PathId = Path(ge=1, le=2**31 - 1)
-PathSku = Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$")
+# Examples are from the demo retailer, so /docs "Try it out" and schemathesis hit real rows.
+PathId = Path(ge=1, le=2**31 - 1, examples=[1])
+PathSku = Path(
+    min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$", examples=["RY-10001-GRI-STD"]
+)
 SIZE_ORDER = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "3XL"]
 
 
