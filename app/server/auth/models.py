@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
+import app.server.db  # noqa: F401  (sets the constraint naming convention first)
+
 
 class Associate(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)

@@ -20,7 +20,9 @@ class Customer(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=200, index=True)  # lower-case
     tier: str = Field(default="classic", max_length=16)
     points: int = 0  # balance; the loyalty ledger is the source of truth
-    preferred_sizes: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+    preferred_sizes: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON(none_as_null=True))
+    )
     # KVKK / GDPR consent, each with when and where it was given (a location code or channel).
     consent_clienteling: bool = False
     consent_clienteling_at: datetime | None = None

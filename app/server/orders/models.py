@@ -18,7 +18,7 @@ class Order(SQLModel, table=True):
     channel: str = Field(max_length=16)  # web | app | store | endless_aisle
     status: str = Field(max_length=16)
     fulfilment_type: str = Field(max_length=20)  # ship_to_home | click_collect | reserve_in_store
-    ship_to: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    ship_to: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
     pickup_location_id: int | None = Field(default=None, foreign_key="location.id")
     # Attribution: the store and associate that made the sale (commission, store credit).
     store_location_id: int | None = Field(default=None, foreign_key="location.id")

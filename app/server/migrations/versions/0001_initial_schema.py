@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 10:56:59.461925
+Create Date: 2026-11-22 11:56:33.725965
 """
 
 from collections.abc import Sequence
@@ -44,7 +44,7 @@ def upgrade() -> None:
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('tier', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('points', sa.Integer(), nullable=False),
-    sa.Column('preferred_sizes', sa.JSON(), nullable=True),
+    sa.Column('preferred_sizes', sa.JSON(none_as_null=True), nullable=True),
     sa.Column('consent_clienteling', sa.Boolean(), nullable=False),
     sa.Column('consent_clienteling_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('consent_clienteling_source', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
@@ -129,9 +129,9 @@ def upgrade() -> None:
     sa.Column('failed_window_started_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('locked_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.CheckConstraint("role in ('associate', 'cashier', 'manager')", name='ck_associate_role'),
-    sa.ForeignKeyConstraint(['home_location_id'], ['location.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('code')
+    sa.ForeignKeyConstraint(['home_location_id'], ['location.id'], name=op.f('fk_associate_home_location_id_location')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_associate')),
+    sa.UniqueConstraint('code', name=op.f('uq_associate_code'))
     )
     with op.batch_alter_table('associate', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_associate_home_location_id'), ['home_location_id'], unique=False)
@@ -247,7 +247,7 @@ def upgrade() -> None:
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('fulfilment_type', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('ship_to', sa.JSON(), nullable=True),
+    sa.Column('ship_to', sa.JSON(none_as_null=True), nullable=True),
     sa.Column('pickup_location_id', sa.Integer(), nullable=True),
     sa.Column('store_location_id', sa.Integer(), nullable=True),
     sa.Column('associate_id', sa.Integer(), nullable=True),
