@@ -29,11 +29,12 @@ _SPACES = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """Lower-case ASCII-ish form used on both sides of a search comparison."""
-    folded = text.translate(_TURKISH).lower()
-    # Strip any remaining accents (é, â, î in loanwords) so "sapka" matches "şapka" and "Şâpka".
-    decomposed = unicodedata.normalize("NFKD", folded)
-    ascii_ish = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", ascii_ish).strip()
+    # Decompose first (compatibility forms like "™" or "Ⅸ" become letters, accents split off),
+    # then drop the accents (é, â, î in loanwords: "sapka" matches "Şâpka"), then map the
+    # Turkish letters and lower-case what is left.
+    decomposed = unicodedata.normalize("NFKD", text.translate(_TURKISH))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", bare.translate(_TURKISH).lower()).strip()
 
 
 def search_terms(query: str) -> list[str]:

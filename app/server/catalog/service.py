@@ -6,9 +6,10 @@ import base64
 import binascii
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import Path
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlmodel import Session, col
 
 from app.contracts.catalog import (
@@ -19,7 +20,6 @@ from app.contracts.catalog import (
     VariantDetail,
     VariantOut,
 )
-from app.contracts.customers import ItemRef
 from app.domain.geo import haversine_km
 from app.domain.text import like_escape, search_terms
 from app.server.catalog.models import Location, Product, Variant
@@ -62,8 +62,9 @@ class LocationDirectory:
         self._loaded_at = -ttl_seconds
         self._by_id: dict[int, Place] = {}
         self._orderings: dict[int, list[tuple[Place, float]]] = {}
+        self._listings: dict[int, list[dict[str, Any]]] = {}
 
-    def all(self, session: Session) -> dict[int, Place]:
+    def all(self, session: Session | Connection) -> dict[int, Place]:
         if time.monotonic() - self._loaded_at > self.ttl:
             rows = session.execute(
                 select(
@@ -78,11 +79,15 @@ class LocationDirectory:
             ).all()
             # Swap whole dicts (no in-place mutation): other threads may be reading the old ones.
             self._orderings = {}
-            self._by_id = {row[0]: Place(*row) for row in rows}
+            self._listings = {}
+            places = [Place(*row) for row in rows]
+            self._by_id = {p.id: p for p in places}
             self._loaded_at = time.monotonic()
         return self._by_id
 
-    def by_distance(self, session: Session, origin_id: int) -> list[tuple[Place, float]]:
+    def by_distance(
+        self, session: Session | Connection, origin_id: int
+    ) -> list[tuple[Place, float]]:
         """Every location with its distance from `origin_id`: the origin first, then nearest
         first (ties by code, so the order is stable)."""
         places = self.all(session)
@@ -106,6 +111,26 @@ class LocationDirectory:
                 key=lambda pd: (pd[0].id != origin_id, pd[1], pd[0].code),
             )
             orderings[origin_id] = cached
+        return cached
+
+    def stock_rows(self, session: Session | Connection, origin_id: int) -> list[dict[str, Any]]:
+        """`LocationStock` fields that do not change per SKU, in `by_distance` order; a
+        request only adds the three stock numbers to each."""
+        listings = self._listings
+        cached = listings.get(origin_id)
+        if cached is None:
+            cached = [
+                {
+                    "location_id": p.id,
+                    "code": p.code,
+                    "name": p.name,
+                    "kind": p.kind,
+                    "city": p.city,
+                    "distance_km": km,
+                }
+                for p, km in self.by_distance(session, origin_id)
+            ]
+            listings[origin_id] = cached
         return cached
 
     def invalidate(self) -> None:
@@ -273,25 +298,26 @@ def variants_by_sku(session: Session, skus: list[str]) -> dict[str, tuple[Varian
     return {v.sku: (v, p) for v, p in rows}
 
 
-def item_refs(session: Session, variant_ids: set[int]) -> dict[int, ItemRef]:
-    """Variants as shown in a customer's lists (one query for all of them)."""
+def item_refs(session: Session, variant_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Variants as shown in a customer's lists (`ItemRef` fields), one query for all of them.
+
+    Plain column rows, not ORM instances: a customer view holds hundreds of them."""
     if not variant_ids:
         return {}
     rows = session.execute(
-        select(Variant, Product)
+        select(
+            col(Variant.id),
+            col(Variant.sku),
+            col(Product.id),
+            col(Product.name_tr),
+            col(Product.name_en),
+            col(Product.brand),
+            col(Variant.size),
+            col(Variant.colour),
+            col(Variant.price_kurus),
+        )
         .join(Product, col(Product.id) == col(Variant.product_id))
         .where(col(Variant.id).in_(sorted(variant_ids)))
     ).all()
-    return {
-        v.id: ItemRef(
-            sku=v.sku,
-            product_id=p.id,
-            name_tr=p.name_tr,
-            name_en=p.name_en,
-            brand=p.brand,
-            size=v.size,
-            colour=v.colour,
-            price_kurus=v.price_kurus,
-        )
-        for v, p in rows
-    }
+    fields = ("sku", "product_id", "name_tr", "name_en", "brand", "size", "colour", "price_kurus")
+    return {row[0]: dict(zip(fields, row[1:], strict=True)) for row in rows}

@@ -11,8 +11,6 @@ from sqlmodel import Session, col
 
 from app.contracts.customers import (
     AddressOut,
-    CartLineOut,
-    CartOut,
     Consent,
     Consents,
     ConsentUpdate,
@@ -185,89 +183,117 @@ def _associate_names(session: Session, ids: set[int]) -> dict[int, str]:
 
 
 def view(*, db_session: Session, principal: Principal, customer_id: int) -> CustomerView:
+    """Everything about one customer in a handful of column queries. Built as plain dicts and
+    validated once: hundreds of rows (a loyal customer has hundreds of orders) would otherwise
+    cost an ORM instance and a model constructor each."""
     s = db_session
     customer, access = accessible_customer(s, customer_id, principal)
-    wishlist = list(
-        s.execute(
-            select(WishlistEntry)
-            .where(col(WishlistEntry.customer_id) == customer_id)
-            .order_by(col(WishlistEntry.created_at).desc())
-        ).scalars()
-    )
-    try_ons = list(
-        s.execute(
-            select(TryOn)
-            .where(col(TryOn.customer_id) == customer_id)
-            .order_by(col(TryOn.tried_at).desc())
-            .limit(100)
-        ).scalars()
-    )
+    wishlist = s.execute(
+        select(
+            col(WishlistEntry.id),
+            col(WishlistEntry.variant_id),
+            col(WishlistEntry.channel),
+            col(WishlistEntry.location_id),
+            col(WishlistEntry.created_at),
+        )
+        .where(col(WishlistEntry.customer_id) == customer_id)
+        .order_by(col(WishlistEntry.created_at).desc())
+    ).all()
+    try_ons = s.execute(
+        select(
+            col(TryOn.id),
+            col(TryOn.variant_id),
+            col(TryOn.outcome),
+            col(TryOn.note),
+            col(TryOn.location_id),
+            col(TryOn.associate_id),
+            col(TryOn.tried_at),
+        )
+        .where(col(TryOn.customer_id) == customer_id)
+        .order_by(col(TryOn.tried_at).desc())
+        .limit(100)
+    ).all()
     cart = s.execute(
-        select(Cart)
+        select(col(Cart.id), col(Cart.channel), col(Cart.updated_at))
         .where(col(Cart.customer_id) == customer_id, col(Cart.status) == "open")
         .order_by(col(Cart.updated_at).desc())
         .limit(1)
-    ).scalar_one_or_none()
+    ).first()
     cart_lines = (
-        list(s.execute(select(CartLine).where(col(CartLine.cart_id) == cart.id)).scalars())
+        s.execute(
+            select(col(CartLine.variant_id), col(CartLine.quantity)).where(
+                col(CartLine.cart_id) == cart[0]
+            )
+        ).all()
         if cart
         else []
     )
-    notes = list(
-        s.execute(
-            select(CustomerNote)
-            .where(col(CustomerNote.customer_id) == customer_id)
-            .order_by(col(CustomerNote.created_at).desc())
-            .limit(50)
-        ).scalars()
-    )
+    notes = s.execute(
+        select(
+            col(CustomerNote.id),
+            col(CustomerNote.body),
+            col(CustomerNote.associate_id),
+            col(CustomerNote.location_id),
+            col(CustomerNote.created_at),
+        )
+        .where(col(CustomerNote.customer_id) == customer_id)
+        .order_by(col(CustomerNote.created_at).desc())
+        .limit(50)
+    ).all()
     refs = item_refs(
-        s,
-        {w.variant_id for w in wishlist}
-        | {t.variant_id for t in try_ons}
-        | {cl.variant_id for cl in cart_lines},
+        s, {w[1] for w in wishlist} | {t[1] for t in try_ons} | {cl[0] for cl in cart_lines}
     )
     codes = _location_codes(s)
-    names = _associate_names(
-        s, {t.associate_id for t in try_ons if t.associate_id} | {n.associate_id for n in notes}
-    )
+    names = _associate_names(s, {t[5] for t in try_ons if t[5]} | {n[2] for n in notes})
     cart_out = None
     if cart is not None:
-        lines = [CartLineOut(item=refs[cl.variant_id], quantity=cl.quantity) for cl in cart_lines]
-        cart_out = CartOut(
-            id=cart.id,
-            channel=cart.channel,
-            updated_at=cart.updated_at,
-            lines=lines,
-            total_kurus=sum(line.item.price_kurus * line.quantity for line in lines),
-        )
-    return CustomerView(
-        profile=_profile(s, customer),
-        access=access,
-        wishlist=[
-            WishlistItem(
-                id=w.id,
-                item=refs[w.variant_id],
-                channel=w.channel,
-                location_code=codes.get(w.location_id) if w.location_id else None,
-                created_at=w.created_at,
-            )
-            for w in wishlist
-        ],
-        try_ons=[_try_on_out(t, refs, codes, names) for t in try_ons],
-        cart=cart_out,
-        orders=order_summaries(s, customer_id, codes),
-        coupons=coupons_held(s, customer_id),
-        notes=[
-            NoteOut(
-                id=n.id,
-                body=n.body,
-                associate_name=names.get(n.associate_id, ""),
-                location_code=codes.get(n.location_id, ""),
-                created_at=n.created_at,
-            )
-            for n in notes
-        ],
+        cart_out = {
+            "id": cart[0],
+            "channel": cart[1],
+            "updated_at": cart[2],
+            "lines": [{"item": refs[v], "quantity": q} for v, q in cart_lines],
+            "total_kurus": sum(refs[v]["price_kurus"] * q for v, q in cart_lines),
+        }
+    return CustomerView.model_validate(
+        {
+            "profile": _profile(s, customer),
+            "access": access,
+            "wishlist": [
+                {
+                    "id": w_id,
+                    "item": refs[variant_id],
+                    "channel": channel,
+                    "location_code": codes.get(location_id) if location_id else None,
+                    "created_at": created_at,
+                }
+                for w_id, variant_id, channel, location_id, created_at in wishlist
+            ],
+            "try_ons": [
+                {
+                    "id": t_id,
+                    "item": refs[variant_id],
+                    "outcome": outcome,
+                    "note": note,
+                    "location_code": codes.get(location_id, ""),
+                    "associate_name": names.get(associate_id) if associate_id else None,
+                    "tried_at": tried_at,
+                }
+                for t_id, variant_id, outcome, note, location_id, associate_id, tried_at in try_ons
+            ],
+            "cart": cart_out,
+            "orders": order_summaries(s, customer_id, codes),
+            "coupons": coupons_held(s, customer_id),
+            "notes": [
+                {
+                    "id": n_id,
+                    "body": body,
+                    "associate_name": names.get(associate_id, ""),
+                    "location_code": codes.get(location_id, ""),
+                    "created_at": created_at,
+                }
+                for n_id, body, associate_id, location_id, created_at in notes
+            ],
+        }
     )
 
 

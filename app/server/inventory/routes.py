@@ -24,9 +24,9 @@ def availability(
         Query(ge=1, le=2**31 - 1, description="Location to sort from; default: your store"),
     ] = None,
 ):
-    with db.session() as session:
+    with db.engine.connect() as conn:
         result = service.availability(
-            db_session=session,
+            conn=conn,
             directory=request.app.state.locations,
             sku=sku,
             near=near if near is not None else principal.store_id,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlmodel import Session, col
 
 from app.contracts.inventory import Availability
 from app.server.catalog.models import Variant
 from app.server.catalog.service import LocationDirectory
-from app.server.db import utcnow
+from app.server.db import core_table, utcnow
 from app.server.errors import not_found
 from app.server.inventory.models import Reservation, StockLevel
 from app.server.sync import changelog
@@ -25,37 +25,27 @@ _VARIANT_BY_SKU = select(col(Variant.id)).where(col(Variant.sku) == bindparam("s
 
 
 def availability(
-    *, db_session: Session, directory: LocationDirectory, sku: str, near: int
+    *, conn: Connection, directory: LocationDirectory, sku: str, near: int
 ) -> Availability:
     """Every location's stock of one SKU: the asking location first, then by distance from it
     (the online warehouse sorted in by its distance like any other location).
 
-    The hot path of the shop floor: one prepared statement, distances cached per origin."""
-    conn = db_session.connection()
+    The hot path of the shop floor: a plain connection (no ORM session), one prepared
+    statement, the per-location fields and the distance order cached per origin, and one
+    validation pass over the result in pydantic-core."""
     stock = {row[0]: (row[1], row[2]) for row in conn.execute(_STOCK_BY_SKU, {"sku": sku}).all()}
     if not stock and conn.execute(_VARIANT_BY_SKU, {"sku": sku}).first() is None:
         raise not_found("Variant", sku)
-    if near not in directory.all(db_session):
+    if near not in directory.all(conn):
         raise not_found("Location", near)
     rows = []
     total = 0
-    for place, distance in directory.by_distance(db_session, near):
-        on_hand, reserved = stock.get(place.id, (0, 0))
+    for static in directory.stock_rows(conn, near):
+        on_hand, reserved = stock.get(static["location_id"], (0, 0))
         total += on_hand - reserved
         rows.append(
-            {
-                "location_id": place.id,
-                "code": place.code,
-                "name": place.name,
-                "kind": place.kind,
-                "city": place.city,
-                "distance_km": distance,
-                "on_hand": on_hand,
-                "reserved": reserved,
-                "available": on_hand - reserved,
-            }
+            {**static, "on_hand": on_hand, "reserved": reserved, "available": on_hand - reserved}
         )
-    # One validation call over plain dicts runs in pydantic-core; 200 model constructors don't.
     return Availability.model_validate(
         {"sku": sku, "near_location_id": near, "total_available": total, "locations": rows}
     )
@@ -104,17 +94,19 @@ def hold(
     order_id: int,
     order_line_id: int,
     expires_at: datetime | None,
-) -> Reservation:
-    reservation = Reservation(
-        order_id=order_id,
-        order_line_id=order_line_id,
-        variant_id=variant_id,
-        location_id=location_id,
-        quantity=quantity,
-        expires_at=expires_at,
+) -> None:
+    session.execute(
+        insert(core_table(Reservation)).values(
+            order_id=order_id,
+            order_line_id=order_line_id,
+            variant_id=variant_id,
+            location_id=location_id,
+            quantity=quantity,
+            status="held",
+            expires_at=expires_at,
+            created_at=utcnow(),
+        )
     )
-    session.add(reservation)
-    return reservation
 
 
 def release(session: Session, reservation_id: int, *, to_status: str = "released") -> bool:

@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlmodel import Session, col
 
 from app.domain.loyalty import Tier, points_earned
 from app.server.customers.models import Customer
+from app.server.db import core_table, utcnow
 from app.server.loyalty.models import LoyaltyEntry
 from app.server.orders.models import Order
 
 
-def earn_for_order(session: Session, customer: Customer, order: Order) -> int:
-    points = points_earned(order.total_kurus, Tier(customer.tier))
+def earn_for_order(
+    session: Session,
+    customer: Customer,
+    *,
+    order_id: int,
+    number: str,
+    channel: str,
+    paid_kurus: int,
+    location_id: int | None,
+) -> int:
+    points = points_earned(paid_kurus, Tier(customer.tier))
     if points <= 0:
         return 0
-    session.add(
-        LoyaltyEntry(
-            customer_id=customer.id,  # type: ignore[arg-type]
+    session.execute(
+        insert(core_table(LoyaltyEntry)).values(
+            customer_id=customer.id,
             kind="earn",
             points=points,
-            channel=order.channel,
-            order_id=order.id,
-            location_id=order.store_location_id,
-            note=order.number,
+            channel=channel,
+            order_id=order_id,
+            location_id=location_id,
+            note=number,
+            at=utcnow(),
         )
     )
     session.execute(

@@ -7,23 +7,20 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlmodel import Session, col
 
 from app.contracts.orders import (
     OrderCancel,
     OrderCreate,
-    OrderLineOut,
     OrderOut,
-    OrderSummary,
-    StatusEventOut,
 )
 from app.domain import money, sourcing
 from app.server.catalog.models import Product, Variant
 from app.server.catalog.service import LocationDirectory, Place, variants_by_sku
 from app.server.customers.access import access_level, accessible_customer
 from app.server.customers.models import Customer, CustomerAddress
-from app.server.db import utcnow
+from app.server.db import core_table, insert_id, utcnow
 from app.server.deps import Principal
 from app.server.errors import ApiError, not_found
 from app.server.inventory import service as inventory
@@ -154,25 +151,26 @@ def place_order(
     subtotal = sum(gross)
 
     now = utcnow()
-    order = Order(
-        number=_order_number(selling_store.code),
-        customer_id=customer.id,
-        channel="endless_aisle",
-        status="placed",
-        fulfilment_type=f.type,
-        ship_to=ship_to,
-        pickup_location_id=target.id if f.type != "ship_to_home" else None,
-        store_location_id=selling_store.id,
-        associate_id=principal.associate_id,
-        subtotal_kurus=subtotal,
-        total_kurus=subtotal,
-        kdv_kurus=0,
-        placed_at=now,
-        updated_at=now,
-    )
-    s.add(order)
-    s.flush()
-    assert order.id is not None
+    order: dict[str, Any] = {
+        "number": _order_number(selling_store.code),
+        "customer_id": customer.id,
+        "channel": "endless_aisle",
+        "status": "placed",
+        "fulfilment_type": f.type,
+        "ship_to": ship_to,
+        "pickup_location_id": target.id if f.type != "ship_to_home" else None,
+        "store_location_id": selling_store.id,
+        "associate_id": principal.associate_id,
+        "coupon_id": None,
+        "subtotal_kurus": subtotal,
+        "discount_kurus": 0,
+        "total_kurus": subtotal,
+        "kdv_kurus": 0,
+        "currency": "TRY",
+        "placed_at": now,
+        "updated_at": now,
+    }
+    order["id"] = order_id = insert_id(s, Order, order)
 
     discount = 0
     coupon: Coupon | None = None
@@ -186,7 +184,7 @@ def place_order(
             customer_id=customer.id,
             status="reserved",
             principal=principal,
-            order_id=order.id,
+            order_id=order_id,
             location_id=selling_store.id,
         )
         discount = redemption.discount_kurus
@@ -194,7 +192,7 @@ def place_order(
 
     expires = now + timedelta(hours=hold_hours) if f.type == "reserve_in_store" else None
     kdv_total = 0
-    placed_lines: list[OrderLine] = []
+    placed_lines: list[dict[str, Any]] = []
     # Lock stock rows in one global order (by variant) so two orders sharing items cannot
     # deadlock on PostgreSQL, whatever order their lines were typed in.
     for i, line in sorted(enumerate(body.lines), key=lambda il: found[il[1].sku][0].id or 0):
@@ -238,49 +236,59 @@ def place_order(
             raise _out_of_stock(i, line.sku, line.quantity, alternatives)
         line_total = gross[i] - line_discounts[i]
         kdv_total += money.kdv_included(line_total, product.kdv_rate)
-        order_line = OrderLine(
-            order_id=order.id,
-            variant_id=variant.id,
-            sku=variant.sku,
-            quantity=line.quantity,
-            unit_price_kurus=variant.price_kurus,
-            kdv_rate=product.kdv_rate,
-            discount_kurus=line_discounts[i],
-            line_total_kurus=line_total,
-            source_location_id=source,
-        )
-        s.add(order_line)
-        s.flush()
+        order_line: dict[str, Any] = {
+            "order_id": order_id,
+            "variant_id": variant.id,
+            "sku": variant.sku,
+            "quantity": line.quantity,
+            "unit_price_kurus": variant.price_kurus,
+            "kdv_rate": product.kdv_rate,
+            "discount_kurus": line_discounts[i],
+            "line_total_kurus": line_total,
+            "source_location_id": source,
+        }
+        order_line["id"] = insert_id(s, OrderLine, order_line)
         placed_lines.append(order_line)
-        assert order_line.id is not None
         inventory.hold(
             s,
             variant_id=variant.id,
             location_id=source,
             quantity=line.quantity,
-            order_id=order.id,
-            order_line_id=order_line.id,
+            order_id=order_id,
+            order_line_id=order_line["id"],
             expires_at=expires,
         )
 
-    order.discount_kurus = discount
-    order.total_kurus = subtotal - discount
-    order.kdv_kurus = kdv_total
-    order.coupon_id = coupon.id if coupon else None
-    s.add(order)
-    placed = OrderStatusEvent(
-        order_id=order.id, status="placed", at=now, associate_id=principal.associate_id
+    totals = {
+        "discount_kurus": discount,
+        "total_kurus": subtotal - discount,
+        "kdv_kurus": kdv_total,
+        "coupon_id": coupon.id if coupon else None,
+    }
+    s.execute(update(Order).where(col(Order.id) == order_id).values(**totals))
+    order.update(totals)
+    placed = {"status": "placed", "at": now, "note": ""}
+    s.execute(
+        insert(core_table(OrderStatusEvent)).values(
+            order_id=order_id, associate_id=principal.associate_id, **placed
+        )
     )
-    s.add(placed)
-    loyalty.earn_for_order(s, customer, order)
+    loyalty.earn_for_order(
+        s,
+        customer,
+        order_id=order_id,
+        number=order["number"],
+        channel=order["channel"],
+        paid_kurus=order["total_kurus"],
+        location_id=selling_store.id,
+    )
     changelog.record(
         s,
         "order",
-        order.id,
+        order_id,
         customer_id=customer.id,
-        payload={"status": "placed", "number": order.number},
+        payload={"status": "placed", "number": order["number"]},
     )
-    s.flush()
     names: Names = {
         v.id: (p.name_tr, p.name_en, v.size, v.colour) for v, p in found.values() if v.id
     }
@@ -319,58 +327,76 @@ def order_out(session: Session, order: Order, locations: dict[int, Place]) -> Or
         if order.coupon_id
         else None
     )
-    return assemble(order, lines, names, history, coupon_code, locations)
+    return assemble(
+        order.model_dump(),
+        [ln.model_dump() for ln in lines],
+        names,
+        [{"status": e.status, "at": e.at, "note": e.note} for e in history],
+        coupon_code,
+        locations,
+    )
 
 
 def assemble(
-    order: Order,
-    lines: list[OrderLine],
+    order: dict[str, Any],
+    lines: list[dict[str, Any]],
     names: Names,
-    history: list[OrderStatusEvent],
+    history: list[dict[str, Any]],
     coupon_code: str | None,
     locations: dict[int, Place],
 ) -> OrderOut:
-    """The wire form of an order from rows already in hand (placing an order has them all)."""
-    return OrderOut(
-        id=order.id,
-        number=order.number,
-        customer_id=order.customer_id,
-        channel=order.channel,
-        status=order.status,
-        fulfilment_type=order.fulfilment_type,
-        ship_to=order.ship_to,
-        pickup_location_id=order.pickup_location_id,
-        store_location_id=order.store_location_id,
-        associate_id=order.associate_id,
-        coupon_code=coupon_code,
-        subtotal_kurus=order.subtotal_kurus,
-        discount_kurus=order.discount_kurus,
-        total_kurus=order.total_kurus,
-        kdv_kurus=order.kdv_kurus,
-        currency=order.currency,
-        placed_at=order.placed_at,
-        lines=[
-            OrderLineOut(
-                id=ln.id,
-                sku=ln.sku,
-                name_tr=names[ln.variant_id][0],
-                name_en=names[ln.variant_id][1],
-                size=names[ln.variant_id][2],
-                colour=names[ln.variant_id][3],
-                quantity=ln.quantity,
-                unit_price_kurus=ln.unit_price_kurus,
-                kdv_rate=ln.kdv_rate,
-                discount_kurus=ln.discount_kurus,
-                line_total_kurus=ln.line_total_kurus,
-                source_location_id=ln.source_location_id,
-                source_location_code=locations[ln.source_location_id].code
-                if ln.source_location_id in locations
-                else "",
-            )
-            for ln in sorted(lines, key=lambda ln: ln.id or 0)
-        ],
-        history=[StatusEventOut(status=e.status, at=e.at, note=e.note) for e in history],
+    """The wire form of an order from its column values (placing an order has them all in
+    hand; reading one loads them), validated once."""
+    return OrderOut.model_validate(
+        {
+            **{k: order[k] for k in _ORDER_FIELDS},
+            "coupon_code": coupon_code,
+            "lines": [
+                {
+                    **{k: ln[k] for k in _LINE_FIELDS},
+                    "name_tr": names[ln["variant_id"]][0],
+                    "name_en": names[ln["variant_id"]][1],
+                    "size": names[ln["variant_id"]][2],
+                    "colour": names[ln["variant_id"]][3],
+                    "source_location_code": locations[ln["source_location_id"]].code
+                    if ln["source_location_id"] in locations
+                    else "",
+                }
+                for ln in sorted(lines, key=lambda ln: ln["id"])
+            ],
+            "history": history,
+        }
     )
+
+
+_ORDER_FIELDS = (
+    "id",
+    "number",
+    "customer_id",
+    "channel",
+    "status",
+    "fulfilment_type",
+    "ship_to",
+    "pickup_location_id",
+    "store_location_id",
+    "associate_id",
+    "subtotal_kurus",
+    "discount_kurus",
+    "total_kurus",
+    "kdv_kurus",
+    "currency",
+    "placed_at",
+)
+_LINE_FIELDS = (
+    "id",
+    "sku",
+    "quantity",
+    "unit_price_kurus",
+    "kdv_rate",
+    "discount_kurus",
+    "line_total_kurus",
+    "source_location_id",
+)
 
 
 def _readable_order(session: Session, order_id: int, principal: Principal) -> Order:
@@ -499,37 +525,38 @@ def expire_holds(session: Session, limit: int = 200) -> int:
 
 def order_summaries(
     session: Session, customer_id: int, codes: dict[int, str]
-) -> list[OrderSummary]:
-    orders = list(
-        session.execute(
-            select(Order)
-            .where(col(Order.customer_id) == customer_id)
-            .order_by(col(Order.placed_at).desc(), col(Order.id).desc())
-            .limit(500)
-        ).scalars()
-    )
-    counts = (
-        dict(
-            session.execute(
-                select(col(OrderLine.order_id), func.sum(OrderLine.quantity))
-                .where(col(OrderLine.order_id).in_([o.id for o in orders]))
-                .group_by(col(OrderLine.order_id))
-            ).all()
+) -> list[dict[str, Any]]:
+    """A customer's orders from every channel, newest first, with item counts (`OrderSummary`
+    fields): one grouped query."""
+    rows = session.execute(
+        select(
+            col(Order.id),
+            col(Order.number),
+            col(Order.channel),
+            col(Order.status),
+            col(Order.fulfilment_type),
+            col(Order.store_location_id),
+            col(Order.total_kurus),
+            col(Order.placed_at),
+            func.coalesce(func.sum(OrderLine.quantity), 0),
         )
-        if orders
-        else {}
-    )
+        .outerjoin(OrderLine, col(OrderLine.order_id) == col(Order.id))
+        .where(col(Order.customer_id) == customer_id)
+        .group_by(col(Order.id))
+        .order_by(col(Order.placed_at).desc(), col(Order.id).desc())
+        .limit(500)
+    ).all()
     return [
-        OrderSummary(
-            id=o.id,
-            number=o.number,
-            channel=o.channel,
-            status=o.status,
-            fulfilment_type=o.fulfilment_type,
-            store_location_code=codes.get(o.store_location_id) if o.store_location_id else None,
-            total_kurus=o.total_kurus,
-            item_count=int(counts.get(o.id, 0)),
-            placed_at=o.placed_at,
-        )
-        for o in orders
+        {
+            "id": o_id,
+            "number": number,
+            "channel": channel,
+            "status": status,
+            "fulfilment_type": fulfilment,
+            "store_location_code": codes.get(store_id) if store_id else None,
+            "total_kurus": total,
+            "item_count": int(items),
+            "placed_at": placed_at,
+        }
+        for o_id, number, channel, status, fulfilment, store_id, total, placed_at, items in rows
     ]

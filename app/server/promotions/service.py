@@ -20,7 +20,7 @@ from app.domain import coupons as rules
 from app.qr.signing import TokenError
 from app.qr.tokens import read_coupon_token
 from app.server.catalog.service import variants_by_sku
-from app.server.db import utcnow
+from app.server.db import insert_id, utcnow
 from app.server.deps import Principal
 from app.server.errors import ApiError, not_found
 from app.server.promotions.models import Coupon, Redemption
@@ -221,8 +221,7 @@ def claim(
         discount_kurus=decision.discount_kurus,
         basket_total_kurus=total,
     )
-    session.add(redemption)
-    session.flush()
+    redemption.id = insert_id(session, Redemption, redemption.model_dump(exclude={"id"}))
     changelog.record(
         session,
         "coupon",

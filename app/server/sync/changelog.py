@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import event, insert, text
 from sqlmodel import Session
 
-from app.server.db import utcnow
+from app.server.db import core_table, utcnow
 from app.server.sync.models import ChangeLog
 
 _PENDING = "reyon_changes"
@@ -55,7 +55,7 @@ def _flush_changes(session: Session) -> None:
         row["at"] = now
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHANGELOG_LOCK_ID})
-    session.execute(insert(ChangeLog), rows)
+    session.execute(insert(core_table(ChangeLog)), rows)
 
 
 @event.listens_for(Session, "after_rollback")
