@@ -63,6 +63,19 @@ def _stock_change(
     )
 
 
+_STOCK = core_table(StockLevel)
+_RESERVE = (
+    update(_STOCK)
+    .where(
+        _STOCK.c.variant_id == bindparam("v"),
+        _STOCK.c.location_id == bindparam("loc"),
+        _STOCK.c.on_hand - _STOCK.c.reserved >= bindparam("q"),
+    )
+    .values(reserved=_STOCK.c.reserved + bindparam("q"), updated_at=bindparam("now"))
+    .returning(_STOCK.c.on_hand, _STOCK.c.reserved)
+)
+
+
 def try_reserve(session: Session, variant_id: int, location_id: int, quantity: int) -> bool:
     """Reserve `quantity` at one location if that many are available, atomically.
 
@@ -70,14 +83,7 @@ def try_reserve(session: Session, variant_id: int, location_id: int, quantity: i
     can never both take the last unit (PostgreSQL re-checks it after waiting for the row lock;
     SQLite runs one writer at a time)."""
     row = session.execute(
-        update(StockLevel)
-        .where(
-            col(StockLevel.variant_id) == variant_id,
-            col(StockLevel.location_id) == location_id,
-            col(StockLevel.on_hand) - col(StockLevel.reserved) >= quantity,
-        )
-        .values(reserved=col(StockLevel.reserved) + quantity, updated_at=utcnow())
-        .returning(col(StockLevel.on_hand), col(StockLevel.reserved))
+        _RESERVE, {"v": variant_id, "loc": location_id, "q": quantity, "now": utcnow()}
     ).first()
     if row is None:
         return False

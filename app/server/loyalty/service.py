@@ -37,10 +37,11 @@ def earn_for_order(
             at=utcnow(),
         )
     )
+    customers = core_table(Customer)
     session.execute(
-        update(Customer)
-        .where(col(Customer.id) == customer.id)
-        .values(points=col(Customer.points) + points)
+        update(customers)
+        .where(customers.c.id == customer.id)
+        .values(points=customers.c.points + points)
     )
     return points
 

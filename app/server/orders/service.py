@@ -265,7 +265,8 @@ def place_order(
         "kdv_kurus": kdv_total,
         "coupon_id": coupon.id if coupon else None,
     }
-    s.execute(update(Order).where(col(Order.id) == order_id).values(**totals))
+    orders = core_table(Order)
+    s.execute(update(orders).where(orders.c.id == order_id).values(**totals))
     order.update(totals)
     placed = {"status": "placed", "at": now, "note": ""}
     s.execute(
