@@ -5,7 +5,9 @@ from __future__ import annotations
 
 def normalize_phone(raw: str) -> str | None:
     """Turkish numbers to +90XXXXXXXXXX; other international numbers kept as +digits."""
-    digits = "".join(c for c in raw if c.isdigit())
+    if any(c.isdigit() and not c.isascii() for c in raw):
+        return None  # Arabic-Indic, full-width or superscript digits: ask for the number again
+    digits = "".join(c for c in raw if c.isascii() and c.isdigit())
     if raw.strip().startswith("+") and 8 <= len(digits) <= 15:
         return "+" + digits
     if len(digits) == 10 and digits.startswith("5"):
@@ -22,6 +24,14 @@ def normalize_phone(raw: str) -> str | None:
 def normalize_email(raw: str) -> str | None:
     email = raw.strip().lower()
     local, at, domain = email.partition("@")
-    if not at or not local or "." not in domain or " " in email:
+    labels = domain.split(".")
+    if (
+        not at
+        or not local
+        or "@" in domain
+        or len(labels) < 2
+        or not all(labels)
+        or any(c.isspace() or not c.isprintable() for c in email)
+    ):
         return None
     return email

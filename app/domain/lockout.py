@@ -20,6 +20,8 @@ def is_locked(state: PinState, now: datetime) -> bool:
 def after_failure(
     state: PinState, now: datetime, *, max_failures: int, window: timedelta, lock: timedelta
 ) -> PinState:
+    if is_locked(state, now):
+        return state  # a wrong PIN during the lock neither extends nor lifts it
     in_window = state.window_started_at is not None and now - state.window_started_at < window
     failures = state.failures + 1 if in_window else 1
     started = state.window_started_at if in_window else now

@@ -10,7 +10,7 @@ def mask_name(name: str) -> str:
 
 
 def mask_phone(phone: str | None) -> str | None:
-    """ "+905321234567" -> "+90 *** *** 45 67": the last four digits help confirm who it is."""
+    """ "+905321234567" -> "*** *** 45 67": the last four digits help confirm who it is."""
     if not phone:
         return phone
     digits = [c for c in phone if c.isdigit()]

@@ -50,13 +50,13 @@ def source_candidates(
     if quantity <= 0:
         raise ValueError("quantity must be positive")
     able = [c for c in candidates if c.available >= quantity]
-    if fulfilment is FulfilmentType.RESERVE_IN_STORE:
+    if fulfilment == FulfilmentType.RESERVE_IN_STORE:
         return [c.location_id for c in able if c.location_id == target_location_id]
 
     def rank(c: Candidate) -> tuple[int, float, int]:
-        if fulfilment is FulfilmentType.CLICK_COLLECT and c.location_id == target_location_id:
+        if fulfilment == FulfilmentType.CLICK_COLLECT and c.location_id == target_location_id:
             tier = 0
-        elif c.kind is LocationKind.WAREHOUSE:
+        elif c.kind == LocationKind.WAREHOUSE:
             tier = 1
         else:
             tier = 2

@@ -40,17 +40,24 @@ def sign(kind: str, claims: dict[str, Any], key: bytes) -> str:
 
 def verify(token: str, kind: str, key: bytes, *, now: float) -> dict[str, Any]:
     """Claims of a valid token of `kind`; `exp` (unix seconds), when present, must be ahead."""
+    # Tokens are ASCII by construction; anything else (including lone surrogates that JSON
+    # lets through) is damage, not a token.
+    if len(token) > 4096 or not token.isascii():
+        raise TokenError("malformed")
     parts = token.split(".")
-    if len(parts) != 3 or not all(parts) or len(token) > 4096:
+    if len(parts) != 3 or not all(parts):
         raise TokenError("malformed")
     got_kind, body, sig = parts
     if got_kind != kind:
         raise TokenError("wrong_kind")
     try:
-        signature = _unb64(sig)
+        _unb64(sig)
     except (ValueError, TypeError):
         raise TokenError("malformed") from None
-    if not hmac.compare_digest(signature, _mac(key, kind, body)):
+    # Compare the signature as text with its one canonical spelling: base64 decoding is
+    # lenient (padding, unused low bits, stray characters), and a token with several valid
+    # spellings would slip past anything keyed on its text, such as a replay list.
+    if not hmac.compare_digest(sig.encode(), _b64(_mac(key, kind, body)).encode()):
         raise TokenError("bad_signature")
     try:
         claims = json.loads(_unb64(body))

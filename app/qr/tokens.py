@@ -24,7 +24,11 @@ def make_identity_token(customer_id: int, key: bytes, *, ttl: int = IDENTITY_TTL
 def read_identity_token(token: str, key: bytes) -> int:
     claims = verify(token, IDENTITY_KIND, key, now=time.time())
     customer_id = claims.get("c")
-    if not isinstance(customer_id, int) or customer_id <= 0 or "exp" not in claims:
+    if (
+        not isinstance(customer_id, int)
+        or customer_id <= 0
+        or not isinstance(claims.get("exp"), int)
+    ):
         raise TokenError("malformed")
     return customer_id
 

@@ -101,3 +101,17 @@ def test_consent_recorded_with_when_and_where(world: World) -> None:
         assert r.json()["clienteling"]["given"] is True
         assert r.json()["clienteling"]["source"] == "IST01"
         assert c.get(f"/v1/customers/{cid}").json()["access"] == "consent"
+
+
+def test_hostile_identity_tokens_are_422_never_500(world: World) -> None:
+    with world.client() as c:
+        for raw in [
+            b'{"token": "id1.\\ud800.AAAA"}',
+            b'{"token": "id1.e30.' + b"A" * 1500 + b'"}',
+            b'{"token": "id1..."}',
+            b'{"token": "\\u0000"}',
+        ]:
+            r = c.post(
+                "/v1/customers/identify", content=raw, headers={"content-type": "application/json"}
+            )
+            assert r.status_code == 422, (raw[:40], r.status_code, r.text[:200])
