@@ -166,7 +166,12 @@ def bench_database(kind: str, url: str, args: argparse.Namespace) -> dict[str, A
         headers = login(api)
         with httpx.Client(base_url=api.url, headers=headers, timeout=60) as c:
             # Customer 1 holds 200 orders; make sure the profile may be opened.
-            c.post("/v1/customers/1/consent", json={"clienteling": True}).raise_for_status()
+            # Orders below go to customer 2, so customer 1 keeps exactly its 200 orders run
+            # after run.
+            for customer in (1, 2):
+                c.post(
+                    f"/v1/customers/{customer}/consent", json={"clienteling": True}
+                ).raise_for_status()
             skus = pick_skus(url, 2_000)
             avail = sample(c, [f"/v1/availability/{s}" for s in skus[: args.samples]])
             out["availability"] = avail.summary()
@@ -200,7 +205,7 @@ def bench_database(kind: str, url: str, args: argparse.Namespace) -> dict[str, A
             return c.post(
                 "/v1/orders",
                 json={
-                    "customer_id": 1,
+                    "customer_id": 2,
                     "lines": [{"sku": order_skus[i % len(order_skus)], "quantity": 1}],
                     "fulfilment": {"type": "ship_to_home", "address": address},
                 },
