@@ -20,7 +20,7 @@ from app.contracts.customers import (
     WishlistItem,
 )
 from app.server.catalog.service import PathId, PathSku
-from app.server.customers import service
+from app.server.customers import service, view
 from app.server.deps import CurrentAssociate, DbDep, SettingsDep
 from app.server.idempotent_routes import IdempotencyKey, create
 
@@ -75,7 +75,7 @@ def identify(
 def customer_view(customer_id: CustomerId, db: DbDep, principal: CurrentAssociate):
     """The single customer view: profile, saved items, try-ons, cart, orders, coupons, notes."""
     with db.session() as session:
-        return service.view(db_session=session, principal=principal, customer_id=customer_id)
+        return view.customer_view(db_session=session, principal=principal, customer_id=customer_id)
 
 
 @router.post(

@@ -1,5 +1,5 @@
-"""Customers: search (masked until consent), identification by QR, the single customer view,
-and what associates record about a visit: saved items, try-ons, notes, consent."""
+"""Customers: search (masked until consent), identification by QR, and what associates record
+about a visit: saved items, try-ons, notes, consent. The single customer view is in view.py."""
 
 from __future__ import annotations
 
@@ -10,14 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from app.contracts.customers import (
-    AddressOut,
     Consent,
     Consents,
     ConsentUpdate,
-    CustomerProfile,
     CustomerSearchResult,
     CustomerSummary,
-    CustomerView,
     IdentifyResponse,
     NoteCreate,
     NoteOut,
@@ -35,10 +32,7 @@ from app.server.catalog.models import Location, Variant
 from app.server.catalog.service import item_refs
 from app.server.customers.access import access_level, accessible_customer
 from app.server.customers.models import (
-    Cart,
-    CartLine,
     Customer,
-    CustomerAddress,
     CustomerNote,
     TryOn,
     VisitGrant,
@@ -47,8 +41,6 @@ from app.server.customers.models import (
 from app.server.db import utcnow
 from app.server.deps import Principal
 from app.server.errors import ApiError, not_found
-from app.server.orders.service import order_summaries
-from app.server.promotions.service import coupons_held
 from app.server.sync import changelog
 
 SEARCH_LIMIT = 20
@@ -134,7 +126,7 @@ def identify(
     return IdentifyResponse(customer=_summary(customer, masked=False), access_until=expires)
 
 
-def _consents(c: Customer) -> Consents:
+def consents_out(c: Customer) -> Consents:
     return Consents(
         clienteling=Consent(
             given=c.consent_clienteling,
@@ -146,154 +138,17 @@ def _consents(c: Customer) -> Consents:
     )
 
 
-def _profile(session: Session, c: Customer) -> CustomerProfile:
-    addresses = session.execute(
-        select(CustomerAddress)
-        .where(col(CustomerAddress.customer_id) == c.id)
-        .order_by(col(CustomerAddress.is_default).desc(), col(CustomerAddress.id))
-    ).scalars()
-    return CustomerProfile(
-        id=c.id,
-        loyalty_number=c.loyalty_number,
-        first_name=c.first_name,
-        last_name=c.last_name,
-        phone=c.phone,
-        email=c.email,
-        tier=c.tier,
-        points=c.points,
-        preferred_sizes=c.preferred_sizes or {},
-        consents=_consents(c),
-        addresses=[AddressOut.model_validate(a, from_attributes=True) for a in addresses],
-        created_at=c.created_at,
-    )
-
-
-def _location_codes(session: Session) -> dict[int, str]:
+def location_codes(session: Session) -> dict[int, str]:
     return dict(session.execute(select(col(Location.id), col(Location.code))).all())
 
 
-def _associate_names(session: Session, ids: set[int]) -> dict[int, str]:
+def associate_names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(
         session.execute(
             select(col(Associate.id), col(Associate.name)).where(col(Associate.id).in_(sorted(ids)))
         ).all()
-    )
-
-
-def view(*, db_session: Session, principal: Principal, customer_id: int) -> CustomerView:
-    """Everything about one customer in a handful of column queries. Built as plain dicts and
-    validated once: hundreds of rows (a loyal customer has hundreds of orders) would otherwise
-    cost an ORM instance and a model constructor each."""
-    s = db_session
-    customer, access = accessible_customer(s, customer_id, principal)
-    wishlist = s.execute(
-        select(
-            col(WishlistEntry.id),
-            col(WishlistEntry.variant_id),
-            col(WishlistEntry.channel),
-            col(WishlistEntry.location_id),
-            col(WishlistEntry.created_at),
-        )
-        .where(col(WishlistEntry.customer_id) == customer_id)
-        .order_by(col(WishlistEntry.created_at).desc())
-    ).all()
-    try_ons = s.execute(
-        select(
-            col(TryOn.id),
-            col(TryOn.variant_id),
-            col(TryOn.outcome),
-            col(TryOn.note),
-            col(TryOn.location_id),
-            col(TryOn.associate_id),
-            col(TryOn.tried_at),
-        )
-        .where(col(TryOn.customer_id) == customer_id)
-        .order_by(col(TryOn.tried_at).desc())
-        .limit(100)
-    ).all()
-    cart = s.execute(
-        select(col(Cart.id), col(Cart.channel), col(Cart.updated_at))
-        .where(col(Cart.customer_id) == customer_id, col(Cart.status) == "open")
-        .order_by(col(Cart.updated_at).desc())
-        .limit(1)
-    ).first()
-    cart_lines = (
-        s.execute(
-            select(col(CartLine.variant_id), col(CartLine.quantity)).where(
-                col(CartLine.cart_id) == cart[0]
-            )
-        ).all()
-        if cart
-        else []
-    )
-    notes = s.execute(
-        select(
-            col(CustomerNote.id),
-            col(CustomerNote.body),
-            col(CustomerNote.associate_id),
-            col(CustomerNote.location_id),
-            col(CustomerNote.created_at),
-        )
-        .where(col(CustomerNote.customer_id) == customer_id)
-        .order_by(col(CustomerNote.created_at).desc())
-        .limit(50)
-    ).all()
-    refs = item_refs(
-        s, {w[1] for w in wishlist} | {t[1] for t in try_ons} | {cl[0] for cl in cart_lines}
-    )
-    codes = _location_codes(s)
-    names = _associate_names(s, {t[5] for t in try_ons if t[5]} | {n[2] for n in notes})
-    cart_out = None
-    if cart is not None:
-        cart_out = {
-            "id": cart[0],
-            "channel": cart[1],
-            "updated_at": cart[2],
-            "lines": [{"item": refs[v], "quantity": q} for v, q in cart_lines],
-            "total_kurus": sum(refs[v]["price_kurus"] * q for v, q in cart_lines),
-        }
-    return CustomerView.model_validate(
-        {
-            "profile": _profile(s, customer),
-            "access": access,
-            "wishlist": [
-                {
-                    "id": w_id,
-                    "item": refs[variant_id],
-                    "channel": channel,
-                    "location_code": codes.get(location_id) if location_id else None,
-                    "created_at": created_at,
-                }
-                for w_id, variant_id, channel, location_id, created_at in wishlist
-            ],
-            "try_ons": [
-                {
-                    "id": t_id,
-                    "item": refs[variant_id],
-                    "outcome": outcome,
-                    "note": note,
-                    "location_code": codes.get(location_id, ""),
-                    "associate_name": names.get(associate_id) if associate_id else None,
-                    "tried_at": tried_at,
-                }
-                for t_id, variant_id, outcome, note, location_id, associate_id, tried_at in try_ons
-            ],
-            "cart": cart_out,
-            "orders": order_summaries(s, customer_id, codes),
-            "coupons": coupons_held(s, customer_id),
-            "notes": [
-                {
-                    "id": n_id,
-                    "body": body,
-                    "associate_name": names.get(associate_id, ""),
-                    "location_code": codes.get(location_id, ""),
-                    "created_at": created_at,
-                }
-                for n_id, body, associate_id, location_id, created_at in notes
-            ],
-        }
     )
 
 
@@ -348,7 +203,7 @@ def add_to_wishlist(
             db_session, "wishlist", existing.id, customer_id=customer_id, payload={"sku": body.sku}
         )
     refs = item_refs(db_session, {variant.id})  # type: ignore[arg-type]
-    codes = _location_codes(db_session)
+    codes = location_codes(db_session)
     return status, WishlistItem(
         id=existing.id,
         item=refs[variant.id],  # type: ignore[index]
@@ -396,8 +251,8 @@ def record_try_on(
     return 201, _try_on_out(
         try_on,
         refs,
-        _location_codes(db_session),
-        _associate_names(db_session, {principal.associate_id}),
+        location_codes(db_session),
+        associate_names(db_session, {principal.associate_id}),
     )
 
 
@@ -417,10 +272,10 @@ def add_note(
     return 201, NoteOut(
         id=note.id,
         body=note.body,
-        associate_name=_associate_names(db_session, {principal.associate_id}).get(
+        associate_name=associate_names(db_session, {principal.associate_id}).get(
             principal.associate_id, ""
         ),
-        location_code=_location_codes(db_session).get(principal.store_id, ""),
+        location_code=location_codes(db_session).get(principal.store_id, ""),
         created_at=note.created_at,
     )
 
@@ -432,7 +287,7 @@ def update_consent(
     customer = db_session.get(Customer, customer_id)
     if customer is None:
         raise not_found("Customer", customer_id)
-    source = _location_codes(db_session).get(principal.store_id, "store")
+    source = location_codes(db_session).get(principal.store_id, "store")
     now = utcnow()
     for name in ("clienteling", "email", "sms"):
         value = getattr(body, name)
@@ -444,4 +299,4 @@ def update_consent(
     customer.updated_at = now
     db_session.add(customer)
     changelog.record(db_session, "customer", customer_id, customer_id=customer_id)
-    return _consents(customer)
+    return consents_out(customer)

@@ -9,7 +9,7 @@ from app.contracts.orders import OrderCancel, OrderCreate, OrderOut
 from app.server.catalog.service import PathId
 from app.server.deps import CurrentAssociate, CurrentManager, DbDep
 from app.server.idempotent_routes import IdempotencyKey, create
-from app.server.orders import service
+from app.server.orders import placing, service
 
 router = APIRouter(tags=["orders"], responses=problem_responses(401, 422))
 OrderId = Annotated[int, PathId]
@@ -36,7 +36,7 @@ def place_order(
         principal,
         idempotency_key,
         body,
-        lambda s: service.place_order(
+        lambda s: placing.place_order(
             db_session=s,
             principal=principal,
             body=body,
