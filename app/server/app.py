@@ -43,49 +43,23 @@ log = logging.getLogger("reyon.api")
 
 
 class BodyLimit:
-    """Refuse bodies over the limit with 413 before reading them whole, whether the client sent
-    a Content-Length or streamed chunks without one."""
+    """Refuse a declared Content-Length over the limit with 413 problem+json before reading a
+    byte. Bodies streamed without a length are counted by FastAPI's own `max_body_size`, whose
+    413 goes through our problem handler."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        for name, value in scope["headers"]:
-            if name == b"content-length":
-                try:
-                    too_big = int(value) > self.max_bytes
-                except ValueError:
-                    too_big = True
-                if too_big:
+        if scope["type"] == "http":
+            for name, value in scope["headers"]:
+                if name == b"content-length" and (
+                    not value.isdigit() or int(value) > self.max_bytes
+                ):
                     await self._refuse(send)
                     return
-        received = 0
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _TooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await self._refuse(send)
+        await self.app(scope, receive, send)
 
     async def _refuse(self, send: Send) -> None:
         err = errors.ApiError(
@@ -107,10 +81,6 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
-
-
-class _TooLarge(Exception):
-    pass
 
 
 class ServerTiming:
@@ -203,6 +173,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
         version=__version__,
         summary="Endless aisle and clienteling for omnichannel retail",
         lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
         docs_url=None,  # served below from local files: stores and CI have no CDN
         redoc_url=None,
     )

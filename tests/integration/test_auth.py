@@ -92,3 +92,15 @@ def test_docs_and_openapi_are_served_without_any_cdn(world: World) -> None:
     assert page.status_code == 200
     assert "cdn" not in page.text and "/docs-static/swagger-ui-bundle.js" in page.text
     assert httpx.get(f"{world.url}/docs-static/swagger-ui-bundle.js").status_code == 200
+
+
+def test_streamed_oversized_body_without_length_is_413(world: World) -> None:
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(64):
+            yield b"x" * 8192  # 512 KiB in all, no Content-Length header
+
+    r = httpx.post(
+        f"{world.url}/v1/auth/login", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 413
+    assert r.headers["content-type"].startswith("application/problem+json")
