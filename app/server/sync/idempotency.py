@@ -22,11 +22,13 @@ from typing import Any
 from fastapi import Response
 from pydantic import BaseModel
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from app.contracts.common import PROBLEM_MEDIA_TYPE
-from app.server.db import Database, utcnow
+from app.server.db import Database, core_table, utcnow
 from app.server.errors import ApiError
 from app.server.sync.models import IdempotencyRecord
 
@@ -34,6 +36,7 @@ MAX_KEY_LENGTH = 200
 JSON = "application/json"
 
 Action = Callable[[Session], tuple[int, BaseModel]]
+_RECORDS = core_table(IdempotencyRecord)
 
 
 def fingerprint(method: str, path: str, body: BaseModel | dict[str, Any] | None) -> str:
@@ -99,11 +102,8 @@ def run(
 
 def _finish(session: Session, scope: str, key: str, status: int, body: str) -> None:
     session.execute(
-        update(IdempotencyRecord)
-        .where(
-            col(IdempotencyRecord.scope) == scope,
-            col(IdempotencyRecord.key) == key,
-        )
+        update(_RECORDS)
+        .where(_RECORDS.c.scope == scope, _RECORDS.c.key == key)
         .values(state="done", response_status=status, response_body=body)
     )
 
@@ -119,6 +119,28 @@ def _claim(
     stale_after: timedelta,
 ) -> Response | None:
     """None when this request owns the key now; otherwise the response to send instead."""
+    # The common case, a new key, is one INSERT that does nothing on a conflict; only a retry
+    # goes on to read what the first attempt left.
+    now = utcnow()
+    dialect_insert = sqlite_insert if db.dialect == "sqlite" else pg_insert
+    with db.write() as session:
+        claimed = session.execute(
+            dialect_insert(_RECORDS)
+            .values(
+                scope=scope,
+                key=key,
+                method=method,
+                path=path,
+                fingerprint=digest,
+                state="running",
+                created_at=now,
+                locked_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["scope", "key"])
+            .returning(_RECORDS.c.id)
+        ).first()
+    if claimed is not None:
+        return None
     for _ in range(3):
         now = utcnow()
         try:
