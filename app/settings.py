@@ -33,6 +33,8 @@ class ApiSettings(BaseSettings):
     max_body_bytes: int = 256 * 1024
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    # Shown in PostgreSQL's pg_stat_activity; name each API host or process group apart.
+    db_application_name: str = "reyon-api"
     reservation_hold_hours: int = 48
     idempotency_ttl_hours: int = 48
     idempotency_stale_seconds: int = 60

@@ -155,6 +155,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
                 settings.database_url,
                 pool_size=settings.db_pool_size,
                 max_overflow=settings.db_max_overflow,
+                application_name=settings.db_application_name,
             )
         )
         app.state.db = db

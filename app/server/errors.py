@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.contracts.common import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
+
+logger = logging.getLogger("reyon.api")
 
 
 class ApiError(Exception):
@@ -101,6 +105,24 @@ def install(app: FastAPI) -> None:
         )
         err = ApiError(422, "validation", "Invalid request", detail, errors=fields)
         return problem_response(err, request.url.path)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        # A lost connection (database restarted, network cut) or a database that cannot take
+        # the work now is the client's cue to retry, not a bug: 503, and the transaction rolled
+        # back, so a retry with the same Idempotency-Key is safe.
+        if not (exc.connection_invalidated or isinstance(exc, OperationalError)):
+            raise exc
+        logger.warning("database unavailable on %s: %s", request.url.path, exc.orig)
+        err = ApiError(
+            503,
+            "database-unavailable",
+            "Database unavailable",
+            "The database could not be reached; nothing was changed. Try again.",
+        )
+        response = problem_response(err, request.url.path)
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from app.contracts.inventory import Availability
 from app.domain.ean import is_valid
 from tests import factories
 from tests.conftest import World
@@ -64,6 +65,8 @@ def test_availability_lists_every_location_asking_store_first_then_by_distance(
         r = c.get(f"/v1/availability/{skus[0]}")
         assert r.status_code == 200, r.text
         body = r.json()
+        # Serialised by hand on the hot path: it must still be exactly the wire contract.
+        assert Availability.model_validate_json(r.content).model_dump(mode="json") == body
         codes = [loc["code"] for loc in body["locations"]]
         assert codes[0] == "IST01"
         # İzmir (~330 km) is nearer to Nişantaşı than Ankara (~350 km).
@@ -77,3 +80,4 @@ def test_availability_lists_every_location_asking_store_first_then_by_distance(
         near_ank = c.get(f"/v1/availability/{skus[0]}", params={"near": b.stores["ANK01"]}).json()
         assert near_ank["locations"][0]["code"] == "ANK01"
         assert c.get(f"/v1/availability/{skus[0]}", params={"near": 99999}).status_code == 404
+        assert c.get("/v1/availability/NO-SUCH-SKU").status_code == 404

@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import httpx
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlmodel import col
 
 from app.server.app import housekeeping
@@ -146,3 +147,61 @@ def test_expired_in_store_holds_are_released_and_the_order_cancelled(world: Worl
         avail = c.get(f"/v1/availability/{skus[0]}").json()
         ist02 = next(loc for loc in avail["locations"] if loc["code"] == "IST02")
         assert ist02["available"] == 2
+
+
+def test_postgres_connections_cut_under_the_api_give_503_then_recover(pg_world: World) -> None:
+    """PostgreSQL drops every connection of one API process (a restart, a failover): requests
+    that meet a dead pooled connection get 503 problem+json with Retry-After, never a 500, and
+    the API is whole again at once, without a restart."""
+    b = pg_world.base
+    _, skus = factories.product(pg_world.db, stock={b.warehouse: 5})
+    name = f"reyon-cut-{uuid.uuid4().hex[:8]}"
+    api = start_api(
+        pg_world.database_url,
+        log_dir=pg_world.log_dir,
+        extra_env={"REYON_DB_APPLICATION_NAME": name},
+    )
+    token = pg_world.token("t-associate")
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        # Several connections in the pool: concurrent requests each check one out.
+        def read(_: int) -> int:
+            with httpx.Client(base_url=api.url, headers=headers, timeout=10) as c:
+                return c.get(f"/v1/availability/{skus[0]}").status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            assert set(pool.map(read, range(32))) == {200}
+        with pg_world.db.engine.connect() as conn:
+            cut = conn.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE application_name = :name"
+                ),
+                {"name": name},
+            ).scalar_one()
+        assert cut >= 1
+
+        statuses = []
+        with httpx.Client(base_url=api.url, headers=headers, timeout=10) as c:
+            for _ in range(6):
+                r = c.get(f"/v1/availability/{skus[0]}")
+                statuses.append(r.status_code)
+                if r.status_code == 503:
+                    assert r.headers["content-type"].startswith("application/problem+json")
+                    assert r.json()["type"].endswith("/database-unavailable")
+                    assert r.headers["retry-after"] == "1"
+            order = c.post(
+                "/v1/orders",
+                json={
+                    "customer_id": b.consenting_customer,
+                    "lines": [{"sku": skus[0], "quantity": 1}],
+                    "fulfilment": {"type": "ship_to_home", "address": ADDRESS},
+                },
+                headers={"Idempotency-Key": str(uuid.uuid4())},
+            )
+        assert set(statuses) <= {200, 503}
+        # One failure at most: the first dead connection invalidates every older one.
+        assert statuses.count(503) <= 1 and statuses[-1] == 200, statuses
+        assert order.status_code == 201, order.text
+    finally:
+        api.stop()

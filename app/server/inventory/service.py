@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+import orjson
+from sqlalchemy import Connection, Select, Text, bindparam, cast, func, insert, select, update
 from sqlmodel import Session, col
 
-from app.contracts.inventory import Availability
 from app.server.catalog.models import Variant
 from app.server.catalog.service import LocationDirectory
 from app.server.db import core_table, utcnow
@@ -15,25 +15,44 @@ from app.server.errors import not_found
 from app.server.inventory.models import Reservation, StockLevel
 from app.server.sync import changelog
 
-# Built once: the statement is the same on every call, only the SKU changes.
-_STOCK_BY_SKU = (
-    select(col(StockLevel.location_id), col(StockLevel.on_hand), col(StockLevel.reserved))
-    .join(Variant, col(Variant.id) == col(StockLevel.variant_id))
-    .where(col(Variant.sku) == bindparam("sku"))
-)
-_VARIANT_BY_SKU = select(col(Variant.id)).where(col(Variant.sku) == bindparam("sku"))
+
+def _stock_by_sku(dialect: str) -> Select[str]:
+    """One SKU's stock at every location as ONE row holding a JSON array of
+    [location_id, on_hand, reserved] triples.
+
+    One row rather than 200 because Python's sqlite3 releases and re-takes the GIL around every
+    row it steps: under concurrent requests each re-take waits behind other threads, and a
+    0.2 ms query took 26 ms of wall time in the bench profile. On PostgreSQL the aggregate
+    also saves building 200 Row objects."""
+    triple = (func.json_array if dialect == "sqlite" else func.json_build_array)(
+        _STOCK.c.location_id, _STOCK.c.on_hand, _STOCK.c.reserved
+    )
+    aggregate = func.json_group_array(triple) if dialect == "sqlite" else func.json_agg(triple)
+    return (
+        select(cast(aggregate, Text))
+        .select_from(_STOCK.join(_VARIANT, _VARIANT.c.id == _STOCK.c.variant_id))
+        .where(_VARIANT.c.sku == bindparam("sku"))
+    )
 
 
-def availability(
+_STOCK = core_table(StockLevel)
+_VARIANT = core_table(Variant)
+_VARIANT_BY_SKU = select(_VARIANT.c.id).where(_VARIANT.c.sku == bindparam("sku"))
+_STOCK_BY_SKU = {dialect: _stock_by_sku(dialect) for dialect in ("sqlite", "postgresql")}
+
+
+def availability_json(
     *, conn: Connection, directory: LocationDirectory, sku: str, near: int
-) -> Availability:
-    """Every location's stock of one SKU: the asking location first, then by distance from it
-    (the online warehouse sorted in by its distance like any other location).
+) -> bytes:
+    """Every location's stock of one SKU as the JSON of the `Availability` contract: the asking
+    location first, then by distance from it (the online warehouse sorted in by its distance
+    like any other location).
 
-    The hot path of the shop floor: a plain connection (no ORM session), one prepared
-    statement, the per-location fields and the distance order cached per origin, and one
-    validation pass over the result in pydantic-core."""
-    stock = {row[0]: (row[1], row[2]) for row in conn.execute(_STOCK_BY_SKU, {"sku": sku}).all()}
+    The hot path of the shop floor, so it skips the ORM and pydantic: one statement on a plain
+    autocommit connection, the per-location fields and the distance order cached per origin,
+    serialised by orjson. Tests validate its output against the `Availability` model."""
+    raw = conn.execute(_STOCK_BY_SKU[conn.dialect.name], {"sku": sku}).scalar()
+    stock = {loc: (on_hand, reserved) for loc, on_hand, reserved in orjson.loads(raw or "[]")}
     if not stock and conn.execute(_VARIANT_BY_SKU, {"sku": sku}).first() is None:
         raise not_found("Variant", sku)
     if near not in directory.all(conn):
@@ -46,7 +65,7 @@ def availability(
         rows.append(
             {**static, "on_hand": on_hand, "reserved": reserved, "available": on_hand - reserved}
         )
-    return Availability.model_validate(
+    return orjson.dumps(
         {"sku": sku, "near_location_id": near, "total_available": total, "locations": rows}
     )
 
@@ -63,7 +82,6 @@ def _stock_change(
     )
 
 
-_STOCK = core_table(StockLevel)
 _RESERVE = (
     update(_STOCK)
     .where(

@@ -1,0 +1,226 @@
+"""The results: a table on the console, bench-results/latest.json and bench-results/latest.md."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tests.server import ROOT
+
+RESULTS_DIR = ROOT / "bench-results"
+KINDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    value: Callable[[dict[str, Any]], Any]
+    target: tuple[str, float] | None = None
+
+    def met(self, value: Any) -> bool | None:
+        if self.target is None or not isinstance(value, int | float):
+            return None
+        op, limit = self.target
+        return value <= limit if op == "<=" else value >= limit
+
+
+def _status_count(r: dict[str, Any], status: str) -> int:
+    return int(r["orders"]["statuses"].get(status, 0))
+
+
+METRICS = [
+    Metric("seed_s", "seed the bench data set (s)", lambda r: r["seed"]["seconds"], ("<=", 120)),
+    Metric(
+        "availability_server_p50_ms",
+        "availability, 1 SKU × 200 locations: server p50 (ms)",
+        lambda r: r["availability"]["server_p50_ms"],
+    ),
+    Metric(
+        "availability_server_p95_ms",
+        "availability, 1 SKU × 200 locations: server p95 (ms)",
+        lambda r: r["availability"]["server_p95_ms"],
+        ("<=", 5),
+    ),
+    Metric(
+        "availability_client_p50_ms",
+        "availability: client-observed p50 (ms)",
+        lambda r: r["availability"]["client_p50_ms"],
+    ),
+    Metric(
+        "availability_client_p95_ms",
+        "availability: client-observed p95 (ms)",
+        lambda r: r["availability"]["client_p95_ms"],
+    ),
+    Metric(
+        "customer_view_server_p50_ms",
+        "single customer view, 200 orders: server p50 (ms)",
+        lambda r: r["customer_view"]["server_p50_ms"],
+    ),
+    Metric(
+        "customer_view_server_p95_ms",
+        "single customer view, 200 orders: server p95 (ms)",
+        lambda r: r["customer_view"]["server_p95_ms"],
+        ("<=", 30),
+    ),
+    Metric(
+        "customer_view_client_p95_ms",
+        "single customer view: client-observed p95 (ms)",
+        lambda r: r["customer_view"]["client_p95_ms"],
+    ),
+    Metric("bare_rps", "bare FastAPI endpoint (req/s)", lambda r: r["bare_throughput"]["rps"]),
+    Metric(
+        "availability_rps",
+        "availability endpoint (req/s)",
+        lambda r: r["availability_throughput"]["rps"],
+    ),
+    Metric(
+        "availability_vs_bare",
+        "availability ÷ bare throughput",
+        lambda r: r["availability_vs_bare_ratio"],
+        (">=", 0.5),
+    ),
+    Metric(
+        "availability_loaded_server_p95_ms",
+        "availability under load: server p95 (ms)",
+        lambda r: r["availability_throughput"]["server_p95_ms"],
+    ),
+    Metric(
+        "orders_per_s",
+        "orders placed with reservation (orders/s)",
+        lambda r: r["orders"]["rps"],
+        (">=", 200),
+    ),
+    Metric(
+        "orders_p50_ms", "order placement: client p50 (ms)", lambda r: r["orders"]["client_p50_ms"]
+    ),
+    Metric(
+        "orders_p95_ms", "order placement: client p95 (ms)", lambda r: r["orders"]["client_p95_ms"]
+    ),
+    Metric(
+        "orders_server_p50_ms",
+        "order placement: server p50 (ms)",
+        lambda r: r["orders"]["server_p50_ms"],
+    ),
+    Metric(
+        "order_alone_server_p50_ms",
+        "one order at a time: server p50 (ms)",
+        lambda r: r["order_alone"]["server_p50_ms"],
+    ),
+    Metric(
+        "orders_non_201",
+        "order responses other than 201 (of which 409)",
+        lambda r: f"{r['orders']['not_ok']} ({_status_count(r, '409')})",
+    ),
+]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    return str(value)
+
+
+def _target(metric: Metric) -> str:
+    if metric.target is None:
+        return ""
+    op, limit = metric.target
+    return f"{'≤' if op == '<=' else '≥'} {limit:g}"
+
+
+def _met(metric: Metric, verdicts: dict[str, bool | None]) -> str:
+    known = {k: v for k, v in verdicts.items() if v is not None}
+    if not known:
+        return ""
+    if len(set(known.values())) == 1:
+        return "yes" if next(iter(known.values())) else "**no**"
+    return ", ".join(f"{KINDS[k]} {'yes' if v else '**no**'}" for k, v in known.items())
+
+
+def table(results: dict[str, Any]) -> list[list[str]]:
+    dbs = results["databases"]
+    rows = [["metric", *KINDS.values(), "target", "met?"]]
+    for metric in METRICS:
+        cells, verdicts = [], {}
+        for kind in KINDS:
+            r = dbs.get(kind)
+            if r is None or "skipped" in r:
+                cells.append("skipped" if r else "not run")
+                continue
+            try:
+                value = metric.value(r)
+            except (KeyError, TypeError):
+                value = None
+            cells.append(_cell(value))
+            verdicts[kind] = metric.met(value)
+        rows.append([metric.label, *cells, _target(metric), _met(metric, verdicts)])
+    return rows
+
+
+def _notes(results: dict[str, Any]) -> list[str]:
+    m, s = results["machine"], results["settings"]
+    notes = [
+        f"Measured {m['date']} on {m['cpu']} ({m['cores']} cores), {m['os']}, "
+        f"Python {m['python']}.",
+        f"Load generator on the same machine, competing with the server for the 2 cores: "
+        f"{s['processes']} processes × {s['threads']} threads = {s['connections']} keep-alive "
+        f"httpx connections; throughput runs {s['duration_s']:g} s after {s['warmup_s']:g} s "
+        f"of warm-up; latency samples one request at a time ({s['samples']} per metric).",
+    ]
+    for kind, name in KINDS.items():
+        r = results["databases"].get(kind)
+        if r is None:
+            continue
+        if "skipped" in r:
+            notes.append(f"{name}: skipped ({r['skipped']}).")
+            continue
+        seed = r["seed"]
+        when = (
+            "seeded in this run"
+            if seed["seeded_now"]
+            else f"seed time recorded when it was seeded ({seed['at']})"
+            if seed["seconds"] is not None
+            else "already seeded, no recorded seed time (run with --reseed)"
+        )
+        notes.append(
+            f"{name}: {r['version']}, {r['api_processes']} API process(es) and the same number "
+            f"for the bare app; {when}; customer 1 view shows "
+            f"{r['customer_check']['orders_in_view']} orders "
+            f"(clienteling consent {r['customer_check']['consent']})."
+        )
+        if r.get("data_problems"):
+            notes.append(f"{name}: not the bench data set: {'; '.join(r['data_problems'])}.")
+    return notes
+
+
+def write(results: dict[str, Any]) -> None:
+    rows = table(results)
+    results["table"] = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    RESULTS_DIR.mkdir(exist_ok=True)
+    (RESULTS_DIR / "latest.json").write_text(
+        json.dumps(results, indent=2, ensure_ascii=False) + "\n"
+    )
+    notes = _notes(results)
+    md = [
+        "| " + " | ".join(rows[0]) + " |",
+        "|" + "---|" * len(rows[0]),
+        *("| " + " | ".join(row) + " |" for row in rows[1:]),
+    ]
+    (RESULTS_DIR / "latest.md").write_text(
+        "\n".join(md) + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n"
+    )
+    plain = [[cell.replace("**", "") for cell in row] for row in rows]
+    widths = [max(len(row[i]) for row in plain) for i in range(len(rows[0]))]
+    print()
+    for n, row in enumerate(plain):
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    print()
+    for note in notes:
+        print(f"* {note}")
+    print(f"\nwritten: {RESULTS_DIR / 'latest.json'}, {RESULTS_DIR / 'latest.md'}")
