@@ -1,4 +1,4 @@
-"""`reyon` command line: demo, api, migrate, seed, token."""
+"""`reyon` command line: demo, api, migrate, seed, qr."""
 
 from __future__ import annotations
 
@@ -103,16 +103,36 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_token(args: argparse.Namespace) -> int:
-    """Print a fresh server-signed identity or coupon token (for scripts and trying the API)."""
-    from app.qr.tokens import make_coupon_token, make_identity_token
+def _cmd_qr(args: argparse.Namespace) -> int:
+    """Print a fresh QR payload, as the brand app would show it (for scripts and tests)."""
+    from sqlalchemy import select
+    from sqlmodel import col
 
-    key = get_api_settings().signing_key()
-    if args.kind == "identity":
-        print(make_identity_token(args.customer, key))
-    else:
-        print(make_coupon_token(args.code, key))
-    return 0
+    from app.qr.identity import make_identity
+    from app.server.customers.identity import demo_device
+    from app.server.db import Database, make_scratch_engine
+    from app.server.promotions.models import Coupon
+    from app.server.promotions.service import coupon_code
+
+    settings = get_api_settings()
+    ring = settings.key_ring()
+    db = Database(make_scratch_engine(settings.database_url))
+    try:
+        with db.write() as session:
+            if args.kind == "identity":
+                private, key_id = demo_device(session, ring, args.customer)
+                print(make_identity(private, key_id))
+                return 0
+            coupon = session.execute(
+                select(Coupon).where(col(Coupon.code) == args.code.strip().upper())
+            ).scalar_one_or_none()
+            if coupon is None:
+                print(f"no coupon {args.code}", file=sys.stderr)
+                return 1
+            print(coupon_code(ring, coupon))
+            return 0
+    finally:
+        db.dispose()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -137,13 +157,15 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--size", choices=["demo", "bench"], default="demo")
     seed.set_defaults(func=_cmd_seed)
 
-    token = sub.add_parser("token", help="print a fresh server-signed token")
-    token_sub = token.add_subparsers(dest="kind", required=True)
-    identity = token_sub.add_parser("identity", help="a customer's identity QR payload")
+    qr = sub.add_parser("qr", help="print a fresh QR payload, as the brand app shows it")
+    qr_sub = qr.add_subparsers(dest="kind", required=True)
+    identity = qr_sub.add_parser(
+        "identity", help="a customer's identity code (the demo device key, valid 30-60 s)"
+    )
     identity.add_argument("--customer", type=int, required=True)
-    coupon = token_sub.add_parser("coupon", help="a coupon QR payload")
+    coupon = qr_sub.add_parser("coupon", help="a coupon's code, signed by the server")
     coupon.add_argument("--code", required=True)
-    token.set_defaults(func=_cmd_token)
+    qr.set_defaults(func=_cmd_qr)
     return parser
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.qr.keys import KeyRing
+
 VAR_DIR = Path("var")
 
 
@@ -42,7 +44,33 @@ class ApiSettings(BaseSettings):
     pin_lock_minutes: int = 15
     visit_grant_hours: int = 4
     demo_mode: bool = False
+    qr_keys: dict[str, SecretStr] | None = Field(
+        default=None,
+        description="QR key ring as JSON, key id (one letter A-Z or digit 2-7) to secret: "
+        '{"A": "...", "B": "..."}. Codes name their key, so old keys keep verifying while '
+        "they stay here. When unset, key A is derived from the secret key.",
+    )
+    qr_active_key: str | None = Field(
+        default=None, description="The key id that signs new codes (default: the last id)."
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where customers' phones reach the storefront pages (/p/..., /pay/...): "
+        "printed into shelf labels and pay links. HTTPS in production.",
+    )
+    brand_app_key: SecretStr | None = Field(
+        default=None,
+        description="Bearer credential of the brand app's backend for /v1/brand/... (device "
+        "keys, coupon codes). Unset: those endpoints refuse every call.",
+    )
+    identity_code_keep_minutes: int = 10
     housekeeping_interval_seconds: float = 60.0
+
+    def key_ring(self) -> KeyRing:
+        if self.qr_keys:
+            secrets_ = {k: v.get_secret_value().encode() for k, v in self.qr_keys.items()}
+            return KeyRing(secrets_, self.qr_active_key or sorted(secrets_)[-1])
+        return KeyRing({"A": self.signing_key()}, "A")
 
     def signing_key(self) -> bytes:
         if self.secret_key is not None:

@@ -6,17 +6,24 @@ import itertools
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import Session
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from app.domain.ean import make as make_ean
 from app.domain.text import fold
+from app.qr.identity import make_identity, new_device_key
+from app.qr.keys import KeyRing
 from app.server.auth.models import Associate
 from app.server.auth.pins import hash_pin
 from app.server.catalog.models import Location, Product, Variant
+from app.server.customers.identity import register_device_key
 from app.server.customers.models import Customer, CustomerAddress
 from app.server.db import Database, utcnow
 from app.server.inventory.models import StockLevel
 from app.server.promotions.models import Coupon
+from app.server.promotions.service import coupon_code
+from tests.server import TEST_SECRET
 
 _seq = itertools.count(1)
 PIN = "1234"
@@ -228,3 +235,26 @@ def customer(db: Database, *, consent: bool = False) -> int:
         s.flush()
         assert c.id is not None
         return c.id
+
+
+# The key ring of the API processes the tests start (their secret is TEST_SECRET).
+TEST_RING = KeyRing({"A": TEST_SECRET.encode()}, "A")
+
+
+def device_key(db: Database, customer_id: int) -> tuple[Ed25519PrivateKey, int]:
+    """A phone's identity key, registered for the customer as the brand app would."""
+    private, public = new_device_key()
+    with db.write() as s:
+        key = register_device_key(s, customer_id=customer_id, public_key=public, label="test")
+        return private, key.id
+
+
+def identity_code(db: Database, customer_id: int, *, now: float | None = None) -> str:
+    private, key_id = device_key(db, customer_id)
+    return make_identity(private, key_id, now)
+
+
+def coupon_payload(db: Database, code: str, ring: KeyRing = TEST_RING) -> str:
+    with db.session() as s:
+        coupon = s.execute(select(Coupon).where(col(Coupon.code) == code)).scalar_one()
+        return coupon_code(ring, coupon)

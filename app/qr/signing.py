@@ -1,8 +1,7 @@
 """Compact HMAC-signed tokens: `<kind>.<base64url payload>.<base64url signature>`.
 
-Used for bearer tokens and, until the QR issue brings public-key identity codes, for the
-server's own identity and coupon tokens. The kind is signed too, so a token of one kind can
-never be replayed as another.
+Used for the API's bearer tokens (QR codes have their own compact formats, see envelope.py).
+The kind is signed too, so a token of one kind can never be replayed as another.
 """
 
 from __future__ import annotations
@@ -13,11 +12,7 @@ import hmac
 import json
 from typing import Any
 
-
-class TokenError(ValueError):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason  # malformed | wrong_kind | bad_signature | expired
+from app.qr.envelope import TokenError
 
 
 def _b64(data: bytes) -> str:

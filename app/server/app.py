@@ -26,8 +26,10 @@ from app.contracts.common import PROBLEM_MEDIA_TYPE
 from app.contracts.sync import Health
 from app.server import errors
 from app.server.auth.routes import router as auth_router
+from app.server.brand.routes import router as brand_router
 from app.server.catalog.routes import router as catalog_router
 from app.server.catalog.service import LocationDirectory
+from app.server.customers.identity import purge_used_codes
 from app.server.customers.routes import router as customers_router
 from app.server.db import Database, make_engine, utcnow
 from app.server.deps import DbDep, current_principal
@@ -35,6 +37,8 @@ from app.server.inventory.routes import router as inventory_router
 from app.server.orders.routes import router as orders_router
 from app.server.orders.service import expire_holds
 from app.server.promotions.routes import router as promotions_router
+from app.server.scanning.routes import router as scanning_router
+from app.server.storefront.routes import router as storefront_router
 from app.server.sync.models import IdempotencyRecord
 from app.server.sync.routes import router as sync_router
 from app.settings import ApiSettings, get_api_settings
@@ -109,7 +113,7 @@ class ServerTiming:
 
 
 def housekeeping(db: Database, settings: ApiSettings) -> dict[str, int]:
-    """Expire unclaimed in-store holds and forget old idempotency keys."""
+    """Expire unclaimed in-store holds; forget old idempotency keys and identity-code uses."""
     with db.write() as session:
         expired = expire_holds(session)
     with db.write() as session:
@@ -117,7 +121,10 @@ def housekeeping(db: Database, settings: ApiSettings) -> dict[str, int]:
         purged = session.execute(
             delete(IdempotencyRecord).where(col(IdempotencyRecord.created_at) < cutoff)
         ).rowcount  # type: ignore[attr-defined]
-    return {"expired_holds": expired, "purged_keys": purged}
+    with db.write() as session:
+        keep = timedelta(minutes=settings.identity_code_keep_minutes)
+        purged_codes = purge_used_codes(session, keep)
+    return {"expired_holds": expired, "purged_keys": purged, "purged_identity_codes": purged_codes}
 
 
 async def _housekeeping_loop(db: Database, settings: ApiSettings) -> None:
@@ -181,6 +188,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
     _serve_docs_offline(app)
     app.state.settings = settings
     app.state.signing_key = settings.signing_key()
+    app.state.key_ring = settings.key_ring()
     app.state.locations = LocationDirectory()
     if database is not None:
         app.state.db = database
@@ -197,6 +205,8 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
 
     app.include_router(public)
     app.include_router(auth_router)
+    app.include_router(storefront_router)  # customers' phones: no associate log-in
+    app.include_router(brand_router)  # the brand app's backend, with its own credential
     protected: list[APIRouter] = [
         catalog_router,
         inventory_router,
@@ -204,6 +214,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
         orders_router,
         promotions_router,
         sync_router,
+        scanning_router,
     ]
     for router in protected:
         app.include_router(router, dependencies=[Depends(current_principal)])

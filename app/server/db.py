@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel
@@ -41,6 +43,17 @@ def insert_id(session: Session, table: type[SQLModel], values: dict[str, Any]) -
     core = core_table(table)
     stmt = insert(core).values(**values).returning(core.c.id)
     return int(session.execute(stmt).scalar_one())
+
+
+def insert_unless_exists(
+    session: Session, table: Table, values: dict[str, Any], conflict_on: list[str]
+) -> bool:
+    """INSERT one row; False, and nothing written, when a row with the same `conflict_on`
+    values exists. The database decides, so concurrent inserters across processes agree:
+    exactly one of them gets True."""
+    dialect_insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    stmt = dialect_insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict_on)
+    return session.execute(stmt.returning(*table.primary_key.columns)).first() is not None
 
 
 def core_table(model: type[SQLModel]) -> Table:

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from app.qr.tokens import make_coupon_token
+from app.qr.keys import KeyRing
 from tests import factories
 from tests.conftest import World
-from tests.server import TEST_SECRET
 
 
 def _basket(sku: str, qty: int = 1, customer_id: int | None = None) -> dict:
@@ -47,10 +46,10 @@ def test_validate_reports_discount_or_every_reason(world: World) -> None:
         future = factories.coupon(world.db, starts_in_days=3, channels="web")
         r = c.post("/v1/coupons/validate", json={"code": future, "basket": _basket(skus[0])})
         assert set(r.json()["reasons"]) == {"not_yet_valid", "wrong_channel"}
-        token = make_coupon_token(pct, TEST_SECRET.encode())
+        token = factories.coupon_payload(world.db, pct)
         r = c.post("/v1/coupons/validate", json={"token": token, "basket": _basket(skus[0], 2)})
         assert r.json()["coupon"]["code"] == pct
-        forged = make_coupon_token(pct, b"not-our-key")
+        forged = factories.coupon_payload(world.db, pct, KeyRing({"A": b"not-our-key-at-all"}, "A"))
         assert (
             c.post(
                 "/v1/coupons/validate", json={"token": forged, "basket": _basket(skus[0])}

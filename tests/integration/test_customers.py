@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from app.qr.tokens import make_identity_token
+import time
+
+from app.qr.identity import make_identity, new_device_key
 from tests import factories
 from tests.conftest import World
-from tests.server import TEST_SECRET
-
-KEY = TEST_SECRET.encode()
 
 
 def test_search_masks_customers_without_consent(world: World) -> None:
@@ -33,16 +32,24 @@ def test_profile_needs_consent_or_a_scanned_identity_code(world: World) -> None:
 
         # A bare id is never an identity code.
         assert c.post("/v1/customers/identify", json={"token": str(private)}).status_code == 422
-        forged = make_identity_token(private, b"someone-else's-key")
-        r = c.post("/v1/customers/identify", json={"token": forged})
+        phone, key_id = factories.device_key(world.db, private)
+        stranger, _ = new_device_key()  # signs with a key nobody registered under this id
+        r = c.post("/v1/customers/identify", json={"token": make_identity(stranger, key_id)})
         assert r.status_code == 422 and r.json()["reason"] == "bad_signature"
-        expired = make_identity_token(private, KEY, ttl=-5)
+        unknown = make_identity(stranger, 424242)
+        r = c.post("/v1/customers/identify", json={"token": unknown})
+        assert r.json()["reason"] == "unknown_key"
+        expired = make_identity(phone, key_id, time.time() - 120)
         assert (
             c.post("/v1/customers/identify", json={"token": expired}).json()["reason"] == "expired"
         )
 
-        r = c.post("/v1/customers/identify", json={"token": make_identity_token(private, KEY)})
+        code = make_identity(phone, key_id)
+        r = c.post("/v1/customers/identify", json={"token": code})
         assert r.status_code == 200, r.text
+        # Shown again, at this till or any other: refused.
+        again = c.post("/v1/customers/identify", json={"token": code})
+        assert again.status_code == 422 and again.json()["reason"] == "replayed"
         assert r.json()["customer"]["first_name"] == "Mehmet"
         view = c.get(f"/v1/customers/{private}")
         assert view.status_code == 200

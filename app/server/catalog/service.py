@@ -213,7 +213,7 @@ def search_products(
     )
 
 
-def _size_key(size: str) -> tuple[int, str]:
+def size_key(size: str) -> tuple[int, str]:
     return (SIZE_ORDER.index(size), "") if size in SIZE_ORDER else (len(SIZE_ORDER), size.zfill(4))
 
 
@@ -242,14 +242,14 @@ def get_product(*, db_session: Session, product_id: int) -> ProductDetail:
             )
         ).scalars()
     )
-    variants.sort(key=lambda v: (v.colour, _size_key(v.size)))
+    variants.sort(key=lambda v: (v.colour, size_key(v.size)))
     prices = [v.price_kurus for v in variants]
     base = summary(product, (min(prices), max(prices)) if prices else None)
     return ProductDetail(
         **base.model_dump(),
         description_tr=product.description_tr,
         description_en=product.description_en,
-        sizes=sorted({v.size for v in variants}, key=_size_key),
+        sizes=sorted({v.size for v in variants}, key=size_key),
         colours=sorted({v.colour for v in variants}),
         variants=[variant_out(v, product.kdv_rate) for v in variants],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.server.db import utcnow
@@ -116,3 +116,31 @@ class VisitGrant(SQLModel, table=True):
     expires_at: datetime
 
     __table_args__ = (Index("ix_visitgrant_lookup", "customer_id", "location_id", "expires_at"),)
+
+
+class DeviceKey(SQLModel, table=True):
+    """The public half of a key pair made by the brand app on a customer's phone. Identity QR
+    codes are signed with the private half, which never leaves the phone."""
+
+    # Random, not sequential: the id is in every identity code and must not count customers.
+    id: int = Field(primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False})
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    public_key: str = Field(max_length=64)  # base64 of the raw 32-byte Ed25519 key
+    label: str = Field(default="", max_length=80)  # "Ayşe's iPhone", shown when revoking
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
+class IdentityCodeUse(SQLModel, table=True):
+    """The replay store: an identity code, once accepted anywhere, is refused everywhere.
+    The primary key does the refusing: a second INSERT of (key, step) conflicts, whichever
+    API process or till tries it. Rows older than the code's lifetime are purged."""
+
+    device_key_id: int = Field(
+        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    step: int = Field(
+        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    location_id: int | None = Field(default=None, foreign_key="location.id")
+    used_at: datetime = Field(default_factory=utcnow, index=True)

@@ -62,7 +62,6 @@ def identify(
             db_session=session,
             principal=principal,
             token=body.token,
-            key=request.app.state.signing_key,
             grant_hours=settings.visit_grant_hours,
         )
 

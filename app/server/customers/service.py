@@ -25,12 +25,11 @@ from app.contracts.customers import (
 )
 from app.domain import masking
 from app.domain.contact import normalize_email, normalize_phone
-from app.qr.signing import TokenError
-from app.qr.tokens import read_identity_token
 from app.server.auth.models import Associate
 from app.server.catalog.models import Location, Variant
 from app.server.catalog.service import item_refs
 from app.server.customers.access import access_level, accessible_customer
+from app.server.customers.identity import accept_identity_code
 from app.server.customers.models import (
     Customer,
     CustomerNote,
@@ -94,23 +93,10 @@ def search(
 
 
 def identify(
-    *, db_session: Session, principal: Principal, token: str, key: bytes, grant_hours: int
+    *, db_session: Session, principal: Principal, token: str, grant_hours: int
 ) -> IdentifyResponse:
     """The customer showed their app's QR code: that is their consent for this visit."""
-    try:
-        customer_id = read_identity_token(token, key)
-    except TokenError as exc:
-        raise ApiError(
-            422,
-            f"identity-token-{exc.reason.replace('_', '-')}",
-            "This code cannot identify a customer",
-            {
-                "expired": "The code has expired; ask the customer to refresh it in the app.",
-                "bad_signature": "The code is not signed by this brand.",
-                "wrong_kind": "This is not a customer identity code.",
-            }.get(exc.reason, "The code is damaged or not a Reyon code."),
-            reason=exc.reason,
-        ) from None
+    customer_id = accept_identity_code(db_session, token, location_id=principal.store_id)
     customer = db_session.get(Customer, customer_id)
     if customer is None:
         raise not_found("Customer", customer_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index
+from sqlalchemy import JSON, CheckConstraint, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from app.server.db import utcnow
@@ -61,3 +61,31 @@ class OrderStatusEvent(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
     associate_id: int | None = Field(default=None, foreign_key="associate.id")
     note: str = Field(default="", max_length=500)
+
+
+class Payment(SQLModel, table=True):
+    """A payment taken for an order through a payment provider (the customer's own phone,
+    from the pay link). At most one succeeded payment per order: the order's status moves
+    from placed to paid with a conditional update in the same transaction."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="order.id", index=True)
+    provider: str = Field(max_length=32)
+    provider_ref: str = Field(max_length=80)
+    amount_kurus: int
+    currency: str = Field(default="TRY", max_length=3)
+    status: str = Field(max_length=16)  # succeeded | failed
+    created_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("status in ('succeeded', 'failed')", name="ck_payment_status"),
+        CheckConstraint("amount_kurus >= 0", name="ck_payment_amount"),
+        # The database, not the code path, guarantees one succeeded payment per order.
+        Index(
+            "uq_payment_order_succeeded",
+            "order_id",
+            unique=True,
+            sqlite_where=text("status = 'succeeded'"),
+            postgresql_where=text("status = 'succeeded'"),
+        ),
+    )

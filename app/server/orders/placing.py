@@ -15,6 +15,7 @@ from app.contracts.orders import (
     OrderOut,
 )
 from app.domain import money, sourcing
+from app.qr.keys import KeyRing
 from app.server.catalog.service import LocationDirectory, Place, variants_by_sku
 from app.server.customers.access import accessible_customer
 from app.server.customers.models import Customer, CustomerAddress
@@ -113,7 +114,7 @@ def place_order(
     principal: Principal,
     body: OrderCreate,
     directory: LocationDirectory,
-    key: bytes,
+    ring: KeyRing,
     hold_hours: int,
 ) -> tuple[int, OrderOut]:
     s = db_session
@@ -173,7 +174,7 @@ def place_order(
     discount = 0
     coupon: Coupon | None = None
     if body.coupon:
-        coupon = promotions.resolve(s, body.coupon, key)
+        coupon = promotions.resolve(s, body.coupon, ring)
         redemption = promotions.claim(
             s,
             coupon,

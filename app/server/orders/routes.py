@@ -41,7 +41,7 @@ def place_order(
             principal=principal,
             body=body,
             directory=state.locations,
-            key=state.signing_key,
+            ring=state.key_ring,
             hold_hours=state.settings.reservation_hold_hours,
         ),
     )

@@ -7,12 +7,16 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 
+from app.qr.coupon import new_public_id
 from app.server.db import utcnow
 
 
 class Coupon(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True)
+    # The unguessable id carried in the coupon's QR code (base32 of 80 random bits); the
+    # printed code may be a shared campaign code, this one never is.
+    public_id: str | None = Field(default_factory=new_public_id, max_length=16, unique=True)
     campaign: str = Field(max_length=80)
     kind: str = Field(max_length=16)  # percent (value in basis points) | amount (kuruş)
     value: int

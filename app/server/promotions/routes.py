@@ -28,7 +28,7 @@ def validate_coupon(body: CouponValidateRequest, request: Request, db: DbDep, _:
     """What a coupon gives this basket, or every reason it does not apply. Claims nothing."""
     with db.session() as session:
         return service.validate(
-            db_session=session, body=body, basket=body.basket, key=request.app.state.signing_key
+            db_session=session, body=body, basket=body.basket, ring=request.app.state.key_ring
         )
 
 
@@ -52,7 +52,7 @@ def redeem(
         idempotency_key,
         body,
         lambda s: service.redeem(
-            db_session=s, principal=principal, body=body, key=request.app.state.signing_key
+            db_session=s, principal=principal, body=body, ring=request.app.state.key_ring
         ),
     )
 

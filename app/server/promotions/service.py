@@ -17,8 +17,9 @@ from app.contracts.promotions import (
     RedemptionOut,
 )
 from app.domain import coupons as rules
-from app.qr.signing import TokenError
-from app.qr.tokens import read_coupon_token
+from app.qr import coupon as coupon_qr
+from app.qr.envelope import TokenError, kind_of
+from app.qr.keys import KeyRing
 from app.server.catalog.service import variants_by_sku
 from app.server.db import insert_id, utcnow
 from app.server.deps import Principal
@@ -58,34 +59,61 @@ def coupon_out(c: Coupon) -> CouponOut:
     )
 
 
-def resolve(session: Session, ref: CouponRef | str, key: bytes) -> Coupon:
-    """A coupon from its printed code or its signed QR token."""
+def resolve(session: Session, ref: CouponRef | str, ring: KeyRing) -> Coupon:
+    """A coupon from its printed code or the signed QR code from the customer's app."""
     if isinstance(ref, str):
-        code = ref
-        if ref.startswith("cp1."):
-            code = _code_from_token(ref, key)
-    elif ref.token is not None:
-        code = _code_from_token(ref.token, key)
+        code, token = (None, ref) if kind_of(ref) == coupon_qr.KIND else (ref, None)
     else:
-        code = ref.code or ""
+        code, token = ref.code, ref.token
+    if token is not None:
+        claim = read_coupon_code(token, ring)
+        coupon = session.execute(
+            select(Coupon).where(col(Coupon.public_id) == claim.public_id)
+        ).scalar_one_or_none()
+        if coupon is None:
+            raise not_found("Coupon", claim.public_id)
+        return coupon
     coupon = session.execute(
-        select(Coupon).where(col(Coupon.code) == code.strip().upper())
+        select(Coupon).where(col(Coupon.code) == (code or "").strip().upper())
     ).scalar_one_or_none()
     if coupon is None:
         raise not_found("Coupon", code)
     return coupon
 
 
-def _code_from_token(token: str, key: bytes) -> str:
+def read_coupon_code(token: str, ring: KeyRing) -> coupon_qr.CouponCode:
     try:
-        return read_coupon_token(token, key)
+        return coupon_qr.verify_coupon(token, ring.coupon_public_keys)
     except TokenError as exc:
         raise ApiError(
             422,
             f"coupon-token-{exc.reason.replace('_', '-')}",
             "This code is not a valid coupon",
+            {
+                "expired": "The coupon code has expired.",
+                "bad_signature": "The coupon code is not genuine.",
+                "unknown_key": "The coupon was signed with a key this server does not hold.",
+                "wrong_kind": "This is not a coupon code.",
+            }.get(exc.reason, "The code is damaged or not a Reyon code."),
             reason=exc.reason,
         ) from None
+
+
+def coupon_code(ring: KeyRing, coupon: Coupon) -> str:
+    """The QR payload the brand app shows for this coupon."""
+    if coupon.public_id is None:
+        raise ValueError(f"coupon {coupon.id} has no public id")
+    return coupon_qr.make_coupon(
+        ring,
+        coupon_qr.CouponCode(
+            public_id=coupon.public_id,
+            campaign=coupon.campaign,
+            kind=coupon.kind,
+            value=coupon.value,
+            expires_at=int(coupon.valid_until.timestamp()),
+            customer_id=coupon.customer_id,
+        ),
+    )
 
 
 def basket_total(session: Session, basket: Basket) -> int:
@@ -134,9 +162,9 @@ def decide(
 
 
 def validate(
-    *, db_session: Session, body: CouponRef, basket: Basket, key: bytes
+    *, db_session: Session, body: CouponRef, basket: Basket, ring: KeyRing
 ) -> CouponValidation:
-    coupon = resolve(db_session, body, key)
+    coupon = resolve(db_session, body, ring)
     total = basket_total(db_session, basket)
     decision = decide(
         db_session, coupon, total=total, channel=basket.channel, customer_id=basket.customer_id
@@ -251,13 +279,13 @@ def redemption_out(r: Redemption, code: str) -> RedemptionOut:
 
 
 def redeem(
-    *, db_session: Session, principal: Principal, body: RedemptionCreate, key: bytes
+    *, db_session: Session, principal: Principal, body: RedemptionCreate, ring: KeyRing
 ) -> tuple[int, RedemptionOut]:
     if body.location_id != principal.store_id:
         raise ApiError(
             403, "wrong-store", "Not your store", "Redemptions are made for your own store."
         )
-    coupon = resolve(db_session, body, key)
+    coupon = resolve(db_session, body, ring)
     total = basket_total(db_session, body.basket)
     redemption = claim(
         db_session,

@@ -10,12 +10,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.domain import coupons as rules
+from app.qr.coupon import PUBLIC_ID_BYTES
+from app.qr.envelope import b32
 from app.server.seed.common import NOW, Cust, between
 
 COUPON_COLUMNS = (
     "id", "code", "campaign", "kind", "value", "min_basket_kurus", "valid_from", "valid_until",
     "channels", "max_redemptions", "per_customer_limit", "customer_id", "redeemed_count",
-    "created_at",
+    "created_at", "public_id",
 )  # fmt: skip
 REDEMPTION_COLUMNS = (
     "id", "coupon_id", "customer_id", "order_id", "channel", "location_id", "till_id",
@@ -63,8 +65,13 @@ class CouponBook:
     redemptions: list[list[Any]] = field(default_factory=list)
 
     def _add(self, row: list[Any]) -> None:
+        # public_id, what the QR code carries: fixed per code, and drawn from its own generator
+        # so adding it left every other seeded value as it was.
+        row.append(b32(random.Random(f"reyon-coupon/{row[1]}").randbytes(PUBLIC_ID_BYTES)))
         self.rows.append(row)
-        (_, _, _, kind, value, min_basket, start, until, channels, max_r, per_c, owner, _, _) = row
+        (_, _, _, kind, value, min_basket, start, until, channels, max_r, per_c, owner, _, _, _) = (
+            row
+        )
         self.terms.append(
             rules.CouponTerms(
                 kind=rules.CouponKind(kind),

@@ -22,13 +22,11 @@ from typing import Any
 from fastapi import Response
 from pydantic import BaseModel
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from app.contracts.common import PROBLEM_MEDIA_TYPE
-from app.server.db import Database, core_table, utcnow
+from app.server.db import Database, core_table, insert_unless_exists, utcnow
 from app.server.errors import ApiError
 from app.server.sync.models import IdempotencyRecord
 
@@ -122,24 +120,23 @@ def _claim(
     # The common case, a new key, is one INSERT that does nothing on a conflict; only a retry
     # goes on to read what the first attempt left.
     now = utcnow()
-    dialect_insert = sqlite_insert if db.dialect == "sqlite" else pg_insert
     with db.write() as session:
-        claimed = session.execute(
-            dialect_insert(_RECORDS)
-            .values(
-                scope=scope,
-                key=key,
-                method=method,
-                path=path,
-                fingerprint=digest,
-                state="running",
-                created_at=now,
-                locked_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["scope", "key"])
-            .returning(_RECORDS.c.id)
-        ).first()
-    if claimed is not None:
+        claimed = insert_unless_exists(
+            session,
+            _RECORDS,
+            {
+                "scope": scope,
+                "key": key,
+                "method": method,
+                "path": path,
+                "fingerprint": digest,
+                "state": "running",
+                "created_at": now,
+                "locked_at": now,
+            },
+            ["scope", "key"],
+        )
+    if claimed:
         return None
     for _ in range(3):
         now = utcnow()
