@@ -1,8 +1,9 @@
-"""`reyon` command line: demo, api, migrate, seed, qr."""
+"""`reyon` command line: demo, api, migrate, seed, labels, qr."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -73,11 +74,15 @@ def _database_is_empty(url: str) -> bool:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from app.server.seed import DEMO_LOGINS, seed
 
+    base = f"http://{args.host}:{args.port}"
+    # The demo wallet is on, and shelf labels and pay links point at this server.
+    os.environ.setdefault("REYON_DEMO_MODE", "1")
+    os.environ.setdefault("REYON_PUBLIC_BASE_URL", base)
+    get_api_settings.cache_clear()
     settings = get_api_settings()
     if _database_is_empty(settings.database_url):
         print("seeding the demo retailer (first run only) ...", flush=True)
         seed(settings.database_url, "demo")
-    base = f"http://{args.host}:{args.port}"
     print(
         "\n".join(
             [
@@ -85,6 +90,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
                 "Reyon demo",
                 f"  API          {base}/v1/health",
                 f"  API docs     {base}/docs",
+                f"  demo wallet  {base}/demo/wallet/1  (a customer's identity and coupon QR codes)",
                 f"  database     {settings.database_url}",
                 "",
                 "  Demo log-ins (store / associate / PIN):",
@@ -135,6 +141,40 @@ def _cmd_qr(args: argparse.Namespace) -> int:
         db.dispose()
 
 
+def _cmd_labels(args: argparse.Namespace) -> int:
+    """An A4 PDF of shelf labels for one store."""
+    from pathlib import Path
+
+    from app.server.catalog.labels import LabelError, labels_for_store, render_pdf
+    from app.server.db import Database, make_scratch_engine
+
+    settings = get_api_settings()
+    db = Database(make_scratch_engine(settings.database_url))
+    try:
+        with db.session() as session:
+            labels = labels_for_store(
+                session,
+                store_code=args.store,
+                ring=settings.key_ring(),
+                base_url=args.base_url or settings.public_base_url,
+                category=args.category,
+            )
+
+        def progress(done: int, total: int) -> None:
+            if done == total or done % 96 == 0:
+                print(f"\r  {done}/{total} labels", end="", file=sys.stderr, flush=True)
+
+        out = Path(args.out)
+        pages = render_pdf(labels, out, progress=progress)
+    except LabelError as exc:
+        print(f"reyon labels: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+    print(f"\n{len(labels)} labels on {pages} page(s): {out}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reyon", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -156,6 +196,15 @@ def build_parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed", help="fill the database named by REYON_DATABASE_URL")
     seed.add_argument("--size", choices=["demo", "bench"], default="demo")
     seed.set_defaults(func=_cmd_seed)
+
+    labels = sub.add_parser("labels", help="print an A4 PDF of shelf labels for a store")
+    labels.add_argument("--store", required=True, help="store code, e.g. IST01")
+    labels.add_argument("--category", help="only this category (e.g. Gömlek)")
+    labels.add_argument("--out", default="labels.pdf", help="PDF file to write")
+    labels.add_argument(
+        "--base-url", help="storefront address in the QR codes (default REYON_PUBLIC_BASE_URL)"
+    )
+    labels.set_defaults(func=_cmd_labels)
 
     qr = sub.add_parser("qr", help="print a fresh QR payload, as the brand app shows it")
     qr_sub = qr.add_subparsers(dest="kind", required=True)

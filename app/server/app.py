@@ -207,6 +207,10 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
     app.include_router(auth_router)
     app.include_router(storefront_router)  # customers' phones: no associate log-in
     app.include_router(brand_router)  # the brand app's backend, with its own credential
+    if settings.demo_mode:
+        from app.server.demo.routes import router as demo_router
+
+        app.include_router(demo_router)
     protected: list[APIRouter] = [
         catalog_router,
         inventory_router,

@@ -197,6 +197,52 @@ def _notes(results: dict[str, Any]) -> list[str]:
     return notes
 
 
+def qr_table(results: dict[str, Any]) -> list[list[str]]:
+    qr = results.get("qr")
+    if not qr:
+        return []
+    d, v = qr["decode"], qr["verify"]
+    rows = [
+        ["QR codes", "p50 / median", "p95", "baseline, same run", "ratio"],
+        [
+            "decode a 1280x720 JPEG camera frame (ms)",
+            _cell(d["jpeg_frame"]["p50_ms"]),
+            _cell(d["jpeg_frame"]["p95_ms"]),
+            "",
+            "",
+        ],
+        [
+            "decode the same frame, already greyscale (ms)",
+            _cell(d["grey_frame"]["p50_ms"]),
+            _cell(d["grey_frame"]["p95_ms"]),
+            "",
+            "",
+        ],
+    ]
+    names = {"identity": "Ed25519", "coupon": "Ed25519", "shelf": "HMAC", "pay_link": "HMAC"}
+    base = v["baseline_per_s"]
+    for kind, rate in v["per_s"].items():
+        raw = base["ed25519_verify"] if names[kind] == "Ed25519" else base["hmac_sha256"]
+        rows.append(
+            [
+                f"verify a {kind.replace('_', ' ')} code (per s)",
+                _cell(float(rate)),
+                "",
+                f"bare {names[kind]}: {_cell(float(raw))}/s",
+                _cell(v["ratio_to_baseline"][kind]),
+            ]
+        )
+    return rows
+
+
+def _md(rows: list[list[str]]) -> list[str]:
+    return [
+        "| " + " | ".join(rows[0]) + " |",
+        "|" + "---|" * len(rows[0]),
+        *("| " + " | ".join(row) + " |" for row in rows[1:]),
+    ]
+
+
 def write(results: dict[str, Any]) -> None:
     rows = table(results)
     results["table"] = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
@@ -205,11 +251,10 @@ def write(results: dict[str, Any]) -> None:
         json.dumps(results, indent=2, ensure_ascii=False) + "\n"
     )
     notes = _notes(results)
-    md = [
-        "| " + " | ".join(rows[0]) + " |",
-        "|" + "---|" * len(rows[0]),
-        *("| " + " | ".join(row) + " |" for row in rows[1:]),
-    ]
+    md = _md(rows)
+    qr_rows = qr_table(results)
+    if qr_rows:
+        md += ["", *_md(qr_rows)]
     (RESULTS_DIR / "latest.md").write_text(
         "\n".join(md) + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n"
     )
@@ -220,6 +265,8 @@ def write(results: dict[str, Any]) -> None:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if n == 0:
             print("  ".join("-" * w for w in widths))
+    for row in qr_rows:
+        print("  ".join(row).rstrip())
     print()
     for note in notes:
         print(f"* {note}")

@@ -7,7 +7,8 @@ database each run:
 - availability of one SKU across 200 locations (server time from Server-Timing, and client);
 - the single customer view of customer 1 (200 orders);
 - availability throughput against a bare FastAPI endpoint served the same way, same run;
-- ship-to-home order placement with stock reservation, several concurrent clients.
+- ship-to-home order placement with stock reservation, several concurrent clients;
+- QR codes: decoding a 1280x720 camera frame, verifying each kind of payload per second.
 Writes bench-results/latest.json and latest.md. Reports figures; asserts nothing.
 
     .venv/bin/python -m tests.bench.run [--only sqlite|postgres] [--duration S] [--quick]
@@ -27,7 +28,7 @@ from typing import Any
 import httpx
 
 from tests.bench import databases as dbs
-from tests.bench import report
+from tests.bench import qr_codes, report
 from tests.bench.load import LoadPlan, RequestFn, sequential, throughput
 from tests.bench.servers import start_bare
 from tests.server import start_api
@@ -217,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
         },
         "databases": {},
     }
+    log("\n== QR codes (in process, no database)")
+    results["qr"] = qr_codes.figures(samples=args.samples // 5, seconds=0.2 if args.quick else 0.5)
+    log(f"  {results['qr']}")
     if args.only in (None, "sqlite"):
         dbs.prepare_sqlite(reseed=args.reseed)
         results["databases"]["sqlite"] = bench_database("sqlite", dbs.SQLITE_URL, args)

@@ -189,3 +189,28 @@ def test_reyon_qr_prints_codes_the_api_accepts(world: World) -> None:
         timeout=60,
     )
     assert missing.returncode == 1 and "no coupon" in missing.stderr
+
+
+def test_demo_wallet_shows_live_codes_only_in_demo_mode(world: World) -> None:
+    customer = factories.customer(world.db)
+    code = factories.coupon(world.db, customer_id=customer)
+    with httpx.Client(base_url=world.url, timeout=30) as plain:
+        assert plain.get(f"/demo/wallet/{customer}").status_code == 404  # demo mode is off
+    api = start_api(world.database_url, log_dir=world.log_dir, extra_env={"REYON_DEMO_MODE": "1"})
+    try:
+        with httpx.Client(base_url=api.url, timeout=30) as phone:
+            page = phone.get(f"/demo/wallet/{customer}")
+            assert page.status_code == 200 and "Zeynep Demir" in page.text
+            assert page.headers["cache-control"] == "no-store"
+            svg = phone.get(f"/demo/wallet/{customer}/identity")
+            assert svg.headers["content-type"].startswith("image/svg+xml")
+            assert svg.text.startswith("<svg") and "viewBox" in svg.text
+            shown = phone.get(f"/demo/wallet/{customer}/identity", params={"format": "text"}).text
+            coupon_payload = factories.coupon_payload(world.db, code)
+            assert coupon_payload in page.text  # Ed25519 is deterministic: the same code
+            assert phone.get("/demo/wallet/999999").status_code == 404
+        with world.client() as c:
+            got = c.post("/v1/scan", json={"payload": shown}).json()
+            assert got["valid"] is True and got["customer"]["id"] == customer
+    finally:
+        api.stop()
