@@ -147,3 +147,12 @@ class OrderSummary(BaseModel):
     total_kurus: int
     item_count: int
     placed_at: datetime
+
+
+class PayLinkOut(BaseModel):
+    """What the tablet shows as a QR code after an endless-aisle order: the customer scans it
+    and pays on their own phone."""
+
+    order_id: int
+    url: str
+    expires_at: datetime

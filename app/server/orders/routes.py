@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
 
 from app.contracts.common import problem_responses
-from app.contracts.orders import OrderCancel, OrderCreate, OrderOut
+from app.contracts.orders import OrderCancel, OrderCreate, OrderOut, PayLinkOut
+from app.qr import paylink
 from app.server.catalog.service import PathId
-from app.server.deps import CurrentAssociate, CurrentManager, DbDep
+from app.server.deps import CurrentAssociate, CurrentManager, DbDep, SettingsDep
+from app.server.errors import ApiError
 from app.server.idempotent_routes import IdempotencyKey, create
 from app.server.orders import placing, service
 
@@ -80,3 +83,38 @@ def cancel_order(
             body=body or OrderCancel(),
             directory=request.app.state.locations,
         )
+
+
+@router.get(
+    "/v1/orders/{order_id}/pay-link",
+    response_model=PayLinkOut,
+    responses=problem_responses(404, 409),
+)
+def pay_link(
+    order_id: OrderId,
+    request: Request,
+    db: DbDep,
+    principal: CurrentAssociate,
+    settings: SettingsDep,
+) -> PayLinkOut:
+    """A fresh signed pay link for an order awaiting payment (valid 24 hours)."""
+    with db.session() as session:
+        order = service.get_order(
+            db_session=session,
+            principal=principal,
+            order_id=order_id,
+            directory=request.app.state.locations,
+        )
+    if order.status != "placed":
+        raise ApiError(
+            409,
+            "not-payable",
+            "Nothing to pay",
+            f"The order is {order.status}, not awaiting payment.",
+        )
+    ring = request.app.state.key_ring
+    url = paylink.pay_url(ring, settings.public_base_url, order_id)
+    link = paylink.verify_pay_token(ring, url)
+    return PayLinkOut(
+        order_id=order_id, url=url, expires_at=datetime.fromtimestamp(link.expires_at, UTC)
+    )

@@ -1,7 +1,147 @@
-"""Storefront pages for customers' phones: /p/... (shelf labels) and /pay/... (pay links)."""
+"""Storefront pages for customers' phones: /p/... (shelf labels) and /pay/... (pay links).
+No log-in: the signed URL is the only key, and it is checked before anything is read."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import secrets
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.qr import paylink, shelf
+from app.qr.envelope import TokenError
+from app.server.deps import DbDep, SettingsDep
+from app.server.storefront import i18n, pages, service
+from app.server.storefront.payments import PaymentProvider, TestProvider
 
 router = APIRouter(tags=["storefront"], include_in_schema=False)
+
+VISITOR_COOKIE = "reyon_v"  # a random id per phone: repeat scans link up, no personal data
+SCAN_COOKIE = "reyon_scan"  # the latest scan, for crediting the store with an online order
+_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+AcceptLanguage = Annotated[str | None, Header()]
+
+
+def _html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status, headers=_HEADERS)
+
+
+def _lang(request: Request, accept_language: str | None) -> i18n.Lang:
+    return i18n.pick(accept_language, request.query_params.get("lang"))
+
+
+@router.get("/p/{product_id}/{store_code}/{sig}", response_class=HTMLResponse)
+def shelf_page(
+    product_id: str,
+    store_code: str,
+    sig: str,
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    accept_language: AcceptLanguage = None,
+) -> Response:
+    lang = _lang(request, accept_language)
+    try:
+        ref = shelf.verify_shelf(request.app.state.key_ring, request.url.path)
+    except TokenError:
+        return _html(pages.not_found(lang), 404)
+    with db.session() as session:
+        page = service.product_page(session, ref.product_id, ref.store_code)
+    if page is None:
+        return _html(pages.not_found(lang), 404)
+    visitor = request.cookies.get(VISITOR_COOKIE, "")
+    if not (16 <= len(visitor) <= 64 and visitor.isalnum()):
+        visitor = secrets.token_hex(16)
+    assert page.store.id is not None and page.product.id is not None
+    with db.write() as session:
+        scan_id = service.record_scan(
+            session, product_id=page.product.id, location_id=page.store.id, visitor_ref=visitor
+        )
+    shop = f"{settings.public_base_url.rstrip('/')}/shop/product/{page.product.id}"
+    response = _html(
+        pages.product(page, lang, scan_id=scan_id, shop_url=shop, self_path=request.url.path)
+    )
+    secure = request.url.scheme == "https"
+    response.set_cookie(
+        VISITOR_COOKIE, visitor, max_age=400 * 86400, httponly=True, samesite="lax", secure=secure
+    )
+    response.set_cookie(
+        SCAN_COOKIE,
+        str(scan_id),
+        max_age=int(service.ATTRIBUTION_WINDOW.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
+    return response
+
+
+def _provider(request: Request) -> PaymentProvider:
+    # The seam for a real provider: set app.state.payment_provider at start-up.
+    provider: PaymentProvider | None = getattr(request.app.state, "payment_provider", None)
+    if provider is None:
+        provider = request.app.state.payment_provider = TestProvider()
+    return provider
+
+
+def _pay_link(request: Request, token: str, lang: i18n.Lang) -> paylink.PayLink | HTMLResponse:
+    try:
+        return paylink.verify_pay_token(request.app.state.key_ring, token)
+    except TokenError as exc:
+        key = "pay_expired" if exc.reason == "expired" else "pay_invalid"
+        return _html(
+            pages.message(lang, t_title(lang), i18n.t(lang, key)),
+            410 if key == "pay_expired" else 404,
+        )
+
+
+def t_title(lang: i18n.Lang) -> str:
+    return "Reyon"
+
+
+@router.get("/pay/{token}", response_class=HTMLResponse)
+def pay_page(
+    token: str, request: Request, db: DbDep, accept_language: AcceptLanguage = None
+) -> Response:
+    lang = _lang(request, accept_language)
+    link = _pay_link(request, token, lang)
+    if isinstance(link, HTMLResponse):
+        return link
+    with db.session() as session:
+        order = service.order_for_payment(session, link.order_id, request.app.state.locations)
+    if order is None:
+        return _html(pages.message(lang, "Reyon", i18n.t(lang, "pay_invalid")), 404)
+    result = request.query_params.get("result")
+    notice = {
+        "paid": i18n.t(lang, "paid"),
+        "already_paid": i18n.t(lang, "paid"),
+        "failed": i18n.t(lang, "pay_failed", message=request.query_params.get("why", "")[:120]),
+    }.get(result or "")
+    if notice is None and order.status not in ("placed", "paid"):
+        notice = i18n.t(lang, "pay_not_payable", status=order.status)
+    return _html(pages.pay(order, lang, action=request.url.path, notice=notice))
+
+
+@router.post("/pay/{token}")
+def pay(
+    token: str, request: Request, db: DbDep, accept_language: AcceptLanguage = None
+) -> Response:
+    lang = _lang(request, accept_language)
+    link = _pay_link(request, token, lang)
+    if isinstance(link, HTMLResponse):
+        return link
+    outcome = service.pay(db, link.order_id, _provider(request))
+    params = {"result": outcome.status, "lang": lang}
+    if outcome.status == "failed":
+        params["why"] = outcome.message[:120]
+    query = "?" + urlencode(params)
+    # Post/redirect/get: a reload shows the result instead of paying again.
+    return RedirectResponse(request.url.path + query, status_code=303, headers=_HEADERS)
