@@ -132,6 +132,14 @@ class NoteOut(BaseModel):
     created_at: datetime
 
 
+class IdentityKey(BaseModel):
+    """A public key of the customer's phone: a tablet that caches the customer keeps these to
+    check their identity QR codes offline (public keys are not secret)."""
+
+    key_id: str  # a string: 63-bit ids do not survive JavaScript's numbers
+    public_key: str  # base64 of the raw 32-byte Ed25519 key
+
+
 class CustomerView(BaseModel):
     """The single customer view: one person across web, app and every store."""
 
@@ -143,6 +151,7 @@ class CustomerView(BaseModel):
     orders: list[OrderSummary]
     coupons: list[CouponOut]
     notes: list[NoteOut]
+    identity_keys: list[IdentityKey] = []
 
 
 class WishlistAdd(Request):

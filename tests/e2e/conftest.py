@@ -41,7 +41,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def screenshot_dir(tmp_path: Path) -> Path:
-    """REYON_SCREENSHOTS=docs/screenshots refreshes the README's pictures; otherwise they go
+    """REYON_SCREENSHOTS=docs/screens refreshes the README's pictures; otherwise they go
     to a temporary directory, so a test run never changes the working tree."""
     target = os.environ.get("REYON_SCREENSHOTS")
     path = Path(target) if target else tmp_path

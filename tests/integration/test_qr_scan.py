@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from app.qr import paylink, shelf
-from app.qr.identity import make_identity, new_device_key
+from app.qr.identity import make_identity, new_device_key, verify_identity
 from app.qr.keys import KeyRing
 from app.server.catalog.models import Variant
 from app.server.customers.models import DeviceKey
@@ -144,6 +144,15 @@ def test_brand_app_registers_a_device_key_and_gets_coupon_codes(world: World) ->
         with world.client() as c:
             r = c.post("/v1/scan", json={"payload": make_identity(phone, int(key_id))})
             assert r.json()["customer"]["id"] == customer
+            # The customer view carries the phone's public key: a tablet that caches this
+            # customer checks their identity codes offline with it.
+            keys = c.get(f"/v1/customers/{customer}").json()["identity_keys"]
+            assert keys == [{"key_id": key_id, "public_key": body["public_key"]}]
+            offline = verify_identity(
+                make_identity(phone, int(key_id)),
+                lambda kid: base64.b64decode(keys[0]["public_key"]) if str(kid) == key_id else None,
+            )
+            assert offline.device_key_id == int(key_id)
             r = c.post("/v1/scan", json={"payload": mine["payload"]})
             assert r.json()["coupon"]["code"] == code
             keys = c.get("/v1/qr/keys").json()

@@ -18,6 +18,7 @@ from app.server.customers.models import (
     Customer,
     CustomerAddress,
     CustomerNote,
+    DeviceKey,
     TryOn,
     WishlistEntry,
 )
@@ -159,6 +160,15 @@ def customer_view(*, db_session: Session, principal: Principal, customer_id: int
                     "created_at": created_at,
                 }
                 for n_id, body, associate_id, location_id, created_at in notes
+            ],
+            "identity_keys": [
+                {"key_id": str(key_id), "public_key": public_key}
+                for key_id, public_key in s.execute(
+                    select(col(DeviceKey.id), col(DeviceKey.public_key)).where(
+                        col(DeviceKey.customer_id) == customer_id,
+                        col(DeviceKey.revoked_at).is_(None),
+                    )
+                ).all()
             ],
         }
     )
