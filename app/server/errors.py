@@ -78,6 +78,21 @@ def _clean(value: Any) -> Any:
     return str(value)[:200]
 
 
+# SQLite says "operational error" for a busy or unreadable file, but also for a missing
+# column: only the first kind is the database being unavailable; the rest are bugs (500).
+_SQLITE_UNAVAILABLE = ("database is locked", "unable to open database", "disk i/o error")
+
+
+def _unavailable(exc: DBAPIError) -> bool:
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if type(exc.orig).__module__.startswith("sqlite3"):
+        return str(exc.orig).lower().startswith(_SQLITE_UNAVAILABLE)
+    return True  # psycopg's OperationalError: connection lost, server shutting down, ...
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -111,7 +126,7 @@ def install(app: FastAPI) -> None:
         # A lost connection (database restarted, network cut) or a database that cannot take
         # the work now is the client's cue to retry, not a bug: 503, and the transaction rolled
         # back, so a retry with the same Idempotency-Key is safe.
-        if not (exc.connection_invalidated or isinstance(exc, OperationalError)):
+        if not _unavailable(exc):
             raise exc
         logger.warning("database unavailable on %s: %s", request.url.path, exc.orig)
         err = ApiError(

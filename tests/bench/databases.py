@@ -24,6 +24,7 @@ from sqlmodel import col
 from app.server.catalog.models import Location, Variant
 from app.server.customers.models import Customer
 from app.server.inventory.models import StockLevel
+from app.server.migrate import upgrade
 from app.server.orders.models import Order
 from tests.server import ROOT
 
@@ -83,7 +84,14 @@ def _pg_admin(statement: str) -> None:
 
 
 def working_copy(kind: str) -> str:
-    """A fresh copy of the seeded bench database to measure on; its URL."""
+    """A fresh copy of the seeded bench database to measure on, migrated to the newest
+    schema (a database seeded before the latest migration is brought up to date); its URL."""
+    url = _copy(kind)
+    upgrade(url)
+    return url
+
+
+def _copy(kind: str) -> str:
     if kind == "sqlite":
         _remove_sqlite(SQLITE_COPY)
         src, dst = sqlite3.connect(SQLITE_PATH), sqlite3.connect(SQLITE_COPY)

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlmodel import col
 
 from app.contracts.common import EntityId
+from app.domain.money import format_try
 from app.qr.identity import STEP_SECONDS, make_identity
 from app.qr.images import render_svg
 from app.server.customers.identity import demo_device
@@ -75,9 +76,7 @@ def wallet(customer_id: EntityId, request: Request, db: DbDep) -> HTMLResponse:
 
 
 def _coupon_card(coupon: Coupon, payload: str) -> str:
-    value = (
-        f"%{coupon.value / 100:g}" if coupon.kind == "percent" else f"{coupon.value / 100:,.2f} TL"
-    )
+    value = f"%{coupon.value / 100:g}" if coupon.kind == "percent" else format_try(coupon.value)
     return (
         f'<section class="card"><h2>{html.escape(coupon.campaign)}</h2>'
         f"<p>{html.escape(value)} · {html.escape(coupon.code)}</p>"

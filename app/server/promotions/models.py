@@ -15,8 +15,11 @@ class Coupon(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True)
     # The unguessable id carried in the coupon's QR code (base32 of 80 random bits); the
-    # printed code may be a shared campaign code, this one never is.
-    public_id: str | None = Field(default_factory=new_public_id, max_length=16, unique=True)
+    # printed code may be a shared campaign code, this one never is. A unique index rather
+    # than a constraint: SQLite can add one to a table that holds coupons already.
+    public_id: str | None = Field(
+        default_factory=new_public_id, max_length=16, unique=True, index=True
+    )
     campaign: str = Field(max_length=80)
     kind: str = Field(max_length=16)  # percent (value in basis points) | amount (kuruş)
     value: int
