@@ -153,6 +153,12 @@ class Database:
         at a time and need no snapshot across statements."""
         return self._read_engine.connect()
 
+    def read_session(self) -> Session:
+        """A session on autocommit connections, for read-only requests that run many small
+        queries and can live without one snapshot across them (the single customer view):
+        no BEGIN and ROLLBACK round trips around the request."""
+        return Session(self._read_engine, expire_on_commit=False)
+
     def session(self) -> Session:
         """For reads (and writes that need no ordering with other writers)."""
         return Session(self.engine, expire_on_commit=False)

@@ -73,7 +73,7 @@ def identify(
 )
 def customer_view(customer_id: CustomerId, db: DbDep, principal: CurrentAssociate):
     """The single customer view: profile, saved items, try-ons, cart, orders, coupons, notes."""
-    with db.session() as session:
+    with db.read_session() as session:
         return view.customer_view(db_session=session, principal=principal, customer_id=customer_id)
 
 
