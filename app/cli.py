@@ -1,9 +1,10 @@
-"""`reyon` command line: demo, api, migrate, seed, labels, qr."""
+"""`reyon` command line: demo, api, tablet, migrate, seed, labels, qr."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import time
 
@@ -88,6 +89,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             [
                 "",
                 "Reyon demo",
+                f"  tablet app   http://{args.host}:{args.tablet_port}  (open it in a browser)",
                 f"  API          {base}/v1/health",
                 f"  API docs     {base}/docs",
                 f"  demo wallet  {base}/demo/wallet/1  (a customer's identity and coupon QR codes)",
@@ -105,7 +107,20 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         ),
         flush=True,
     )
-    _serve(args.host, args.port, 1)
+    # The tablet app in its own process: Flet's web server and the API's each want the main
+    # thread's event loop.
+    tablet = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "tablet", "--api", base, "--host", args.host,
+         "--port", str(args.tablet_port)]
+    )  # fmt: skip
+    try:
+        _serve(args.host, args.port, 1)
+    finally:
+        tablet.terminate()
+        try:
+            tablet.wait(10)
+        except subprocess.TimeoutExpired:
+            tablet.kill()
     return 0
 
 
@@ -175,6 +190,14 @@ def _cmd_labels(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_tablet(args: argparse.Namespace) -> int:
+    from app.tablet.app import serve
+
+    print(f"Reyon tablet on http://{args.host}:{args.port}  (API: {args.api})", flush=True)
+    serve(args.api, host=args.host, port=args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reyon", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -182,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="seed the demo retailer if needed and serve the API")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--tablet-port", type=int, default=8550)
     demo.set_defaults(func=_cmd_demo)
 
     api = sub.add_parser("api", help="serve the central commerce API")
@@ -196,6 +220,12 @@ def build_parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed", help="fill the database named by REYON_DATABASE_URL")
     seed.add_argument("--size", choices=["demo", "bench"], default="demo")
     seed.set_defaults(func=_cmd_seed)
+
+    tablet = sub.add_parser("tablet", help="serve the associate tablet app (web) against an API")
+    tablet.add_argument("--api", default="http://127.0.0.1:8000", help="the API's address")
+    tablet.add_argument("--host", default="127.0.0.1")
+    tablet.add_argument("--port", type=int, default=8550)
+    tablet.set_defaults(func=_cmd_tablet)
 
     labels = sub.add_parser("labels", help="print an A4 PDF of shelf labels for a store")
     labels.add_argument("--store", required=True, help="store code, e.g. IST01")

@@ -95,3 +95,30 @@ def start_api(
         time.sleep(0.1)
     api.kill()
     raise RuntimeError(f"API did not start within {startup_timeout}s:\n{log.read_text()[-4000:]}")
+
+
+def start_tablet(api_url: str, *, log_dir: Path, startup_timeout: float = 60.0) -> ApiProcess:
+    """The tablet web app (`reyon tablet`) against `api_url`, on a free port."""
+    port = free_port()
+    log = log_dir / f"tablet-{port}.log"
+    cmd = [sys.executable, "-m", "app.cli", "tablet", "--api", api_url, "--port", str(port)]
+    env = {**os.environ, "REYON_DEVICE_ID": "e2e-tablet"}
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    tablet = ApiProcess(url=f"http://127.0.0.1:{port}", proc=proc, log=log)
+    deadline = time.monotonic() + startup_timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"tablet exited at start-up:\n{log.read_text()[-4000:]}")
+        try:
+            if httpx.get(tablet.url, timeout=1.0).status_code == 200:
+                return tablet
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    tablet.kill()
+    raise RuntimeError(
+        f"tablet did not start within {startup_timeout}s:\n{log.read_text()[-4000:]}"
+    )

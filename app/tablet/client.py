@@ -1,0 +1,85 @@
+"""The tablet's typed client for the central API. Requests and answers are the same pydantic
+contracts the API is built from (app/contracts/), so the two cannot drift."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel
+
+from app.contracts.auth import LoginRequest, LoginResponse
+from app.contracts.customers import CustomerSearchResult, CustomerView
+from app.contracts.scan import ScanRequest, ScanResult
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ApiProblem(Exception):
+    """The API answered with an error (problem+json), or could not be reached (status 0)."""
+
+    def __init__(self, status: int, kind: str, title: str, detail: str | None = None) -> None:
+        super().__init__(detail or title)
+        self.status = status
+        self.kind = kind  # the problem type's last segment: "invalid-pin", "out-of-stock", ...
+        self.title = title
+        self.detail = detail
+
+    @property
+    def offline(self) -> bool:
+        return self.status == 0
+
+
+class ReyonClient:
+    def __init__(self, base_url: str, *, timeout: float = 10.0) -> None:
+        self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
+        self.token: str | None = None
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _call(
+        self, method: str, path: str, model: type[M], *, body: BaseModel | None = None, **kw: Any
+    ) -> M:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            r = self._http.request(
+                method,
+                path,
+                content=body.model_dump_json() if body is not None else None,
+                headers={**headers, "Content-Type": "application/json"},
+                **kw,
+            )
+        except httpx.TransportError as exc:
+            raise ApiProblem(0, "offline", "No connection to the server", str(exc)) from None
+        if r.status_code >= 400:
+            try:
+                problem = r.json()
+            except ValueError:
+                problem = {}
+            raise ApiProblem(
+                r.status_code,
+                str(problem.get("type", "")).rsplit("/", 1)[-1] or "http-error",
+                str(problem.get("title", r.reason_phrase)),
+                problem.get("detail"),
+            )
+        return model.model_validate_json(r.content)
+
+    def login(
+        self, store_code: str, associate_code: str, pin: str, device_id: str
+    ) -> LoginResponse:
+        body = LoginRequest(
+            store_code=store_code, associate_code=associate_code, pin=pin, device_id=device_id
+        )
+        answer = self._call("POST", "/v1/auth/login", LoginResponse, body=body)
+        self.token = answer.access_token
+        return answer
+
+    def scan(self, payload: str) -> ScanResult:
+        return self._call("POST", "/v1/scan", ScanResult, body=ScanRequest(payload=payload))
+
+    def search_customers(self, **query: str) -> CustomerSearchResult:
+        return self._call("GET", "/v1/customers", CustomerSearchResult, params=query)
+
+    def customer(self, customer_id: int) -> CustomerView:
+        return self._call("GET", f"/v1/customers/{customer_id}", CustomerView)

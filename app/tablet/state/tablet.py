@@ -1,0 +1,148 @@
+"""The tablet's whole screen state, with no Flet in it: what is shown, and the actions that
+change it. Views read it and call its actions; it calls the client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from app.contracts.customers import CustomerSummary, CustomerView
+from app.contracts.scan import ScanResult
+from app.tablet.client import ApiProblem, ReyonClient
+from app.tablet.state.session import LoginState
+
+RECENT_MAX = 8
+
+
+@dataclass
+class Notice:
+    key: str  # i18n key
+    values: dict[str, object] = field(default_factory=dict)
+    error: bool = False
+
+
+@dataclass
+class TabletState:
+    client: ReyonClient
+    device_id: str
+    lang: str = "tr"
+    screen: str = "login"  # login | home | customer
+    login: LoginState = field(default_factory=LoginState)
+    scan_text: str = ""
+    search_text: str = ""
+    search_results: list[CustomerSummary] = field(default_factory=list)
+    recent: list[CustomerSummary] = field(default_factory=list)
+    customer: CustomerView | None = None
+    notice: Notice | None = None
+    busy: bool = False
+    _listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+    def changed(self) -> None:
+        for listener in self._listeners:
+            listener()
+
+    # -- actions -------------------------------------------------------------------------
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang if lang in ("tr", "en") else "tr"
+        self.changed()
+
+    def log_in(self) -> None:
+        if self.login.log_in(self.client, self.device_id):
+            self.screen = "home"
+            self.notice = None
+        self.changed()
+
+    def log_out(self) -> None:
+        self.login.log_out(self.client)
+        self.screen = "login"
+        self.customer = None
+        self.recent.clear()
+        self.changed()
+
+    def submit_scan(self, payload: str | None = None) -> None:
+        """Camera, hardware scanner (types the code and Enter) or typed: one way in."""
+        text = (payload if payload is not None else self.scan_text).strip()
+        self.scan_text = ""
+        if not text:
+            return
+        try:
+            result = self.client.scan(text)
+        except ApiProblem as exc:
+            self._problem(exc)
+            return
+        self._scanned(result)
+
+    def _scanned(self, result: ScanResult) -> None:
+        if not result.valid:
+            key = "scan_unknown" if result.kind == "unknown" else "scan_refused"
+            self.notice = Notice(key, {"detail": result.detail or ""}, error=True)
+        elif result.kind == "identity" and result.customer is not None:
+            self.open_customer(result.customer.id, summary=result.customer)
+            return
+        elif result.coupon is not None:
+            self.notice = Notice(
+                "scan_coupon", {"campaign": result.coupon.campaign, "code": result.coupon.code}
+            )
+        elif result.product is not None:
+            self.notice = Notice("scan_product", {"sku": result.product.sku or ""})
+        elif result.order_id is not None:
+            self.notice = Notice("scan_pay_link", {"order": result.order_id})
+        self.changed()
+
+    def search(self) -> None:
+        text = self.search_text.strip()
+        if not text:
+            self.search_results = []
+            self.changed()
+            return
+        field_name = (
+            "email" if "@" in text else "loyalty" if text.upper().startswith("RY") else "phone"
+        )
+        try:
+            self.search_results = self.client.search_customers(**{field_name: text}).items
+            self.notice = None if self.search_results else Notice("no_match")
+        except ApiProblem as exc:
+            self._problem(exc)
+            return
+        self.changed()
+
+    def open_customer(self, customer_id: int, summary: CustomerSummary | None = None) -> None:
+        try:
+            self.customer = self.client.customer(customer_id)
+        except ApiProblem as exc:
+            self._problem(exc)
+            return
+        if summary is None:
+            p = self.customer.profile
+            summary = CustomerSummary(
+                id=p.id,
+                loyalty_number=p.loyalty_number,
+                first_name=p.first_name,
+                last_name=p.last_name,
+                phone=p.phone,
+                email=p.email,
+                tier=p.tier,
+                masked=False,
+            )
+        self.recent = [summary, *[c for c in self.recent if c.id != customer_id]][:RECENT_MAX]
+        self.screen = "customer"
+        self.notice = None
+        self.changed()
+
+    def go_home(self) -> None:
+        self.screen = "home" if self.login.session else "login"
+        self.changed()
+
+    def _problem(self, exc: ApiProblem) -> None:
+        if exc.status == 401:
+            self.log_out()
+            return
+        key = "offline" if exc.offline else "scan_refused"
+        self.notice = Notice(key, {"detail": exc.detail or exc.title}, error=True)
+        self.changed()

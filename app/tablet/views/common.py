@@ -1,0 +1,42 @@
+"""Small building blocks shared by the views: stable test selectors, touch-size buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import flet as ft
+
+TOUCH = 48  # px: the smallest touch target
+BRAND = "#1d1d1f"
+
+
+def tagged(control: ft.Control, identifier: str) -> ft.Control:
+    """A stable selector for browser tests (`flt-semantics-identifier`), and for a11y."""
+    return ft.Semantics(content=control, identifier=identifier)
+
+
+def button(
+    text: str, on_click: Callable[[Any], None], identifier: str, *, primary: bool = True
+) -> ft.Control:
+    style = ft.ButtonStyle(
+        bgcolor=BRAND if primary else ft.Colors.WHITE,
+        color=ft.Colors.WHITE if primary else BRAND,
+        shape=ft.RoundedRectangleBorder(radius=10),
+        padding=ft.Padding.symmetric(horizontal=20, vertical=12),
+    )
+    return tagged(ft.Button(text, on_click=on_click, height=TOUCH, style=style), identifier)
+
+
+def notice_bar(text: str | None, error: bool) -> ft.Control:
+    if not text:
+        return ft.Container(height=0)
+    return tagged(
+        ft.Container(
+            ft.Text(text, color=ft.Colors.RED_900 if error else ft.Colors.GREEN_900, size=16),
+            bgcolor=ft.Colors.RED_50 if error else ft.Colors.GREEN_50,
+            padding=12,
+            border_radius=8,
+        ),
+        "notice",
+    )

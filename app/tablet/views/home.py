@@ -1,0 +1,74 @@
+"""Scene 2: one big scan field always in reach (a hardware scanner types into it and presses
+Enter), customer search beside it, and the customers seen recently."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.contracts.customers import CustomerSummary
+from app.tablet.i18n import t
+from app.tablet.state.tablet import TabletState
+from app.tablet.views.common import TOUCH, button, tagged
+
+
+def _customer_tile(state: TabletState, c: CustomerSummary, identifier: str) -> ft.Control:
+    return tagged(
+        ft.ListTile(
+            title=ft.Text(f"{c.first_name} {c.last_name}"),
+            subtitle=ft.Text(f"{c.loyalty_number} · {t(state.lang, 'tier_' + c.tier)}"),
+            on_click=lambda _: state.open_customer(c.id),
+            min_height=TOUCH + 8,
+        ),
+        identifier,
+    )
+
+
+def build(state: TabletState) -> ft.Control:
+    lang = state.lang
+
+    def set_scan(e: ft.Event[ft.TextField]) -> None:
+        state.scan_text = e.control.value or ""
+
+    def set_search(e: ft.Event[ft.TextField]) -> None:
+        state.search_text = e.control.value or ""
+
+    scan_field = ft.TextField(
+        label=t(lang, "scan_hint"),
+        value=state.scan_text,
+        autofocus=True,  # a hardware scanner types into whatever has focus
+        on_change=set_scan,
+        on_submit=lambda _: state.submit_scan(),
+        text_size=20,
+        height=TOUCH + 16,
+        expand=True,
+    )
+    scan_row = ft.Row(
+        [
+            scan_field,
+            button(t(lang, "scan"), lambda _: state.submit_scan(), "scan-submit"),
+        ]
+    )
+    search_field = ft.TextField(
+        label=t(lang, "search_customer"),
+        value=state.search_text,
+        on_change=set_search,
+        on_submit=lambda _: state.search(),
+        height=TOUCH + 8,
+        prefix_icon=ft.Icons.SEARCH,
+        width=640,
+    )
+    results = [_customer_tile(state, c, f"result-{c.id}") for c in state.search_results]
+    recent = [_customer_tile(state, c, f"recent-{c.id}") for c in state.recent]
+    return ft.Column(
+        [
+            ft.Text(t(lang, "scan"), size=22, weight=ft.FontWeight.BOLD),
+            scan_row,
+            search_field,
+            *results,
+            ft.Text(t(lang, "recent_customers"), size=18, weight=ft.FontWeight.W_600),
+            *(recent or [ft.Text(t(lang, "empty"), color=ft.Colors.GREY_600)]),
+        ],
+        spacing=12,
+        scroll=ft.ScrollMode.AUTO,
+        expand=True,
+    )

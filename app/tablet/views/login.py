@@ -1,0 +1,111 @@
+"""Scene 1: log in with store, associate code and a PIN pad."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.tablet.i18n import t
+from app.tablet.state.tablet import TabletState
+from app.tablet.views.common import BRAND, TOUCH, button, notice_bar, tagged
+
+
+def build(state: TabletState) -> ft.Control:
+    lang, login = state.lang, state.login
+
+    def set_store(e: ft.Event[ft.TextField]) -> None:
+        login.store_code = e.control.value or ""
+
+    def set_code(e: ft.Event[ft.TextField]) -> None:
+        login.associate_code = e.control.value or ""
+
+    # The PIN pad only redraws the dots: rebuilding the scene on every tap would swap the
+    # buttons under a fast finger and lose taps.
+    dots = ft.Row(spacing=10, height=24)
+
+    def show_pin() -> None:
+        dots.controls = [
+            ft.Container(width=16, height=16, border_radius=8, bgcolor=BRAND) for _ in login.pin
+        ] or [ft.Text(t(lang, "pin"), size=18, color=ft.Colors.GREY_700)]
+
+    show_pin()
+
+    def digit(d: str) -> ft.Control:
+        def press(_: object) -> None:
+            login.press_digit(d)
+            show_pin()
+            dots.update()
+
+        return tagged(
+            ft.Button(
+                d,
+                on_click=press,
+                width=88,
+                height=64,
+                style=ft.ButtonStyle(
+                    shape=ft.RoundedRectangleBorder(radius=12), text_style=ft.TextStyle(size=24)
+                ),
+            ),
+            f"pin-{d}",
+        )
+
+    def clear(_: object) -> None:
+        login.clear_pin()
+        show_pin()
+        dots.update()
+
+    pad = ft.Column(
+        [
+            ft.Row([digit(d) for d in "123"], alignment=ft.MainAxisAlignment.CENTER),
+            ft.Row([digit(d) for d in "456"], alignment=ft.MainAxisAlignment.CENTER),
+            ft.Row([digit(d) for d in "789"], alignment=ft.MainAxisAlignment.CENTER),
+            ft.Row(
+                [
+                    tagged(
+                        ft.Button(t(lang, "clear"), on_click=clear, width=88, height=64),
+                        "pin-clear",
+                    ),
+                    digit("0"),
+                    ft.Container(width=88, height=64),
+                ],
+                alignment=ft.MainAxisAlignment.CENTER,
+            ),
+        ],
+        spacing=10,
+    )
+    error = t(lang, login.error) if login.error else None
+    return ft.Container(
+        ft.Column(
+            [
+                ft.Text(t(lang, "app_title"), size=36, weight=ft.FontWeight.BOLD),
+                # Text fields are found by their label (role textbox): wrapped in Semantics,
+                # Flutter's web input would no longer take typed text from the browser.
+                ft.TextField(
+                    label=t(lang, "store_code"),
+                    value=login.store_code,
+                    on_change=set_store,
+                    capitalization=ft.TextCapitalization.CHARACTERS,
+                    height=TOUCH + 8,
+                ),
+                ft.TextField(
+                    label=t(lang, "associate_code"),
+                    value=login.associate_code,
+                    on_change=set_code,
+                    height=TOUCH + 8,
+                ),
+                tagged(dots, "pin-dots"),
+                pad,
+                notice_bar(error, True),
+                button(t(lang, "log_in"), lambda _: state.log_in(), "log-in"),
+                ft.TextButton(
+                    t(lang, "language"),
+                    on_click=lambda _: state.set_language("en" if lang == "tr" else "tr"),
+                ),
+            ],
+            width=420,
+            spacing=14,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+        ),
+        alignment=ft.Alignment.TOP_CENTER,
+        padding=24,
+        expand=True,
+    )

@@ -1,0 +1,104 @@
+"""The associate tablet app in a real browser against a real API with the demo retailer:
+log in (a wrong PIN first), identify a customer by typing their identity QR code the way a
+hardware scanner does, see them as one person, switch to English."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.server.db import Database, make_engine
+from tests import factories
+from tests.conftest import DemoWorld
+from tests.server import ApiProcess, start_tablet
+
+TABLET = {"width": 1280, "height": 800}
+
+
+@pytest.fixture
+def tablet(demo_world: DemoWorld, tmp_path: Path) -> Iterator[ApiProcess]:
+    app = start_tablet(demo_world.url, log_dir=tmp_path)
+    try:
+        yield app
+    finally:
+        app.stop()
+
+
+def open_app(browser: Any, url: str) -> Any:
+    page = browser.new_page(viewport=TABLET, locale="tr-TR")
+    page.goto(url)
+    page.wait_for_selector("#loading", state="detached", timeout=30_000)
+    # Switch on Flutter's accessibility tree: roles, names and identifiers for selectors.
+    page.dispatch_event("flt-semantics-placeholder", "click")
+    return page
+
+
+def type_into(page: Any, label: str, text: str) -> None:
+    # Click first: Flutter creates the real <input> for a field when it gains focus.
+    box = page.get_by_role("textbox", name=label)
+    box.click()
+    box.fill(text)
+
+
+def by_id(page: Any, identifier: str) -> Any:
+    return page.locator(f'[flt-semantics-identifier="{identifier}"]')
+
+
+def enter_pin(page: Any, pin: str) -> None:
+    for digit in pin:
+        by_id(page, f"pin-{digit}").click()
+
+
+def test_log_in_scan_a_customer_and_see_them_as_one_person(
+    demo_world: DemoWorld, tablet: ApiProcess, browser: Any, screenshot_dir: Path
+) -> None:
+    db = Database(make_engine(demo_world.database_url))
+    try:
+        code = factories.identity_code(db, 1)
+    finally:
+        db.dispose()
+    page = open_app(browser, tablet.url)
+    try:
+        type_into(page, "Mağaza kodu", "IST01")
+        type_into(page, "Personel kodu", "demo-associate")
+        enter_pin(page, "9999")
+        page.get_by_role("button", name="Giriş").click()
+        page.get_by_text("PIN hatalı. Tekrar deneyin.").wait_for()
+
+        enter_pin(page, "1234")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(screenshot_dir / "tablet-login.png"))
+        page.get_by_role("button", name="Giriş").click()
+        page.get_by_text("Son müşteriler").wait_for()
+        assert "Satış danışmanı" in by_id(page, "who").inner_text()
+        page.screenshot(path=str(screenshot_dir / "tablet-home.png"))
+
+        # A hardware scanner types the code into the focused field and presses Enter.
+        type_into(page, "QR veya barkodu okutun ya da kodu yazın", code)
+        page.keyboard.press("Enter")
+        page.get_by_text("Favoriler").wait_for()
+        assert "Ayşe Yılmaz" in by_id(page, "customer-name").inner_text()
+        for section in ("wishlist", "orders", "try-ons"):
+            assert by_id(page, f"section-{section}").is_visible()
+        assert "Kayıt yok." not in by_id(page, "section-orders").inner_text()
+        # Customer 1 gave standing consent in the demo data; others show the visit grant.
+        page.get_by_text(re.compile("Onaylı müşteri|QR ile tanımlandı")).first.wait_for()
+        page.screenshot(path=str(screenshot_dir / "tablet-customer.png"))
+
+        # The same code shown again is refused, with the reason.
+        by_id(page, "back").click()
+        type_into(page, "QR veya barkodu okutun ya da kodu yazın", code)
+        page.keyboard.press("Enter")
+        page.get_by_text("Kod kabul edilmedi", exact=False).wait_for()
+        assert by_id(page, "recent-1").is_visible()  # the customer is in the recent list
+
+        by_id(page, "language").click()
+        page.get_by_text("Recent customers").wait_for()
+        by_id(page, "recent-1").click()
+        page.get_by_text("Saved items").wait_for()
+    finally:
+        page.close()

@@ -1,0 +1,107 @@
+"""The tablet's state objects (no Flet) against the real API: log-in with wrong PIN and
+lock-out, scanning every kind of code, search, opening a customer, recent customers."""
+
+from __future__ import annotations
+
+from app.tablet.client import ApiProblem, ReyonClient
+from app.tablet.state.tablet import TabletState
+from tests import factories
+from tests.conftest import World
+
+
+def state_for(world: World) -> TabletState:
+    return TabletState(client=ReyonClient(world.url), device_id="state-test")
+
+
+def log_in(state: TabletState, code: str = "t-associate", pin: str = "1234") -> None:
+    state.login.store_code = " ist01 "
+    state.login.associate_code = code
+    for d in pin:
+        state.login.press_digit(d)
+    state.log_in()
+
+
+def test_log_in_needs_everything_and_forgets_the_pin(world: World) -> None:
+    state = state_for(world)
+    seen = []
+    state.subscribe(lambda: seen.append(state.screen))
+    state.log_in()
+    assert state.login.error == "fill_all" and state.screen == "login"
+    log_in(state, pin="9999")
+    assert state.login.error == "wrong_pin" and state.login.pin == ""
+    log_in(state)
+    assert state.screen == "home" and state.login.error is None
+    assert state.login.store_code == "IST01"  # remembered, normalised
+    assert state.login.session is not None and state.login.session.associate.role == "associate"
+    assert seen[-1] == "home"
+    state.log_out()
+    assert state.screen == "login" and state.client.token is None
+
+
+def test_pin_pad_keeps_to_digits_and_length() -> None:
+    state = TabletState(client=ReyonClient("http://127.0.0.1:9"), device_id="x")
+    for d in "12a3456789":
+        state.login.press_digit(d)
+    assert state.login.pin == "12345678"
+    state.login.clear_pin()
+    assert state.login.pin == ""
+
+
+def test_unreachable_api_says_offline() -> None:
+    state = TabletState(client=ReyonClient("http://127.0.0.1:9", timeout=1), device_id="x")
+    log_in(state)
+    assert state.login.error == "offline" and state.screen == "login"
+
+
+def test_scan_identity_opens_the_customer_and_remembers_them(world: World) -> None:
+    customer = factories.customer(world.db)
+    state = state_for(world)
+    log_in(state)
+    state.scan_text = factories.identity_code(world.db, customer)
+    state.submit_scan()
+    assert state.screen == "customer" and state.customer is not None
+    assert state.customer.profile.id == customer and state.customer.access == "visit"
+    assert [c.id for c in state.recent] == [customer]
+    state.go_home()
+    state.submit_scan(factories.identity_code(world.db, customer))
+    state.open_customer(world.base.consenting_customer)
+    assert [c.id for c in state.recent] == [world.base.consenting_customer, customer]
+
+
+def test_scan_other_kinds_shows_what_they_are(world: World) -> None:
+    _, skus = factories.product(world.db)
+    code = factories.coupon(world.db)
+    state = state_for(world)
+    log_in(state)
+    state.submit_scan(skus[0])
+    assert state.notice is not None and state.notice.key == "scan_product"
+    state.submit_scan(factories.coupon_payload(world.db, code))
+    assert state.notice.key == "scan_coupon" and state.notice.values["code"] == code
+    state.submit_scan("not a code at all")
+    assert state.notice.key == "scan_unknown" and state.notice.error
+    state.submit_scan("   ")  # nothing scanned: nothing happens
+    assert state.notice.key == "scan_unknown"
+
+
+def test_search_and_expired_session(world: World) -> None:
+    state = state_for(world)
+    log_in(state)
+    state.search_text = "AYSE.YILMAZ@example.com"
+    state.search()
+    assert [c.id for c in state.search_results] == [world.base.consenting_customer]
+    state.search_text = "0500 000 00 00"
+    state.search()
+    assert state.search_results == [] and state.notice is not None
+    state.client.token = "at1.broken.token"  # the session ran out
+    state.open_customer(world.base.consenting_customer)
+    assert state.screen == "login"
+
+
+def test_client_raises_problems_with_their_type(world: World) -> None:
+    client = ReyonClient(world.url)
+    try:
+        client.customer(1)
+    except ApiProblem as exc:
+        assert exc.status == 401 and exc.kind == "unauthorized"
+    else:
+        raise AssertionError("no problem raised")
