@@ -12,10 +12,15 @@ import flet as ft
 from app.tablet.client import ReyonClient
 from app.tablet.i18n import t
 from app.tablet.state.tablet import TabletState
-from app.tablet.views import customer, home, login
+from app.tablet.views import customer, home, login, product
 from app.tablet.views.common import BRAND, notice_bar, tagged
 
-SCENES = {"login": login.build, "home": home.build, "customer": customer.build}
+SCENES = {
+    "login": login.build,
+    "home": home.build,
+    "customer": customer.build,
+    "product": product.build,
+}
 
 
 def make_main(api_url: str) -> Callable[[ft.Page], None]:

@@ -9,7 +9,16 @@ import httpx
 from pydantic import BaseModel
 
 from app.contracts.auth import LoginRequest, LoginResponse
-from app.contracts.customers import CustomerSearchResult, CustomerView
+from app.contracts.catalog import ProductDetail, ProductPage
+from app.contracts.customers import (
+    CustomerSearchResult,
+    CustomerView,
+    TryOnCreate,
+    TryOnOut,
+    WishlistAdd,
+    WishlistItem,
+)
+from app.contracts.inventory import Availability
 from app.contracts.scan import ScanRequest, ScanResult
 
 M = TypeVar("M", bound=BaseModel)
@@ -42,6 +51,7 @@ class ReyonClient:
         self, method: str, path: str, model: type[M], *, body: BaseModel | None = None, **kw: Any
     ) -> M:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers.update(kw.pop("headers", {}))
         try:
             r = self._http.request(
                 method,
@@ -83,3 +93,31 @@ class ReyonClient:
 
     def customer(self, customer_id: int) -> CustomerView:
         return self._call("GET", f"/v1/customers/{customer_id}", CustomerView)
+
+    def search_products(self, q: str, limit: int = 20) -> ProductPage:
+        return self._call("GET", "/v1/products", ProductPage, params={"q": q, "limit": limit})
+
+    def product(self, product_id: int) -> ProductDetail:
+        return self._call("GET", f"/v1/products/{product_id}", ProductDetail)
+
+    def availability(self, sku: str, near: int | None = None) -> Availability:
+        params = {"near": near} if near is not None else {}
+        return self._call("GET", f"/v1/availability/{sku}", Availability, params=params)
+
+    def add_wishlist(self, customer_id: int, sku: str, *, key: str) -> WishlistItem:
+        return self._call(
+            "POST",
+            f"/v1/customers/{customer_id}/wishlist",
+            WishlistItem,
+            body=WishlistAdd(sku=sku, channel="store"),
+            headers={"Idempotency-Key": key},
+        )
+
+    def add_try_on(self, customer_id: int, sku: str, outcome: str, *, key: str) -> TryOnOut:
+        return self._call(
+            "POST",
+            f"/v1/customers/{customer_id}/try-ons",
+            TryOnOut,
+            body=TryOnCreate.model_validate({"sku": sku, "outcome": outcome}),
+            headers={"Idempotency-Key": key},
+        )

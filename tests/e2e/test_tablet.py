@@ -89,6 +89,19 @@ def test_log_in_scan_a_customer_and_see_them_as_one_person(
         page.get_by_text(re.compile("Onaylı müşteri|QR ile tanımlandı")).first.wait_for()
         page.screenshot(path=str(screenshot_dir / "tablet-customer.png"))
 
+        # Find a product, see where it is in stock, record that she liked it (two taps).
+        by_id(page, "products").click()
+        type_into(page, "Ürün ara (ad, marka, stil kodu)", "gomlek")
+        page.keyboard.press("Enter")
+        page.locator('[flt-semantics-identifier^="product-"]').first.click()
+        by_id(page, "product-name").wait_for()
+        assert "Gömlek" in by_id(page, "product-name").inner_text()
+        assert by_id(page, "stock-IST01").is_visible()  # this store first
+        assert by_id(page, "stock-WEB").is_visible()  # and the online warehouse
+        by_id(page, "try-on-liked").click()
+        page.get_by_text("Deneme kaydedildi.").wait_for()
+        page.screenshot(path=str(screenshot_dir / "tablet-product.png"))
+
         # The same code shown again is refused, with the reason.
         by_id(page, "back").click()
         type_into(page, "QR veya barkodu okutun ya da kodu yazın", code)

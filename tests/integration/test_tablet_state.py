@@ -68,15 +68,52 @@ def test_scan_identity_opens_the_customer_and_remembers_them(world: World) -> No
     assert [c.id for c in state.recent] == [world.base.consenting_customer, customer]
 
 
+def test_a_scanned_barcode_opens_the_product_with_stock_here_first(world: World) -> None:
+    b = world.base
+    product_id, skus = factories.product(
+        world.db, sizes=("S", "M"), stock={b.stores["IST01"]: 1, b.warehouse: 5}
+    )
+    state = state_for(world)
+    log_in(state)
+    state.submit_scan(skus[1].lower())  # a Code 128 hang tag, as a scanner types it
+    ps = state.products
+    assert state.screen == "product" and ps.product is not None and ps.product.id == product_id
+    assert ps.sku == skus[1] and ps.variant is not None and ps.variant.size == "M"
+    assert ps.availability is not None
+    assert ps.availability.locations[0].code == "IST01"
+    state.select_variant(skus[0])
+    assert ps.availability.sku == skus[0]  # type: ignore[union-attr]
+
+
+def test_search_products_then_save_and_record_a_try_on_for_the_customer(world: World) -> None:
+    customer = world.base.consenting_customer
+    product_id, skus = factories.product(world.db, name_tr="Yün Kaban", name_en="Wool Coat")
+    state = state_for(world)
+    log_in(state)
+    state.products.query = "yun kaban"  # Turkish-aware: finds "Yün Kaban"
+    state.search_products()
+    assert product_id in [p.id for p in state.products.results]
+    state.open_customer(customer)
+    state.open_product(product_id)
+    state.save_for_customer()
+    assert state.products.done == "saved_for_customer"
+    state.record_try_on("liked")
+    assert state.products.done == "try_on_recorded"
+    view = state.client.customer(customer)
+    assert skus[0] in [w.item.sku for w in view.wishlist]
+    assert (skus[0], "liked") in [(x.item.sku, x.outcome) for x in view.try_ons]
+
+
 def test_scan_other_kinds_shows_what_they_are(world: World) -> None:
-    _, skus = factories.product(world.db)
     code = factories.coupon(world.db)
     state = state_for(world)
     log_in(state)
-    state.submit_scan(skus[0])
-    assert state.notice is not None and state.notice.key == "scan_product"
     state.submit_scan(factories.coupon_payload(world.db, code))
-    assert state.notice.key == "scan_coupon" and state.notice.values["code"] == code
+    assert (
+        state.notice is not None
+        and state.notice.key == "scan_coupon"
+        and state.notice.values["code"] == code
+    )
     state.submit_scan("not a code at all")
     assert state.notice.key == "scan_unknown" and state.notice.error
     state.submit_scan("   ")  # nothing scanned: nothing happens

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from app.contracts.customers import CustomerSummary, CustomerView
 from app.contracts.scan import ScanResult
 from app.tablet.client import ApiProblem, ReyonClient
+from app.tablet.state.product import ProductState
 from app.tablet.state.session import LoginState
 
 RECENT_MAX = 8
@@ -26,13 +27,14 @@ class TabletState:
     client: ReyonClient
     device_id: str
     lang: str = "tr"
-    screen: str = "login"  # login | home | customer
+    screen: str = "login"  # login | home | customer | product
     login: LoginState = field(default_factory=LoginState)
     scan_text: str = ""
     search_text: str = ""
     search_results: list[CustomerSummary] = field(default_factory=list)
     recent: list[CustomerSummary] = field(default_factory=list)
     customer: CustomerView | None = None
+    products: ProductState = field(default_factory=ProductState)
     notice: Notice | None = None
     busy: bool = False
     _listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
@@ -90,7 +92,8 @@ class TabletState:
                 "scan_coupon", {"campaign": result.coupon.campaign, "code": result.coupon.code}
             )
         elif result.product is not None:
-            self.notice = Notice("scan_product", {"sku": result.product.sku or ""})
+            self.open_product(result.product.product_id, result.product.sku)
+            return
         elif result.order_id is not None:
             self.notice = Notice("scan_pay_link", {"order": result.order_id})
         self.changed()
@@ -133,6 +136,55 @@ class TabletState:
         self.recent = [summary, *[c for c in self.recent if c.id != customer_id]][:RECENT_MAX]
         self.screen = "customer"
         self.notice = None
+        self.changed()
+
+    # -- products (scenes 4 and 5) ---------------------------------------------------------
+
+    @property
+    def store_id(self) -> int:
+        session = self.login.session
+        return session.associate.store.id if session else 0
+
+    def show_products(self) -> None:
+        self.products.product = None
+        self.screen = "product"
+        self.changed()
+
+    def search_products(self) -> None:
+        self.products.product = None
+        self.products.search(self.client)
+        self.screen = "product"
+        self.changed()
+
+    def open_product(self, product_id: int, sku: str | None = None) -> None:
+        try:
+            self.products.open(self.client, product_id, sku, self.store_id)
+        except ApiProblem as exc:
+            self._problem(exc)
+            return
+        self.screen = "product"
+        self.notice = None
+        self.changed()
+
+    def select_variant(self, sku: str) -> None:
+        self._product_action(lambda: self.products.select(self.client, sku, self.store_id))
+
+    def save_for_customer(self) -> None:
+        if self.customer is not None:
+            customer_id = self.customer.profile.id
+            self._product_action(lambda: self.products.save_for(self.client, customer_id))
+
+    def record_try_on(self, outcome: str) -> None:
+        if self.customer is not None:
+            customer_id = self.customer.profile.id
+            self._product_action(lambda: self.products.tried_on(self.client, customer_id, outcome))
+
+    def _product_action(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except ApiProblem as exc:
+            self._problem(exc)
+            return
         self.changed()
 
     def go_home(self) -> None:

@@ -124,7 +124,12 @@ def build(state: TabletState) -> ft.Control:
     ]
     return ft.Column(
         [
-            ft.Row([button(t(lang, "back"), lambda _: state.go_home(), "back", primary=False)]),
+            ft.Row(
+                [
+                    button(t(lang, "back"), lambda _: state.go_home(), "back", primary=False),
+                    button(t(lang, "products"), lambda _: state.show_products(), "products"),
+                ]
+            ),
             header,
             ft.ResponsiveRow(
                 [

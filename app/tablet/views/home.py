@@ -63,7 +63,12 @@ def build(state: TabletState) -> ft.Control:
         [
             ft.Text(t(lang, "scan"), size=22, weight=ft.FontWeight.BOLD),
             scan_row,
-            search_field,
+            ft.Row(
+                [
+                    search_field,
+                    button(t(lang, "products"), lambda _: state.show_products(), "products"),
+                ]
+            ),
             *results,
             ft.Text(t(lang, "recent_customers"), size=18, weight=ft.FontWeight.W_600),
             *(recent or [ft.Text(t(lang, "empty"), color=ft.Colors.GREY_600)]),
