@@ -225,7 +225,7 @@ def qr_table(results: dict[str, Any]) -> list[list[str]]:
         raw = base["ed25519_verify"] if names[kind] == "Ed25519" else base["hmac_sha256"]
         rows.append(
             [
-                f"verify a {kind.replace('_', ' ')} code (per s)",
+                f"verify one {kind.replace('_', ' ')} code (per s)",
                 _cell(float(rate)),
                 "",
                 f"bare {names[kind]}: {_cell(float(raw))}/s",

@@ -68,10 +68,10 @@ def test_log_in_scan_a_customer_and_see_them_as_one_person(
         enter_pin(page, "9999")
         page.get_by_role("button", name="Giriş").click()
         page.get_by_text("PIN hatalı. Tekrar deneyin.").wait_for()
+        page.screenshot(path=str(screenshot_dir / "tablet-login.png"))
 
         enter_pin(page, "1234")
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(screenshot_dir / "tablet-login.png"))
+        page.get_by_text("PIN hatalı. Tekrar deneyin.").wait_for(state="hidden")
         page.get_by_role("button", name="Giriş").click()
         page.get_by_text("Son müşteriler").wait_for()
         assert "Satış danışmanı" in by_id(page, "who").inner_text()

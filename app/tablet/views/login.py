@@ -29,11 +29,16 @@ def build(state: TabletState) -> ft.Control:
 
     show_pin()
 
+    error_bar = notice_bar(t(lang, login.error) if login.error else None, True)
+
     def digit(d: str) -> ft.Control:
         def press(_: object) -> None:
             login.press_digit(d)
             show_pin()
             dots.update()
+            if error_bar.visible:  # typing again: the old message no longer applies
+                error_bar.visible = False
+                error_bar.update()
 
         return tagged(
             ft.Button(
@@ -72,7 +77,6 @@ def build(state: TabletState) -> ft.Control:
         ],
         spacing=10,
     )
-    error = t(lang, login.error) if login.error else None
     return ft.Container(
         ft.Column(
             [
@@ -94,7 +98,7 @@ def build(state: TabletState) -> ft.Control:
                 ),
                 tagged(dots, "pin-dots"),
                 pad,
-                notice_bar(error, True),
+                error_bar,
                 button(t(lang, "log_in"), lambda _: state.log_in(), "log-in"),
                 ft.TextButton(
                     t(lang, "language"),
