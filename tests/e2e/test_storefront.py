@@ -53,4 +53,5 @@ def test_phone_opens_the_shelf_label_page(world: World, browser: Any, screenshot
         scans = list(
             s.execute(select(ShelfScan).where(col(ShelfScan.product_id) == product_id)).scalars()
         )
-    assert len(scans) == 2 and {s.location_id for s in scans} == {b.stores["IST01"]}
+    # One scan: switching the language is the same visit.
+    assert len(scans) == 1 and scans[0].location_id == b.stores["IST01"]

@@ -73,6 +73,8 @@ def test_shelf_page_shows_this_stores_sizes_and_online_stock_and_records_the_sca
         assert r.text.count("In stock") == 3
         assert {s.visitor_ref for s in _scans(world, product_id)} == {visitor}
         assert "Keten" in phone.get(_path(product_id, "IST02") + "?lang=tr").text
+        # The language link is the same visit: no new scan.
+        assert len(_scans(world, product_id)) == 2
 
 
 def test_forged_moved_and_malformed_labels_are_404_pages(world: World) -> None:

@@ -61,10 +61,15 @@ def shelf_page(
     if not (16 <= len(visitor) <= 64 and visitor.isalnum()):
         visitor = secrets.token_hex(16)
     assert page.store.id is not None and page.product.id is not None
-    with db.write() as session:
-        scan_id = service.record_scan(
-            session, product_id=page.product.id, location_id=page.store.id, visitor_ref=visitor
-        )
+    earlier = request.cookies.get(SCAN_COOKIE, "")
+    if "lang" in request.query_params and earlier.isdigit():
+        # Our own language link: the same visit, not another scan of the label.
+        scan_id = int(earlier)
+    else:
+        with db.write() as session:
+            scan_id = service.record_scan(
+                session, product_id=page.product.id, location_id=page.store.id, visitor_ref=visitor
+            )
     shop = f"{settings.public_base_url.rstrip('/')}/shop/product/{page.product.id}"
     response = _html(
         pages.product(page, lang, scan_id=scan_id, shop_url=shop, self_path=request.url.path)

@@ -32,12 +32,18 @@ def build(state: TabletState) -> ft.Control:
     def set_search(e: ft.Event[ft.TextField]) -> None:
         state.search_text = e.control.value or ""
 
+    def search(text: str) -> None:
+        state.search_text = text
+        state.search()
+
     scan_field = ft.TextField(
         label=t(lang, "scan_hint"),
         value=state.scan_text,
         autofocus=True,  # a hardware scanner types into whatever has focus
         on_change=set_scan,
-        on_submit=lambda _: state.submit_scan(),
+        # The submitted text comes with the event itself: the last change event may not have
+        # been handled yet when a scanner's Enter arrives.
+        on_submit=lambda e: state.submit_scan(e.control.value or ""),
         text_size=20,
         height=TOUCH + 16,
         expand=True,
@@ -45,14 +51,16 @@ def build(state: TabletState) -> ft.Control:
     scan_row = ft.Row(
         [
             scan_field,
-            button(t(lang, "scan"), lambda _: state.submit_scan(), "scan-submit"),
+            button(
+                t(lang, "scan"), lambda _: state.submit_scan(scan_field.value or ""), "scan-submit"
+            ),
         ]
     )
     search_field = ft.TextField(
         label=t(lang, "search_customer"),
         value=state.search_text,
         on_change=set_search,
-        on_submit=lambda _: state.search(),
+        on_submit=lambda e: search(e.control.value or ""),
         height=TOUCH + 8,
         prefix_icon=ft.Icons.SEARCH,
         width=640,

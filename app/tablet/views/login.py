@@ -29,6 +29,27 @@ def build(state: TabletState) -> ft.Control:
 
     show_pin()
 
+    store_field = ft.TextField(
+        label=t(lang, "store_code"),
+        value=login.store_code,
+        on_change=set_store,
+        capitalization=ft.TextCapitalization.CHARACTERS,
+        height=TOUCH + 8,
+    )
+    code_field = ft.TextField(
+        label=t(lang, "associate_code"),
+        value=login.associate_code,
+        on_change=set_code,
+        height=TOUCH + 8,
+    )
+
+    def log_in(_: object) -> None:
+        # Read the fields as they are now: a fast tap on Log in can arrive before the last
+        # change event of a field has been handled.
+        login.store_code = store_field.value or login.store_code
+        login.associate_code = code_field.value or login.associate_code
+        state.log_in()
+
     error_bar = notice_bar(t(lang, login.error) if login.error else None, True)
 
     def digit(d: str) -> ft.Control:
@@ -83,23 +104,12 @@ def build(state: TabletState) -> ft.Control:
                 ft.Text(t(lang, "app_title"), size=36, weight=ft.FontWeight.BOLD),
                 # Text fields are found by their label (role textbox): wrapped in Semantics,
                 # Flutter's web input would no longer take typed text from the browser.
-                ft.TextField(
-                    label=t(lang, "store_code"),
-                    value=login.store_code,
-                    on_change=set_store,
-                    capitalization=ft.TextCapitalization.CHARACTERS,
-                    height=TOUCH + 8,
-                ),
-                ft.TextField(
-                    label=t(lang, "associate_code"),
-                    value=login.associate_code,
-                    on_change=set_code,
-                    height=TOUCH + 8,
-                ),
+                store_field,
+                code_field,
                 tagged(dots, "pin-dots"),
                 pad,
                 error_bar,
-                button(t(lang, "log_in"), lambda _: state.log_in(), "log-in"),
+                button(t(lang, "log_in"), log_in, "log-in"),
                 ft.TextButton(
                     t(lang, "language"),
                     on_click=lambda _: state.set_language("en" if lang == "tr" else "tr"),

@@ -44,11 +44,15 @@ def build(state: TabletState) -> ft.Control:
     def set_query(e: ft.Event[ft.TextField]) -> None:
         ps.query = e.control.value or ""
 
+    def run_search(text: str) -> None:
+        ps.query = text  # from the submit event itself, not the last change event
+        state.search_products()
+
     search = ft.TextField(
         label=t(lang, "search_product"),
         value=ps.query,
         on_change=set_query,
-        on_submit=lambda _: state.search_products(),
+        on_submit=lambda e: run_search(e.control.value or ""),
         prefix_icon=ft.Icons.SEARCH,
         height=TOUCH + 8,
         width=640,
