@@ -19,6 +19,7 @@ from app.contracts.customers import (
     WishlistItem,
 )
 from app.contracts.inventory import Availability
+from app.contracts.orders import OrderCreate, OrderOut, PayLinkOut
 from app.contracts.scan import ScanRequest, ScanResult
 
 M = TypeVar("M", bound=BaseModel)
@@ -93,6 +94,14 @@ class ReyonClient:
 
     def customer(self, customer_id: int) -> CustomerView:
         return self._call("GET", f"/v1/customers/{customer_id}", CustomerView)
+
+    def place_order(self, body: OrderCreate, *, key: str) -> OrderOut:
+        return self._call(
+            "POST", "/v1/orders", OrderOut, body=body, headers={"Idempotency-Key": key}
+        )
+
+    def pay_link(self, order_id: int) -> PayLinkOut:
+        return self._call("GET", f"/v1/orders/{order_id}/pay-link", PayLinkOut)
 
     def search_products(self, q: str, limit: int = 20) -> ProductPage:
         return self._call("GET", "/v1/products", ProductPage, params={"q": q, "limit": limit})

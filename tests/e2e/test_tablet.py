@@ -10,8 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from app.qr.images import decode_one
+from app.qr.paylink import verify_pay_token
 from app.server.db import Database, make_engine
+from app.server.orders.models import Order
 from tests import factories
 from tests.conftest import DemoWorld
 from tests.server import ApiProcess, start_tablet
@@ -101,6 +105,37 @@ def test_log_in_scan_a_customer_and_see_them_as_one_person(
         by_id(page, "try-on-liked").click()
         page.get_by_text("Deneme kaydedildi.").wait_for()
         page.screenshot(path=str(screenshot_dir / "tablet-product.png"))
+
+        # The size is not here? Order it: basket, ship to home, place, pay-link QR on screen.
+        by_id(page, "add-to-basket").click()
+        page.get_by_text("Sepete eklendi.").wait_for()
+        by_id(page, "back").click()  # back to the customer
+        by_id(page, "basket").click()
+        by_id(page, "place-order").click()
+        by_id(page, "order-number").wait_for()
+        number = by_id(page, "order-number").inner_text().rsplit(" ", 1)[-1]
+        assert number.startswith("EA-IST01-")
+        # The customer's phone scans the QR on the tablet's screen: read it off a screenshot.
+        shown = None
+        for _ in range(20):  # the image is decoded and drawn a moment after the layout
+            shown = decode_one(by_id(page, "pay-link-qr").screenshot())
+            if shown is not None:
+                break
+            page.wait_for_timeout(250)
+        assert shown is not None, "no QR code readable on the confirmation screen"
+        link = verify_pay_token(factories.TEST_RING, shown.text)
+        page.screenshot(path=str(screenshot_dir / "tablet-order.png"))
+        by_id(page, "back").click()
+        assert number in by_id(page, "section-orders").inner_text()
+        orders = Database(make_engine(demo_world.database_url))
+        try:
+            with orders.session() as session:
+                order_id = session.execute(
+                    select(Order.id).where(Order.number == number)
+                ).scalar_one()
+        finally:
+            orders.dispose()
+        assert link.order_id == order_id  # the QR on screen pays exactly this order
 
         # The same code shown again is refused, with the reason.
         by_id(page, "back").click()

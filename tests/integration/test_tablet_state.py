@@ -142,3 +142,45 @@ def test_client_raises_problems_with_their_type(world: World) -> None:
         assert exc.status == 401 and exc.kind == "unauthorized"
     else:
         raise AssertionError("no problem raised")
+
+
+def test_endless_aisle_order_with_pay_link_and_clear_out_of_stock(world: World) -> None:
+    b = world.base
+    customer = b.consenting_customer
+    product_id, skus = factories.product(world.db, sizes=("M", "L"), stock={b.warehouse: 1})
+    state = state_for(world)
+    log_in(state)
+    state.open_customer(customer)
+    state.open_product(product_id, skus[0])
+    state.add_to_basket()
+    state.add_to_basket()  # the same size again: one line, two units
+    basket = state.basket
+    assert [(x.sku, x.quantity) for x in basket.lines] == [(skus[0], 2)]
+    state.show_basket()
+    state.place_order()  # only one unit in the warehouse
+    assert basket.error == "out_of_stock" and basket.placed is None
+    assert skus[0] in basket.error_detail
+    state.change_quantity(skus[0], -1)
+    state.place_order()
+    assert basket.error is None and basket.placed is not None and basket.lines == []
+    assert basket.pay_link is not None and "/pay/RY1P" in basket.pay_link.url
+    # The order is in the customer's view at once, from every channel's list.
+    assert state.customer is not None
+    assert basket.placed.number in [o.number for o in state.customer.orders]
+
+
+def test_reserve_in_store_needs_no_address_and_empty_basket_says_so(world: World) -> None:
+    b = world.base
+    product_id, skus = factories.product(world.db, stock={b.stores["IST01"]: 2})
+    state = state_for(world)
+    log_in(state)
+    state.open_customer(b.consenting_customer)
+    state.place_order()
+    assert state.basket.error == "basket_empty"
+    state.open_product(product_id, skus[0])
+    state.add_to_basket()
+    state.choose_fulfilment("reserve_in_store")
+    state.place_order()
+    assert state.basket.placed is not None
+    assert state.basket.placed.fulfilment_type == "reserve_in_store"
+    assert state.basket.placed.lines[0].source_location_code == "IST01"

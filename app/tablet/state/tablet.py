@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from app.contracts.customers import CustomerSummary, CustomerView
 from app.contracts.scan import ScanResult
 from app.tablet.client import ApiProblem, ReyonClient
+from app.tablet.state.basket import BasketState
 from app.tablet.state.product import ProductState
 from app.tablet.state.session import LoginState
 
@@ -27,7 +28,7 @@ class TabletState:
     client: ReyonClient
     device_id: str
     lang: str = "tr"
-    screen: str = "login"  # login | home | customer | product
+    screen: str = "login"  # login | home | customer | product | basket
     login: LoginState = field(default_factory=LoginState)
     scan_text: str = ""
     search_text: str = ""
@@ -35,6 +36,7 @@ class TabletState:
     recent: list[CustomerSummary] = field(default_factory=list)
     customer: CustomerView | None = None
     products: ProductState = field(default_factory=ProductState)
+    basket: BasketState = field(default_factory=BasketState)
     notice: Notice | None = None
     busy: bool = False
     _listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
@@ -179,12 +181,48 @@ class TabletState:
             customer_id = self.customer.profile.id
             self._product_action(lambda: self.products.tried_on(self.client, customer_id, outcome))
 
+    # -- endless aisle (scene 6) ------------------------------------------------------------
+
+    def add_to_basket(self) -> None:
+        ps = self.products
+        v, p = ps.variant, ps.product
+        if v is None or p is None:
+            return
+        name = p.name_tr if self.lang == "tr" else p.name_en
+        self.basket.add(v.sku, f"{name} · {v.size} · {v.colour}", v.price_kurus)
+        ps.done = "added_to_basket"
+        self.changed()
+
+    def show_basket(self) -> None:
+        self.screen = "basket"
+        self.changed()
+
+    def change_quantity(self, sku: str, delta: int) -> None:
+        self.basket.change(sku, delta)
+        self.changed()
+
+    def choose_fulfilment(self, fulfilment: str) -> None:
+        self.basket.choose(fulfilment)
+        self.changed()
+
+    def place_order(self) -> None:
+        if self.customer is None:
+            return
+        if self.basket.place(self.client, self.customer):
+            # The new order shows in the customer's orders at once.
+            self.customer = self.client.customer(self.customer.profile.id)
+        self.changed()
+
     def _product_action(self, action: Callable[[], None]) -> None:
         try:
             action()
         except ApiProblem as exc:
             self._problem(exc)
             return
+        self.changed()
+
+    def go_back_to_customer(self) -> None:
+        self.screen = "customer" if self.customer is not None else "home"
         self.changed()
 
     def go_home(self) -> None:

@@ -128,6 +128,11 @@ def build(state: TabletState) -> ft.Control:
                 [
                     button(t(lang, "back"), lambda _: state.go_home(), "back", primary=False),
                     button(t(lang, "products"), lambda _: state.show_products(), "products"),
+                    button(
+                        t(lang, "basket_n", n=sum(x.quantity for x in state.basket.lines)),
+                        lambda _: state.show_basket(),
+                        "basket",
+                    ),
                 ]
             ),
             header,

@@ -58,7 +58,14 @@ def build(state: TabletState) -> ft.Control:
         width=640,
     )
     top: list[ft.Control] = [
-        ft.Row([button(t(lang, "back"), lambda _: state.go_home(), "back", primary=False), search])
+        ft.Row(
+            [
+                button(
+                    t(lang, "back"), lambda _: state.go_back_to_customer(), "back", primary=False
+                ),
+                search,
+            ]
+        )
     ]
     if ps.product is None:
         return ft.Column(
@@ -128,6 +135,9 @@ def build(state: TabletState) -> ft.Control:
             ft.Text(t(lang, "for_customer", name=who), weight=ft.FontWeight.BOLD),
             ft.Row(
                 [
+                    button(
+                        t(lang, "add_to_basket"), lambda _: state.add_to_basket(), "add-to-basket"
+                    ),
                     button(
                         t(lang, "save_for_customer"),
                         lambda _: state.save_for_customer(),
