@@ -12,7 +12,7 @@ import flet as ft
 from app.tablet.client import ReyonClient
 from app.tablet.i18n import t
 from app.tablet.state.tablet import TabletState
-from app.tablet.views import basket, customer, home, login, product
+from app.tablet.views import basket, customer, home, login, product, till
 from app.tablet.views.common import BRAND, notice_bar, tagged
 
 SCENES = {
@@ -21,6 +21,7 @@ SCENES = {
     "customer": customer.build,
     "product": product.build,
     "basket": basket.build,
+    "till": till.build,
 }
 
 

@@ -20,6 +20,12 @@ from app.contracts.customers import (
 )
 from app.contracts.inventory import Availability
 from app.contracts.orders import OrderCreate, OrderOut, PayLinkOut
+from app.contracts.promotions import (
+    CouponValidateRequest,
+    CouponValidation,
+    RedemptionCreate,
+    RedemptionOut,
+)
 from app.contracts.scan import ScanRequest, ScanResult
 
 M = TypeVar("M", bound=BaseModel)
@@ -102,6 +108,19 @@ class ReyonClient:
 
     def pay_link(self, order_id: int) -> PayLinkOut:
         return self._call("GET", f"/v1/orders/{order_id}/pay-link", PayLinkOut)
+
+    def validate_coupon(self, body: dict[str, object]) -> CouponValidation:
+        request = CouponValidateRequest.model_validate(body)
+        return self._call("POST", "/v1/coupons/validate", CouponValidation, body=request)
+
+    def redeem(self, body: dict[str, object], *, key: str) -> RedemptionOut:
+        request = RedemptionCreate.model_validate(body)
+        return self._call(
+            "POST", "/v1/redemptions", RedemptionOut, body=request, headers={"Idempotency-Key": key}
+        )
+
+    def void_redemption(self, redemption_id: int) -> RedemptionOut:
+        return self._call("POST", f"/v1/redemptions/{redemption_id}/void", RedemptionOut)
 
     def search_products(self, q: str, limit: int = 20) -> ProductPage:
         return self._call("GET", "/v1/products", ProductPage, params={"q": q, "limit": limit})

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.qr.images import decode_one
 from app.qr.paylink import verify_pay_token
+from app.server.catalog.models import Variant
 from app.server.db import Database, make_engine
 from app.server.orders.models import Order
 from tests import factories
@@ -148,5 +149,52 @@ def test_log_in_scan_a_customer_and_see_them_as_one_person(
         page.get_by_text("Recent customers").wait_for()
         by_id(page, "recent-1").click()
         page.get_by_text("Saved items").wait_for()
+    finally:
+        page.close()
+
+
+def test_cashier_redeems_a_coupon_once_and_the_second_time_is_refused(
+    demo_world: DemoWorld, tablet: ApiProcess, browser: Any, screenshot_dir: Path
+) -> None:
+    db = Database(make_engine(demo_world.database_url))
+    try:
+        code = factories.coupon(db, kind="amount", value=10_000, max_redemptions=1)
+        payload = factories.coupon_payload(db, code)
+        with db.session() as session:
+            sku = session.execute(
+                select(Variant.sku).where(Variant.price_kurus >= 20_000).limit(1)
+            ).scalar_one()
+    finally:
+        db.dispose()
+    page = open_app(browser, tablet.url)
+    try:
+        type_into(page, "Mağaza kodu", "IST01")
+        type_into(page, "Personel kodu", "demo-cashier")
+        enter_pin(page, "1234")
+        page.get_by_role("button", name="Giriş").click()
+        by_id(page, "till").click()
+
+        def scan_at_till(text: str) -> None:
+            type_into(page, "Ürün barkodu veya kupon QR'ı okutun", text)
+            page.keyboard.press("Enter")
+
+        scan_at_till(sku)
+        page.get_by_text(f"{sku} × 1").wait_for()
+        scan_at_till(payload)
+        by_id(page, "till-coupon").wait_for()
+        by_id(page, "check-coupon").click()
+        page.get_by_text("Kupon bu sepette geçerli.").wait_for()
+        assert "İndirim: 100,00 TL" in by_id(page, "till-check").inner_text()
+        by_id(page, "redeem").click()
+        page.get_by_text("Kupon kullanıldı.").wait_for()
+
+        by_id(page, "new-sale").click()
+        scan_at_till(sku)
+        page.get_by_text(f"{sku} × 1").wait_for()
+        scan_at_till(payload)
+        by_id(page, "till-coupon").wait_for()
+        by_id(page, "redeem").click()
+        page.get_by_text("Bu kupon zaten kullanılmış", exact=False).wait_for()
+        page.screenshot(path=str(screenshot_dir / "tablet-till.png"))
     finally:
         page.close()

@@ -184,3 +184,47 @@ def test_reserve_in_store_needs_no_address_and_empty_basket_says_so(world: World
     assert state.basket.placed is not None
     assert state.basket.placed.fulfilment_type == "reserve_in_store"
     assert state.basket.placed.lines[0].source_location_code == "IST01"
+
+
+def test_till_checks_redeems_once_across_tills_and_voids(world: World) -> None:
+    _, skus = factories.product(world.db, price_kurus=50_000)
+    code = factories.coupon(world.db, kind="percent", value=1000, max_redemptions=1)
+    payload = factories.coupon_payload(world.db, code)
+    first, second = state_for(world), state_for(world)
+    for till in (first, second):
+        log_in(till, code="t-cashier")
+    # A coupon scanned on the home screen takes a cashier straight to the till.
+    first.submit_scan(payload)
+    assert first.screen == "till" and first.till.coupon == payload
+    first.check_coupon()
+    assert first.till.message == "till_need_both"
+    first.till_scan(skus[0])
+    first.till_scan(skus[0].lower())
+    assert first.till.items == {skus[0]: 2}
+    first.check_coupon()
+    assert first.till.check is not None and first.till.check.discount_kurus == 10_000
+    assert first.till.message == "coupon_applies"
+    first.redeem_coupon()
+    assert first.till.message == "coupon_redeemed" and first.till.redemption is not None
+
+    # The same single-use coupon at another till: refused.
+    second.show_till()
+    second.till_scan(skus[0])
+    second.till_scan(payload)
+    second.redeem_coupon()
+    assert second.till.message == "coupon_used_up" and second.till.error
+
+    first.void_coupon()
+    assert first.till.message == "coupon_voided"
+    assert first.till.redemption is not None and first.till.redemption.status == "voided"
+    first.new_sale()
+    assert first.till.items == {} and first.till.coupon == ""
+
+
+def test_an_associate_scanning_a_coupon_only_sees_what_it_is(world: World) -> None:
+    code = factories.coupon(world.db)
+    state = state_for(world)
+    log_in(state)
+    state.submit_scan(factories.coupon_payload(world.db, code))
+    assert state.screen == "home" and state.notice is not None
+    assert state.notice.key == "scan_coupon" and not state.is_cashier

@@ -12,6 +12,7 @@ from app.tablet.client import ApiProblem, ReyonClient
 from app.tablet.state.basket import BasketState
 from app.tablet.state.product import ProductState
 from app.tablet.state.session import LoginState
+from app.tablet.state.till import TillState
 
 RECENT_MAX = 8
 
@@ -28,7 +29,7 @@ class TabletState:
     client: ReyonClient
     device_id: str
     lang: str = "tr"
-    screen: str = "login"  # login | home | customer | product | basket
+    screen: str = "login"  # login | home | customer | product | basket | till
     login: LoginState = field(default_factory=LoginState)
     scan_text: str = ""
     search_text: str = ""
@@ -37,6 +38,7 @@ class TabletState:
     customer: CustomerView | None = None
     products: ProductState = field(default_factory=ProductState)
     basket: BasketState = field(default_factory=BasketState)
+    till: TillState = field(default_factory=TillState)
     notice: Notice | None = None
     busy: bool = False
     _listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
@@ -80,15 +82,18 @@ class TabletState:
         except ApiProblem as exc:
             self._problem(exc)
             return
-        self._scanned(result)
+        self._scanned(result, text)
 
-    def _scanned(self, result: ScanResult) -> None:
+    def _scanned(self, result: ScanResult, payload_text: str = "") -> None:
         if not result.valid:
             key = "scan_unknown" if result.kind == "unknown" else "scan_refused"
             self.notice = Notice(key, {"detail": result.detail or ""}, error=True)
         elif result.kind == "identity" and result.customer is not None:
             self.open_customer(result.customer.id, summary=result.customer)
             return
+        elif result.coupon is not None and self.is_cashier:
+            self.till.set_coupon(payload_text)
+            self.screen = "till"
         elif result.coupon is not None:
             self.notice = Notice(
                 "scan_coupon", {"campaign": result.coupon.campaign, "code": result.coupon.code}
@@ -211,6 +216,54 @@ class TabletState:
         if self.basket.place(self.client, self.customer):
             # The new order shows in the customer's orders at once.
             self.customer = self.client.customer(self.customer.profile.id)
+        self.changed()
+
+    # -- the till (scene 7) ----------------------------------------------------------------
+
+    @property
+    def is_cashier(self) -> bool:
+        session = self.login.session
+        return session is not None and session.associate.role in ("cashier", "manager")
+
+    def show_till(self) -> None:
+        self.screen = "till"
+        self.changed()
+
+    def till_scan(self, payload: str) -> None:
+        """At the till one field takes both: the items of the sale and the coupon."""
+        text = payload.strip()
+        if not text:
+            return
+        try:
+            result = self.client.scan(text)
+        except ApiProblem as exc:
+            self._problem(exc)
+            return
+        if result.kind == "coupon":
+            self.till.set_coupon(text)
+        elif result.product is not None and result.product.sku:
+            self.till.add_item(result.product.sku)
+        else:
+            self.till.set_coupon(text)  # a printed campaign code, typed at the till
+        self.changed()
+
+    def _customer_id(self) -> int | None:
+        return self.customer.profile.id if self.customer is not None else None
+
+    def check_coupon(self) -> None:
+        self.till.validate(self.client, self._customer_id())
+        self.changed()
+
+    def redeem_coupon(self) -> None:
+        self.till.redeem(self.client, self.store_id, self._customer_id())
+        self.changed()
+
+    def void_coupon(self) -> None:
+        self.till.void(self.client)
+        self.changed()
+
+    def new_sale(self) -> None:
+        self.till.new_sale()
         self.changed()
 
     def _product_action(self, action: Callable[[], None]) -> None:

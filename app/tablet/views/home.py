@@ -75,6 +75,11 @@ def build(state: TabletState) -> ft.Control:
                 [
                     search_field,
                     button(t(lang, "products"), lambda _: state.show_products(), "products"),
+                    *(
+                        [button(t(lang, "till"), lambda _: state.show_till(), "till")]
+                        if state.is_cashier
+                        else []
+                    ),
                 ]
             ),
             *results,
