@@ -129,9 +129,13 @@ def test_search_and_expired_session(world: World) -> None:
     state.search_text = "0500 000 00 00"
     state.search()
     assert state.search_results == [] and state.notice is not None
+    state.open_customer(world.base.consenting_customer)
+    assert state.recent
     state.client.token = "at1.broken.token"  # the session ran out
     state.open_customer(world.base.consenting_customer)
     assert state.screen == "login"
+    # Nothing of the last session's customers stays on a shared tablet.
+    assert state.customer is None and state.recent == [] and state.search_results == []
 
 
 def test_client_raises_problems_with_their_type(world: World) -> None:

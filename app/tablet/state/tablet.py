@@ -67,8 +67,13 @@ class TabletState:
     def log_out(self) -> None:
         self.login.log_out(self.client)
         self.screen = "login"
+        # A shared tablet: nothing of this session's customers is left for the next one.
         self.customer = None
         self.recent.clear()
+        self.search_results = []
+        self.products = ProductState()
+        self.basket = BasketState()
+        self.till = TillState()
         self.changed()
 
     def submit_scan(self, payload: str | None = None) -> None:
