@@ -1,5 +1,12 @@
-"""Flet entry point (what `flet run` and `flet build` start): the tablet app against the API
-named by REYON_API_URL."""
+"""Flet entry point: the tablet app as one module-level `main`, against the API named by
+REYON_API_URL (default http://127.0.0.1:8000).
+
+It exists because `flet run` and `flet build` start a module, not a function with arguments
+(`reyon tablet --api URL` serves the same app as a web server). `flet build` wants that module
+at the root of the folder it packages, so build_scripts/stage_tablet.py writes a root main.py
+that bakes in the build's API address and imports `main` from here. Importing this module
+starts nothing.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,9 @@ import flet as ft
 
 from app.tablet.app import make_main
 
-main = make_main(os.environ.get("REYON_API_URL", "http://127.0.0.1:8000"))
+DEFAULT_API_URL = "http://127.0.0.1:8000"
+
+main = make_main(os.environ.get("REYON_API_URL") or DEFAULT_API_URL)
 
 if __name__ == "__main__":
     ft.run(main)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+from pathlib import Path
 
 import zxingcpp
 from PIL import Image, ImageDraw, ImageFilter
@@ -54,3 +55,22 @@ def barcode_png(text: str, fmt: zxingcpp.BarcodeFormat) -> bytes:
     bordered.paste(picture.convert("L"), (30, 30))
     bordered.save(out, format="PNG")
     return out.getvalue()
+
+
+def y4m_video(jpeg: bytes, path: Path, *, frames: int = 10) -> Path:
+    """A still scene as a Y4M video (4:2:0), the format Chromium's fake camera plays in a loop
+    (`--use-file-for-fake-video-capture`): the browser's camera then films this scene."""
+    picture = Image.open(io.BytesIO(jpeg)).convert("RGB")
+    w, h = picture.width // 2 * 2, picture.height // 2 * 2
+    y, cb, cr = picture.crop((0, 0, w, h)).convert("YCbCr").split()
+    half = (w // 2, h // 2)
+    frame = (
+        y.tobytes()
+        + cb.resize(half, Image.Resampling.BILINEAR).tobytes()
+        + cr.resize(half, Image.Resampling.BILINEAR).tobytes()
+    )
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            out.write(b"FRAME\n" + frame)
+    return path

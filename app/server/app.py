@@ -37,6 +37,7 @@ from app.server.inventory.routes import router as inventory_router
 from app.server.orders.routes import router as orders_router
 from app.server.orders.service import expire_holds
 from app.server.promotions.routes import router as promotions_router
+from app.server.reports.routes import router as reports_router
 from app.server.scanning.routes import router as scanning_router
 from app.server.storefront.routes import router as storefront_router
 from app.server.sync.models import IdempotencyRecord
@@ -219,6 +220,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
         promotions_router,
         sync_router,
         scanning_router,
+        reports_router,
     ]
     for router in protected:
         app.include_router(router, dependencies=[Depends(current_principal)])

@@ -3,99 +3,156 @@ the state changes (views -> state -> client; views never call HTTP)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-import socket
-from collections.abc import Callable
+import uuid
+from collections.abc import Awaitable, Callable
 
 import flet as ft
 
 from app.tablet.client import ReyonClient
 from app.tablet.i18n import t
 from app.tablet.state.tablet import TabletState
-from app.tablet.views import basket, customer, home, login, product, till
-from app.tablet.views.common import BRAND, notice_bar, tagged
+from app.tablet.views import basket, customer, home, login, manager, product, settings, till
+from app.tablet.views.common import BRAND, TOUCH, notice_bar, tagged
+from app.tablet.views.scanner import camera_button, photo_button
 
-SCENES = {
-    "login": login.build,
-    "home": home.build,
-    "customer": customer.build,
-    "product": product.build,
-    "basket": basket.build,
-    "till": till.build,
-}
+PREFS = "reyon."  # prefix of this app's keys in the device's preferences
+REMEMBERED = ("lang", "store_code", "api_url", "device_id")
 
 
-def make_main(api_url: str) -> Callable[[ft.Page], None]:
-    def main(page: ft.Page) -> None:
+async def _recall(prefs: ft.SharedPreferences) -> dict[str, str]:
+    saved: dict[str, str] = {}
+    for key in REMEMBERED:
+        with contextlib.suppress(Exception):  # storage unavailable: start from defaults
+            value = await prefs.get(PREFS + key)
+            if isinstance(value, str) and value:
+                saved[key] = value
+    return saved
+
+
+def _top_bar(state: TabletState) -> ft.Control:
+    lang = state.lang
+    session = state.login.session
+    assert session is not None
+    a = session.associate
+
+    def nav(icon: ft.IconData, tip: str, action: Callable[[], None], ident: str) -> ft.Control:
+        return tagged(
+            ft.IconButton(
+                icon,
+                icon_color=ft.Colors.WHITE,
+                tooltip=tip,
+                on_click=lambda _: action(),
+                width=TOUCH,
+                height=TOUCH,
+            ),
+            ident,
+        )
+
+    buttons = [nav(ft.Icons.HOME, t(lang, "home"), state.go_home, "nav-home")]
+    if state.is_manager:
+        buttons.append(
+            nav(ft.Icons.INSIGHTS, t(lang, "manager_title"), state.show_manager, "nav-manager")
+        )
+    buttons += [
+        nav(ft.Icons.SETTINGS, t(lang, "settings"), state.show_settings, "nav-settings"),
+        tagged(
+            ft.TextButton(
+                t(lang, "language"),
+                on_click=lambda _: state.set_language("en" if state.lang == "tr" else "tr"),
+                style=ft.ButtonStyle(color=ft.Colors.WHITE),
+                height=TOUCH,
+            ),
+            "language",
+        ),
+        tagged(
+            ft.TextButton(
+                t(lang, "log_out"),
+                on_click=lambda _: state.log_out(),
+                style=ft.ButtonStyle(color=ft.Colors.WHITE),
+                height=TOUCH,
+            ),
+            "log-out",
+        ),
+    ]
+    who = t(lang, "logged_in_as", name=a.name, role=t(lang, "role_" + a.role), store=a.store.code)
+    return ft.Container(
+        ft.Row(
+            [
+                ft.Text("REYON", color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD),
+                tagged(ft.Text(who, color=ft.Colors.WHITE, expand=True), "who"),
+                ft.Row(buttons, spacing=0),
+            ],
+            alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
+        ),
+        bgcolor=BRAND,
+        padding=ft.Padding.symmetric(horizontal=16, vertical=4),
+    )
+
+
+def make_main(api_url: str) -> Callable[[ft.Page], Awaitable[None]]:
+    async def main(page: ft.Page) -> None:
         page.title = "Reyon"
         page.padding = 0
         page.bgcolor = "#f4f1ec"
         page.theme = ft.Theme(color_scheme_seed=BRAND)
-        client = ReyonClient(api_url)
-        device = os.environ.get("REYON_DEVICE_ID") or f"tablet-{socket.gethostname()}"
-        state = TabletState(client=client, device_id=device)
+        # The device's own storage (the browser's in web mode): what this tablet remembers.
+        prefs = ft.SharedPreferences()
+        picker = ft.FilePicker()
+        saved = await _recall(prefs)
+        device = os.environ.get("REYON_DEVICE_ID") or saved.get("device_id")
+        if not device:
+            device = f"tablet-{uuid.uuid4().hex[:12]}"
+            await prefs.set(PREFS + "device_id", device)
+
+        def remember(key: str, value: str) -> None:
+            page.run_task(prefs.set, PREFS + key, value)
+
+        client = ReyonClient(saved.get("api_url") or api_url)
+        state = TabletState(
+            client=client, device_id=device, lang=saved.get("lang", "tr"), remember=remember
+        )
+        state.login.store_code = saved.get("store_code", "")
+
+        # A call in flight shows as a thin bar under the top bar, on every screen. The bar
+        # stays in the tree and fades: an invisible control inside Semantics is an error.
+        bar = ft.ProgressBar(height=4, color=BRAND, opacity=0)
+        progress = tagged(ft.Container(bar, height=4), "progress")
+
+        def activity(on: bool) -> None:
+            bar.opacity = 1 if on else 0
+            with contextlib.suppress(Exception):  # the page is being rebuilt at this moment
+                bar.update()
+
+        client.on_activity = activity
+
+        scenes: dict[str, Callable[[TabletState], ft.Control]] = {
+            "login": login.build,
+            "home": lambda s: home.build(
+                s, [camera_button(page, s), photo_button(page, s, picker)]
+            ),
+            "customer": customer.build,
+            "product": product.build,
+            "basket": basket.build,
+            "till": lambda s: till.build(
+                s, [camera_button(page, s), photo_button(page, s, picker)]
+            ),
+            "manager": manager.build,
+            "settings": settings.build,
+        }
 
         def render() -> None:
             lang = state.lang
-            bar: list[ft.Control] = []
-            session = state.login.session
-            if session is not None:
-                a = session.associate
-                role = t(lang, "role_" + a.role)
-                bar = [
-                    ft.Container(
-                        ft.Row(
-                            [
-                                ft.Text("REYON", color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD),
-                                tagged(
-                                    ft.Text(
-                                        t(
-                                            lang,
-                                            "logged_in_as",
-                                            name=a.name,
-                                            role=role,
-                                            store=a.store.code,
-                                        ),
-                                        color=ft.Colors.WHITE,
-                                    ),
-                                    "who",
-                                ),
-                                ft.Row(
-                                    [
-                                        tagged(
-                                            ft.TextButton(
-                                                t(lang, "language"),
-                                                on_click=lambda _: state.set_language(
-                                                    "en" if state.lang == "tr" else "tr"
-                                                ),
-                                                style=ft.ButtonStyle(color=ft.Colors.WHITE),
-                                            ),
-                                            "language",
-                                        ),
-                                        tagged(
-                                            ft.TextButton(
-                                                t(lang, "log_out"),
-                                                on_click=lambda _: state.log_out(),
-                                                style=ft.ButtonStyle(color=ft.Colors.WHITE),
-                                            ),
-                                            "log-out",
-                                        ),
-                                    ]
-                                ),
-                            ],
-                            alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
-                        ),
-                        bgcolor=BRAND,
-                        padding=ft.Padding.symmetric(horizontal=16, vertical=8),
-                    )
-                ]
             notice = state.notice
-            body = SCENES[state.screen](state)
+            body = scenes[state.screen](state)
+            bar = [_top_bar(state)] if state.login.session is not None else []
             page.controls.clear()
             page.add(
                 ft.Column(
                     [
                         *bar,
+                        progress,
                         ft.Container(
                             ft.Column(
                                 [

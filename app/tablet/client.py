@@ -3,6 +3,8 @@ contracts the API is built from (app/contracts/), so the two cannot drift."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 import httpx
@@ -13,6 +15,8 @@ from app.contracts.catalog import ProductDetail, ProductPage
 from app.contracts.customers import (
     CustomerSearchResult,
     CustomerView,
+    NoteCreate,
+    NoteOut,
     TryOnCreate,
     TryOnOut,
     WishlistAdd,
@@ -26,7 +30,9 @@ from app.contracts.promotions import (
     RedemptionCreate,
     RedemptionOut,
 )
+from app.contracts.reports import StoreReport
 from app.contracts.scan import ScanRequest, ScanResult
+from app.contracts.sync import Health
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -34,22 +40,49 @@ M = TypeVar("M", bound=BaseModel)
 class ApiProblem(Exception):
     """The API answered with an error (problem+json), or could not be reached (status 0)."""
 
-    def __init__(self, status: int, kind: str, title: str, detail: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        kind: str,
+        title: str,
+        detail: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail or title)
         self.status = status
         self.kind = kind  # the problem type's last segment: "invalid-pin", "out-of-stock", ...
         self.title = title
         self.detail = detail
+        # The problem's own members beyond RFC 9457's: an out-of-stock names the line and
+        # the locations that still have it, for the tablet to offer.
+        self.extra = extra or {}
 
     @property
     def offline(self) -> bool:
         return self.status == 0
 
 
+_STANDARD_MEMBERS = frozenset({"type", "title", "status", "detail", "instance"})
+
+
 class ReyonClient:
     def __init__(self, base_url: str, *, timeout: float = 10.0) -> None:
+        self._timeout = timeout
         self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
         self.token: str | None = None
+        # Told True before each request and False after it: the app shows progress while a
+        # call runs, whichever screen made it.
+        self.on_activity: Callable[[bool], None] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return str(self._http.base_url).rstrip("/")
+
+    def set_base_url(self, base_url: str) -> None:
+        """Point the tablet at another API (settings); a session there starts logged out."""
+        self._http.close()
+        self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=self._timeout)
+        self.token = None
 
     def close(self) -> None:
         self._http.close()
@@ -59,6 +92,8 @@ class ReyonClient:
     ) -> M:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         headers.update(kw.pop("headers", {}))
+        if self.on_activity is not None:
+            self.on_activity(True)
         try:
             r = self._http.request(
                 method,
@@ -69,16 +104,22 @@ class ReyonClient:
             )
         except httpx.TransportError as exc:
             raise ApiProblem(0, "offline", "No connection to the server", str(exc)) from None
+        finally:
+            if self.on_activity is not None:
+                self.on_activity(False)
         if r.status_code >= 400:
             try:
                 problem = r.json()
             except ValueError:
+                problem = {}
+            if not isinstance(problem, dict):
                 problem = {}
             raise ApiProblem(
                 r.status_code,
                 str(problem.get("type", "")).rsplit("/", 1)[-1] or "http-error",
                 str(problem.get("title", r.reason_phrase)),
                 problem.get("detail"),
+                {k: v for k, v in problem.items() if k not in _STANDARD_MEMBERS},
             )
         return model.model_validate_json(r.content)
 
@@ -91,6 +132,9 @@ class ReyonClient:
         answer = self._call("POST", "/v1/auth/login", LoginResponse, body=body)
         self.token = answer.access_token
         return answer
+
+    def health(self) -> Health:
+        return self._call("GET", "/v1/health", Health)
 
     def scan(self, payload: str) -> ScanResult:
         return self._call("POST", "/v1/scan", ScanResult, body=ScanRequest(payload=payload))
@@ -147,5 +191,18 @@ class ReyonClient:
             f"/v1/customers/{customer_id}/try-ons",
             TryOnOut,
             body=TryOnCreate.model_validate({"sku": sku, "outcome": outcome}),
+            headers={"Idempotency-Key": key},
+        )
+
+    def store_report(self, first_day: date, last_day: date) -> StoreReport:
+        params = {"first_day": first_day.isoformat(), "last_day": last_day.isoformat()}
+        return self._call("GET", "/v1/reports/store", StoreReport, params=params)
+
+    def add_note(self, customer_id: int, body: str, *, key: str) -> NoteOut:
+        return self._call(
+            "POST",
+            f"/v1/customers/{customer_id}/notes",
+            NoteOut,
+            body=NoteCreate(body=body),
             headers={"Idempotency-Key": key},
         )

@@ -7,8 +7,12 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.conftest import DemoWorld
+from tests.server import ApiProcess, start_tablet
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -23,7 +27,7 @@ FLAGS = [
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def playwright() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         message = "Chromium is not installed (apt-get install -y chromium): browser tests skipped"
         if os.environ.get("CI") == "true":
@@ -32,11 +36,22 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+        yield pw
+
+
+def launch(playwright: Any, *extra_flags: str) -> Any:
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=[*FLAGS, *extra_flags]
+    )
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    launched = launch(playwright)
+    try:
+        yield launched
+    finally:
+        launched.close()
 
 
 @pytest.fixture
@@ -47,3 +62,13 @@ def screenshot_dir(tmp_path: Path) -> Path:
     path = Path(target) if target else tmp_path
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture
+def tablet(demo_world: DemoWorld, tmp_path: Path) -> Iterator[ApiProcess]:
+    """The tablet web app (`reyon tablet`) in its own process, against the demo API."""
+    app = start_tablet(demo_world.url, log_dir=tmp_path)
+    try:
+        yield app
+    finally:
+        app.stop()

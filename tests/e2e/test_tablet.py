@@ -5,11 +5,9 @@ hardware scanner does, see them as one person, switch to English."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from app.qr.images import decode_one
@@ -19,43 +17,8 @@ from app.server.db import Database, make_engine
 from app.server.orders.models import Order
 from tests import factories
 from tests.conftest import DemoWorld
-from tests.server import ApiProcess, start_tablet
-
-TABLET = {"width": 1280, "height": 800}
-
-
-@pytest.fixture
-def tablet(demo_world: DemoWorld, tmp_path: Path) -> Iterator[ApiProcess]:
-    app = start_tablet(demo_world.url, log_dir=tmp_path)
-    try:
-        yield app
-    finally:
-        app.stop()
-
-
-def open_app(browser: Any, url: str) -> Any:
-    page = browser.new_page(viewport=TABLET, locale="tr-TR")
-    page.goto(url)
-    page.wait_for_selector("#loading", state="detached", timeout=30_000)
-    # Switch on Flutter's accessibility tree: roles, names and identifiers for selectors.
-    page.dispatch_event("flt-semantics-placeholder", "click")
-    return page
-
-
-def type_into(page: Any, label: str, text: str) -> None:
-    # Click first: Flutter creates the real <input> for a field when it gains focus.
-    box = page.get_by_role("textbox", name=label)
-    box.click()
-    box.fill(text)
-
-
-def by_id(page: Any, identifier: str) -> Any:
-    return page.locator(f'[flt-semantics-identifier="{identifier}"]')
-
-
-def enter_pin(page: Any, pin: str) -> None:
-    for digit in pin:
-        by_id(page, f"pin-{digit}").click()
+from tests.e2e.tablet_browser import by_id, close, enter_pin, open_app, type_into
+from tests.server import ApiProcess
 
 
 def test_log_in_scan_a_customer_and_see_them_as_one_person(
@@ -150,7 +113,7 @@ def test_log_in_scan_a_customer_and_see_them_as_one_person(
         by_id(page, "recent-1").click()
         page.get_by_text("Saved items").wait_for()
     finally:
-        page.close()
+        close(page)
 
 
 def test_cashier_redeems_a_coupon_once_and_the_second_time_is_refused(
@@ -197,4 +160,4 @@ def test_cashier_redeems_a_coupon_once_and_the_second_time_is_refused(
         page.get_by_text("Bu kupon zaten kullanılmış", exact=False).wait_for()
         page.screenshot(path=str(screenshot_dir / "tablet-till.png"))
     finally:
-        page.close()
+        close(page)

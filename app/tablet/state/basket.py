@@ -1,17 +1,23 @@
-"""Scene 6, the endless aisle: a basket for the identified customer, where it goes (home, click
-& collect here, or reserved in a store), an optional coupon, and the order, with a pay link the
-customer scans to pay on their own phone."""
+"""Scene 6, the endless aisle: a basket for the identified customer, where it goes (home to a
+saved or a new address, click & collect here, or reserved in a store that has every line), an
+optional coupon, and the order, with a pay link the customer scans to pay on their own phone.
+When stock ran out, the locations that still have the line are offered."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
 
 from app.contracts.customers import CustomerView
 from app.contracts.orders import OrderCreate, OrderOut, PayLinkOut
 from app.tablet.client import ApiProblem, ReyonClient
 
 FULFILMENTS = ("ship_to_home", "click_collect", "reserve_in_store")
+NEW_ADDRESS = 0  # address_id meaning "the form below", not a saved address
+ADDRESS_FIELDS = ("recipient", "line1", "district", "city", "postal_code")
 
 
 @dataclass
@@ -23,12 +29,38 @@ class BasketLine:
 
 
 @dataclass
+class StoreOption:
+    """A store that has every line of the basket, for reserving there."""
+
+    location_id: int
+    code: str
+    name: str
+    distance_km: float | None
+
+
+@dataclass
+class Alternative:
+    """Where an out-of-stock line still is (from the API's 409 problem)."""
+
+    location_id: int
+    code: str
+    kind: str  # store | warehouse
+    available: int
+    distance_km: float | None
+
+
+@dataclass
 class BasketState:
     lines: list[BasketLine] = field(default_factory=list)
     fulfilment: str = "ship_to_home"
+    address_id: int | None = None  # None: the customer's default; NEW_ADDRESS: the form
+    new_address: dict[str, str] = field(default_factory=lambda: dict.fromkeys(ADDRESS_FIELDS, ""))
+    location_id: int | None = None  # reserve-in-store: None is this store
+    store_options: list[StoreOption] = field(default_factory=list)
     coupon: str = ""
     error: str | None = None  # i18n key
     error_detail: str = ""
+    alternatives: list[Alternative] = field(default_factory=list)
     placed: OrderOut | None = None
     pay_link: PayLinkOut | None = None
     # Made when the associate taps "place order" and kept until the order is confirmed, so a
@@ -40,6 +72,7 @@ class BasketState:
         return sum(line.price_kurus * line.quantity for line in self.lines)
 
     def add(self, sku: str, label: str, price_kurus: int) -> None:
+        self._key = None
         for line in self.lines:
             if line.sku == sku:
                 line.quantity = min(99, line.quantity + 1)
@@ -60,42 +93,126 @@ class BasketState:
             self.fulfilment = fulfilment
             self._key = None
 
-    def place(self, client: ReyonClient, customer: CustomerView) -> bool:
+    def choose_address(self, address_id: int) -> None:
+        self.address_id = address_id
+        self._key = None
+
+    def set_address_field(self, name: str, value: str) -> None:
+        if name in ADDRESS_FIELDS:
+            self.new_address[name] = value
+            self._key = None
+
+    def choose_store(self, location_id: int | None) -> None:
+        self.location_id = location_id
+        self._key = None
+
+    def find_stores(self, client: ReyonClient, store_id: int) -> None:
+        """Stores, nearest first, that have every line in the quantity asked: the line is
+        never split, so a store must hold all of it to reserve there."""
+        fits: dict[int, StoreOption] | None = None
+        for line in self.lines:
+            stock = client.availability(line.sku, near=store_id)
+            here = {
+                loc.location_id: StoreOption(loc.location_id, loc.code, loc.name, loc.distance_km)
+                for loc in stock.locations
+                if loc.kind == "store" and loc.available >= line.quantity
+            }
+            fits = here if fits is None else {k: v for k, v in fits.items() if k in here}
+        options = list((fits or {}).values())
+        options.sort(key=lambda o: (o.distance_km is not None, o.distance_km or 0.0))
+        self.store_options = options
+
+    def take_alternative(self, alternative: Alternative) -> None:
+        """The associate takes the offered location: reserve there, or ship from online."""
+        if alternative.kind == "warehouse":
+            self.choose("ship_to_home")
+        else:
+            self.choose("reserve_in_store")
+            self.location_id = alternative.location_id
+        self.alternatives = []
         self.error, self.error_detail = None, ""
+
+    def _fulfilment(self, customer: CustomerView) -> dict[str, Any] | None:
+        fulfilment: dict[str, Any] = {"type": self.fulfilment}
+        if self.fulfilment == "ship_to_home":
+            saved = customer.profile.addresses
+            if self.address_id == NEW_ADDRESS or not saved:
+                if not any(v.strip() for v in self.new_address.values()):
+                    self.error = "no_address"
+                    return None
+                fulfilment["address"] = {
+                    k: v.strip() for k, v in self.new_address.items() if v.strip()
+                }
+                fulfilment["address"].setdefault(
+                    "recipient", f"{customer.profile.first_name} {customer.profile.last_name}"
+                )
+            else:
+                chosen = next((a for a in saved if a.id == self.address_id), None)
+                default = next((a for a in saved if a.is_default), saved[0])
+                fulfilment["address_id"] = (chosen or default).id
+        elif self.fulfilment == "reserve_in_store" and self.location_id is not None:
+            fulfilment["location_id"] = self.location_id
+        return fulfilment
+
+    def place(self, client: ReyonClient, customer: CustomerView) -> bool:
+        self.error, self.error_detail, self.alternatives = None, "", []
         if not self.lines:
             self.error = "basket_empty"
             return False
-        fulfilment: dict[str, object] = {"type": self.fulfilment}
-        if self.fulfilment == "ship_to_home":
-            if not customer.profile.addresses:
-                self.error = "no_address"
-                return False
-            fulfilment["address_id"] = customer.profile.addresses[0].id
-        body = OrderCreate.model_validate(
-            {
-                "customer_id": customer.profile.id,
-                "lines": [{"sku": line.sku, "quantity": line.quantity} for line in self.lines],
-                "fulfilment": fulfilment,
-                "coupon": self.coupon.strip() or None,
-            }
-        )
+        fulfilment = self._fulfilment(customer)
+        if fulfilment is None:
+            return False
+        try:
+            body = OrderCreate.model_validate(
+                {
+                    "customer_id": customer.profile.id,
+                    "lines": [{"sku": line.sku, "quantity": line.quantity} for line in self.lines],
+                    "fulfilment": fulfilment,
+                    "coupon": self.coupon.strip() or None,
+                }
+            )
+        except ValidationError as exc:
+            self.error = "address_incomplete"
+            self.error_detail = ", ".join(str(e["loc"][-1]) for e in exc.errors() if e.get("loc"))
+            return False
         self._key = self._key or str(uuid.uuid4())
         try:
             self.placed = client.place_order(body, key=self._key)
         except ApiProblem as exc:
-            self.error = {
-                0: "offline",
-                409: "out_of_stock" if exc.kind == "out-of-stock" else "order_refused",
-            }.get(exc.status, "order_refused")
-            self.error_detail = exc.detail or exc.title
-            if not exc.offline:
-                self._key = None  # refused: the associate changes something and tries again
+            self._refused(exc)
             return False
         self._key = None
         self.lines = []
         self.coupon = ""
+        self.new_address = dict.fromkeys(ADDRESS_FIELDS, "")
+        self.address_id, self.location_id = None, None
         try:
             self.pay_link = client.pay_link(self.placed.id)
         except ApiProblem:
             self.pay_link = None  # paid at the till instead; the order stands
         return True
+
+    def _refused(self, exc: ApiProblem) -> None:
+        self.error_detail = exc.detail or exc.title
+        if exc.offline:
+            self.error = "offline"
+            return  # the same key is sent again when the associate retries
+        self._key = None  # refused: the associate changes something and tries again
+        if exc.kind != "out-of-stock":
+            self.error = "order_refused"
+            return
+        self.error = "out_of_stock"
+        offered = exc.extra.get("alternatives")
+        for a in offered if isinstance(offered, list) else []:
+            try:
+                self.alternatives.append(
+                    Alternative(
+                        int(a["location_id"]),
+                        str(a["code"]),
+                        str(a["kind"]),
+                        int(a["available"]),
+                        None if a.get("distance_km") is None else float(a["distance_km"]),
+                    )
+                )
+            except (KeyError, TypeError, ValueError):
+                continue  # an alternative we cannot read is not offered

@@ -3,18 +3,33 @@ change it. Views read it and call its actions; it calls the client."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from app.contracts.customers import CustomerSummary, CustomerView
 from app.contracts.scan import ScanResult
+from app.qr.images import decode_one
 from app.tablet.client import ApiProblem, ReyonClient
-from app.tablet.state.basket import BasketState
+from app.tablet.state.basket import Alternative, BasketState
+from app.tablet.state.manager import ManagerState
 from app.tablet.state.product import ProductState
 from app.tablet.state.session import LoginState
+from app.tablet.state.settings import SettingsState
 from app.tablet.state.till import TillState
 
 RECENT_MAX = 8
+STORE_TIME = ZoneInfo("Europe/Istanbul")  # the store's calendar day, for the manager's view
+
+
+def _no_memory(key: str, value: str) -> None:
+    """Where the tablet keeps nothing between runs (tests)."""
+
+
+def _store_today() -> date:
+    return datetime.now(STORE_TIME).date()
 
 
 @dataclass
@@ -29,7 +44,7 @@ class TabletState:
     client: ReyonClient
     device_id: str
     lang: str = "tr"
-    screen: str = "login"  # login | home | customer | product | basket | till
+    screen: str = "login"  # login | home | customer | product | basket | till | manager | settings
     login: LoginState = field(default_factory=LoginState)
     scan_text: str = ""
     search_text: str = ""
@@ -39,8 +54,14 @@ class TabletState:
     products: ProductState = field(default_factory=ProductState)
     basket: BasketState = field(default_factory=BasketState)
     till: TillState = field(default_factory=TillState)
+    manager: ManagerState = field(default_factory=ManagerState)
+    settings: SettingsState = field(default_factory=SettingsState)
     notice: Notice | None = None
     busy: bool = False
+    # Keeps a preference on this tablet across runs (language, store, API address); the
+    # view layer gives the device's own storage.
+    remember: Callable[[str, str], None] = field(default=_no_memory, repr=False)
+    today: Callable[[], date] = field(default=_store_today, repr=False)
     _listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     # -- plumbing ------------------------------------------------------------------------
@@ -56,10 +77,12 @@ class TabletState:
 
     def set_language(self, lang: str) -> None:
         self.lang = lang if lang in ("tr", "en") else "tr"
+        self.remember("lang", self.lang)
         self.changed()
 
     def log_in(self) -> None:
         if self.login.log_in(self.client, self.device_id):
+            self.remember("store_code", self.login.store_code)
             self.screen = "home"
             self.notice = None
         self.changed()
@@ -74,6 +97,7 @@ class TabletState:
         self.products = ProductState()
         self.basket = BasketState()
         self.till = TillState()
+        self.manager = ManagerState()
         self.changed()
 
     def submit_scan(self, payload: str | None = None) -> None:
@@ -88,6 +112,38 @@ class TabletState:
             self._problem(exc)
             return
         self._scanned(result, text)
+
+    @staticmethod
+    def read_code(image: bytes) -> str | None:
+        """The code in a camera frame or a photo (QR, EAN-13 or Code 128), if one is readable."""
+        try:
+            # Imported here: a build without zxing-cpp (no Android wheel yet) still runs, with
+            # the hardware scanner and typed codes.
+
+            found = decode_one(image)
+        except ImportError:
+            return None
+        except ValueError:
+            return None  # not a picture at all
+        return found.text if found is not None else None
+
+    def take_code(self, text: str) -> None:
+        """A code read off a picture goes the same way as a typed one."""
+        if self.screen == "till":
+            self.till_scan(text)
+        else:
+            self.submit_scan(text)
+
+    def scan_image(self, image: bytes) -> bool:
+        text = self.read_code(image)
+        if text is None:
+            return False
+        self.take_code(text)
+        return True
+
+    def image_without_code(self) -> None:
+        self.notice = Notice("no_code_in_image", error=True)
+        self.changed()
 
     def _scanned(self, result: ScanResult, payload_text: str = "") -> None:
         if not result.valid:
@@ -148,6 +204,20 @@ class TabletState:
         self.recent = [summary, *[c for c in self.recent if c.id != customer_id]][:RECENT_MAX]
         self.screen = "customer"
         self.notice = None
+        self.changed()
+
+    def add_note(self, text: str) -> None:
+        """A note for every store's associates; the key is made at the tap."""
+        if self.customer is None or not text.strip():
+            return
+        customer_id = self.customer.profile.id
+        try:
+            self.client.add_note(customer_id, text.strip()[:2000], key=str(uuid.uuid4()))
+            self.customer = self.client.customer(customer_id)
+        except ApiProblem as exc:
+            self._problem(exc)
+            return
+        self.notice = Notice("note_added")
         self.changed()
 
     # -- products (scenes 4 and 5) ---------------------------------------------------------
@@ -213,6 +283,24 @@ class TabletState:
 
     def choose_fulfilment(self, fulfilment: str) -> None:
         self.basket.choose(fulfilment)
+        if fulfilment == "reserve_in_store" and not self.basket.store_options:
+            try:
+                self.basket.find_stores(self.client, self.store_id)
+            except ApiProblem as exc:
+                self._problem(exc)
+                return
+        self.changed()
+
+    def choose_address(self, address_id: int) -> None:
+        self.basket.choose_address(address_id)
+        self.changed()
+
+    def choose_store(self, location_id: int | None) -> None:
+        self.basket.choose_store(location_id)
+        self.changed()
+
+    def take_alternative(self, alternative: Alternative) -> None:
+        self.basket.take_alternative(alternative)
         self.changed()
 
     def place_order(self) -> None:
@@ -271,6 +359,51 @@ class TabletState:
         self.till.new_sale()
         self.changed()
 
+    # -- the manager's day (scene 8) --------------------------------------------------------
+
+    @property
+    def is_manager(self) -> bool:
+        session = self.login.session
+        return session is not None and session.associate.role == "manager"
+
+    def show_manager(self) -> None:
+        if not self.is_manager:
+            return
+        self.screen = "manager"
+        self.manager.load(self.client, self.today())
+        self.changed()
+
+    def report_day(self, day: date) -> None:
+        self.manager.choose_day(self.client, day, self.today())
+        self.changed()
+
+    def report_step(self, days: int) -> None:
+        self.manager.step(self.client, days, self.today())
+        self.changed()
+
+    def report_period(self, period: int) -> None:
+        self.manager.choose_period(self.client, period, self.today())
+        self.changed()
+
+    # -- settings (scene 9) -----------------------------------------------------------------
+
+    def show_settings(self) -> None:
+        self.settings.api_url = self.client.base_url
+        self.settings.error, self.settings.saved = None, False
+        self.settings.check(self.client)
+        self.screen = "settings"
+        self.changed()
+
+    def apply_api_url(self, text: str) -> None:
+        self.settings.api_url = text
+        before = self.client.base_url
+        if self.settings.apply(self.client):
+            self.remember("api_url", self.client.base_url)
+            if self.client.base_url != before and self.login.session is not None:
+                self.log_out()  # logged in on the old API: that session means nothing here
+                self.screen = "settings"
+        self.changed()
+
     def _product_action(self, action: Callable[[], None]) -> None:
         try:
             action()
@@ -285,6 +418,7 @@ class TabletState:
 
     def go_home(self) -> None:
         self.screen = "home" if self.login.session else "login"
+        self.notice = None
         self.changed()
 
     def _problem(self, exc: ApiProblem) -> None:

@@ -17,7 +17,7 @@ def tagged(control: ft.Control, identifier: str) -> ft.Control:
 
 
 def button(
-    text: str, on_click: Callable[[Any], None], identifier: str, *, primary: bool = True
+    text: str, on_click: Callable[[Any], Any], identifier: str, *, primary: bool = True
 ) -> ft.Control:
     style = ft.ButtonStyle(
         bgcolor=BRAND if primary else ft.Colors.WHITE,

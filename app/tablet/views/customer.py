@@ -112,16 +112,38 @@ def build(state: TabletState) -> ft.Control:
                 ft.Icon(CHANNEL_ICONS.get(o.channel, ft.Icons.RECEIPT), size=20),
                 ft.Text(
                     f"{o.number} · {local_date(o.placed_at)} · {t(lang, 'status_' + o.status)} · "
-                    f"{t(lang, 'items', n=o.item_count)} · {money(o.total_kurus)}"
+                    f"{t(lang, 'items', n=o.item_count)} · {money(o.total_kurus)}",
+                    expand=True,  # wraps on a portrait tablet instead of running off the edge
                 ),
             ]
         )
         for o in view.orders[:30]
     ]
     coupons = [ft.Text(f"{c.campaign} · {c.code}") for c in view.coupons]
-    notes = [
+    note_field = ft.TextField(
+        label=t(lang, "note_hint"),
+        multiline=True,
+        min_lines=1,
+        max_lines=4,
+        max_length=2000,
+        expand=True,
+    )
+    notes: list[ft.Control] = [
         ft.Text(f"{n.body} — {n.associate_name}, {local_date(n.created_at)}") for n in view.notes
-    ]
+    ] or [ft.Text(t(lang, "empty"), color=ft.Colors.GREY_600)]
+    notes.append(
+        ft.Row(
+            [
+                note_field,
+                button(
+                    t(lang, "add_note"),
+                    lambda _: state.add_note(note_field.value or ""),
+                    "add-note",
+                    primary=False,
+                ),
+            ]
+        )
+    )
     return ft.Column(
         [
             ft.Row(

@@ -23,7 +23,8 @@ def _customer_tile(state: TabletState, c: CustomerSummary, identifier: str) -> f
     )
 
 
-def build(state: TabletState) -> ft.Control:
+def build(state: TabletState, scan_tools: list[ft.Control] | None = None) -> ft.Control:
+    """scan_tools: the camera and photo buttons, made by the app (they need the page)."""
     lang = state.lang
 
     def set_scan(e: ft.Event[ft.TextField]) -> None:
@@ -46,7 +47,7 @@ def build(state: TabletState) -> ft.Control:
         on_submit=lambda e: state.submit_scan(e.control.value or ""),
         text_size=20,
         height=TOUCH + 16,
-        expand=True,
+        width=460,  # with its three buttons, one row on a portrait tablet too
     )
     scan_row = ft.Row(
         [
@@ -54,7 +55,9 @@ def build(state: TabletState) -> ft.Control:
             button(
                 t(lang, "scan"), lambda _: state.submit_scan(scan_field.value or ""), "scan-submit"
             ),
-        ]
+            *(scan_tools or []),
+        ],
+        wrap=True,
     )
     search_field = ft.TextField(
         label=t(lang, "search_customer"),
@@ -63,7 +66,7 @@ def build(state: TabletState) -> ft.Control:
         on_submit=lambda e: search(e.control.value or ""),
         height=TOUCH + 8,
         prefix_icon=ft.Icons.SEARCH,
-        width=640,
+        width=560,
     )
     results = [_customer_tile(state, c, f"result-{c.id}") for c in state.search_results]
     recent = [_customer_tile(state, c, f"recent-{c.id}") for c in state.recent]
@@ -80,7 +83,8 @@ def build(state: TabletState) -> ft.Control:
                         if state.is_cashier
                         else []
                     ),
-                ]
+                ],
+                wrap=True,
             ),
             *results,
             ft.Text(t(lang, "recent_customers"), size=18, weight=ft.FontWeight.W_600),

@@ -110,9 +110,24 @@ def build(state: TabletState) -> ft.Control:
                 pad,
                 error_bar,
                 button(t(lang, "log_in"), log_in, "log-in"),
-                ft.TextButton(
-                    t(lang, "language"),
-                    on_click=lambda _: state.set_language("en" if lang == "tr" else "tr"),
+                ft.Row(
+                    [
+                        ft.TextButton(
+                            t(lang, "language"),
+                            on_click=lambda _: state.set_language("en" if lang == "tr" else "tr"),
+                            height=TOUCH,
+                        ),
+                        tagged(
+                            ft.TextButton(
+                                t(lang, "settings"),
+                                icon=ft.Icons.SETTINGS,
+                                on_click=lambda _: state.show_settings(),
+                                height=TOUCH,
+                            ),
+                            "login-settings",
+                        ),
+                    ],
+                    alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
                 ),
             ],
             width=420,

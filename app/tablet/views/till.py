@@ -10,7 +10,7 @@ from app.tablet.state.tablet import TabletState
 from app.tablet.views.common import TOUCH, button, notice_bar, tagged
 
 
-def build(state: TabletState) -> ft.Control:
+def build(state: TabletState, scan_tools: list[ft.Control] | None = None) -> ft.Control:
     lang, till = state.lang, state.till
     field = ft.TextField(
         label=t(lang, "till_scan"),
@@ -18,7 +18,7 @@ def build(state: TabletState) -> ft.Control:
         on_submit=lambda e: state.till_scan(e.control.value or ""),
         text_size=20,
         height=TOUCH + 16,
-        expand=True,
+        width=560,
     )
     items: list[ft.Control] = [ft.Text(f"{sku} × {qty}") for sku, qty in till.items.items()] or [
         ft.Text(t(lang, "till_no_items"), color=ft.Colors.GREY_600)
@@ -60,7 +60,7 @@ def build(state: TabletState) -> ft.Control:
         [
             ft.Row([button(t(lang, "back"), lambda _: state.go_home(), "back", primary=False)]),
             ft.Text(t(lang, "till"), size=22, weight=ft.FontWeight.BOLD),
-            ft.Row([field]),
+            ft.Row([field, *(scan_tools or [])], wrap=True),
             ft.Text(t(lang, "till_items"), size=18, weight=ft.FontWeight.W_600),
             *items,
             *coupon,

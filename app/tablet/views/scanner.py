@@ -1,0 +1,114 @@
+"""Two of the three ways a code comes in (the third, a hardware scanner typing into the scan
+field, needs no code of its own): the tablet's camera, read frame by frame until a code
+decodes, and a photo picked from the device. Both hand the picture to the state, which
+decodes it with zxing-cpp and takes the code the same way as a typed one."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import flet as ft
+import flet_camera as fc
+
+from app.tablet.i18n import t
+from app.tablet.state.tablet import TabletState
+from app.tablet.views.common import button, tagged
+
+FRAME_PAUSE_S = 0.25  # between frames: decoding is ~5 ms, taking a picture far longer
+GIVE_UP_S = 60.0  # a camera left open on a counter stops by itself
+
+
+class CameraScan:
+    """A dialog with the camera's preview; closes itself when a code has been read."""
+
+    def __init__(self, page: ft.Page, state: TabletState) -> None:
+        self.page = page
+        self.state = state
+        self.running = False
+        self.status = ft.Text(t(state.lang, "camera_starting"), size=16)
+        self.camera = fc.Camera(width=560, height=315, preview_enabled=True)
+        self.dialog = ft.AlertDialog(
+            modal=True,
+            title=ft.Text(t(state.lang, "scan_with_camera")),
+            content=ft.Column(
+                [self.camera, tagged(self.status, "camera-status")], tight=True, spacing=12
+            ),
+            actions=[button(t(state.lang, "close"), self._close, "camera-close", primary=False)],
+        )
+
+    def _close(self, _: object = None) -> None:
+        self.running = False
+        with contextlib.suppress(Exception):  # already closed by the other path
+            self.page.pop_dialog()
+
+    def _say(self, key: str) -> None:
+        self.status.value = t(self.state.lang, key)
+        with contextlib.suppress(Exception):
+            self.status.update()
+
+    async def run(self) -> None:
+        self.page.show_dialog(self.dialog)
+        self.running = True
+        try:
+            cameras = await self.camera.get_available_cameras()
+        except Exception:  # no camera permission, no camera plugin on this platform
+            cameras = []
+        if not cameras:
+            self._say("no_camera")
+            return
+        back = next(
+            (c for c in cameras if c.lens_direction == fc.CameraLensDirection.BACK), cameras[0]
+        )
+        try:
+            await self.camera.initialize(back, fc.ResolutionPreset.HIGH, enable_audio=False)
+        except Exception:
+            self._say("no_camera")
+            return
+        self._say("camera_point")
+        deadline = asyncio.get_running_loop().time() + GIVE_UP_S
+        while self.running and asyncio.get_running_loop().time() < deadline:
+            try:
+                frame = await self.camera.take_picture()
+            except Exception:
+                await asyncio.sleep(FRAME_PAUSE_S)
+                continue
+            # Decoding and the scan call block: off the event loop, so the preview stays live.
+            if await asyncio.to_thread(self._scanned, frame):
+                return
+            await asyncio.sleep(FRAME_PAUSE_S)
+        if self.running:
+            self._say("camera_gave_up")
+
+    def _scanned(self, frame: bytes) -> bool:
+        if not self.running:
+            return True
+        text = self.state.read_code(frame)
+        if text is None:
+            return False
+        self._close()
+        self.state.take_code(text)
+        return True
+
+
+def camera_button(page: ft.Page, state: TabletState) -> ft.Control:
+    async def open_camera(_: object) -> None:
+        await CameraScan(page, state).run()
+
+    return button(t(state.lang, "camera"), open_camera, "scan-camera", primary=False)
+
+
+def photo_button(page: ft.Page, state: TabletState, picker: ft.FilePicker) -> ft.Control:
+    async def pick(_: object) -> None:
+        files = await picker.pick_files(
+            dialog_title=t(state.lang, "pick_photo"),
+            file_type=ft.FilePickerFileType.IMAGE,
+            with_data=True,
+        )
+        if not files:
+            return  # the associate closed the picker
+        data = files[0].bytes or b""
+        if not await asyncio.to_thread(state.scan_image, data):
+            state.image_without_code()
+
+    return button(t(state.lang, "photo"), pick, "scan-photo", primary=False)

@@ -1,0 +1,47 @@
+"""Driving the tablet app in Chromium: open it, find controls by their stable identifiers,
+type into Flutter's text fields, log in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+TABLET = {"width": 1280, "height": 800}
+PORTRAIT = {"width": 800, "height": 1280}
+
+
+def open_app(browser: Any, url: str, *, viewport: dict[str, int] = TABLET) -> Any:
+    context = browser.new_context(viewport=viewport, locale="tr-TR", permissions=["camera"])
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector("#loading", state="detached", timeout=30_000)
+    # Switch on Flutter's accessibility tree: roles, names and identifiers for selectors.
+    page.dispatch_event("flt-semantics-placeholder", "click")
+    return page
+
+
+def type_into(page: Any, label: str, text: str) -> None:
+    # Click first: Flutter creates the real <input> for a field when it gains focus.
+    box = page.get_by_role("textbox", name=label)
+    box.click()
+    box.fill(text)
+
+
+def by_id(page: Any, identifier: str) -> Any:
+    return page.locator(f'[flt-semantics-identifier="{identifier}"]')
+
+
+def enter_pin(page: Any, pin: str) -> None:
+    for digit in pin:
+        by_id(page, f"pin-{digit}").click()
+
+
+def log_in(page: Any, associate: str, pin: str = "1234", store: str = "IST01") -> None:
+    type_into(page, "Mağaza kodu", store)
+    type_into(page, "Personel kodu", associate)
+    enter_pin(page, pin)
+    page.get_by_role("button", name="Giriş").click()
+    page.get_by_text("Son müşteriler").wait_for()
+
+
+def close(page: Any) -> None:
+    page.context.close()
