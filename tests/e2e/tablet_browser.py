@@ -20,9 +20,14 @@ def open_app(browser: Any, url: str, *, viewport: dict[str, int] = TABLET) -> An
 
 
 def type_into(page: Any, label: str, text: str) -> None:
-    # Click first: Flutter creates the real <input> for a field when it gains focus.
+    # Click first: Flutter creates the real <input> for a field when it gains focus. Then wait
+    # until it has the focus: text filled in before that is shown but never reaches the app
+    # (seen as an intermittently empty field after a scene was rebuilt).
     box = page.get_by_role("textbox", name=label)
     box.click()
+    page.wait_for_function(
+        "e => document.activeElement === e", arg=box.element_handle(), timeout=10_000
+    )
     box.fill(text)
 
 

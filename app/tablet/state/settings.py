@@ -57,15 +57,18 @@ class SettingsState:
     saved: bool = False
 
     def check(self, client: ReyonClient) -> bool:
+        """Ask the API in use who it is; `health` always describes the API in use."""
         self.saved = False
+        health, self.error = self._ask(client)
+        self.health = health
+        return health is not None
+
+    @staticmethod
+    def _ask(client: ReyonClient) -> tuple[Health | None, str | None]:
         try:
-            self.health = client.health()
-            self.error = None
-            return True
+            return client.health(), None
         except ApiProblem as exc:
-            self.health = None
-            self.error = "offline" if exc.offline else "not_reyon"
-            return False
+            return None, "offline" if exc.offline else "not_reyon"
 
     def apply(self, client: ReyonClient) -> bool:
         """Switch to the typed address only if a Reyon API answers there; otherwise keep the
@@ -73,13 +76,13 @@ class SettingsState:
         url = normalised_api_url(self.api_url)
         self.saved = False
         if url is None:
-            self.error, self.health = "bad_url", None
+            self.error = "bad_url"
             return False
         previous = client.base_url
         client.set_base_url(url)
-        if not self.check(client):
+        health, self.error = self._ask(client)
+        if health is None:
             client.set_base_url(previous)
             return False
-        self.api_url = url
-        self.saved = True
+        self.health, self.api_url, self.saved = health, url, True
         return True

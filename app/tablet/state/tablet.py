@@ -279,17 +279,21 @@ class TabletState:
 
     def change_quantity(self, sku: str, delta: int) -> None:
         self.basket.change(sku, delta)
+        if self.basket.fulfilment == "reserve_in_store":
+            self._find_stores()  # another quantity: other stores may (not) hold it all
         self.changed()
 
     def choose_fulfilment(self, fulfilment: str) -> None:
         self.basket.choose(fulfilment)
-        if fulfilment == "reserve_in_store" and not self.basket.store_options:
-            try:
-                self.basket.find_stores(self.client, self.store_id)
-            except ApiProblem as exc:
-                self._problem(exc)
-                return
+        if fulfilment == "reserve_in_store":
+            self._find_stores()
         self.changed()
+
+    def _find_stores(self) -> None:
+        try:
+            self.basket.find_stores(self.client, self.store_id)
+        except ApiProblem:
+            self.basket.store_options = []  # offline: reserve here, the server decides
 
     def choose_address(self, address_id: int) -> None:
         self.basket.choose_address(address_id)

@@ -44,9 +44,22 @@ def _tile(label: str, value: str, sub: str, identifier: str) -> ft.Control:
     )
 
 
+def _short(text: str, limit: int = 12) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _person(name: str) -> str:
+    """ "Demo S." for "Demo Satış Danışmanı": short under a bar, and two Demos stay apart."""
+    first, _, rest = name.partition(" ")
+    return f"{_short(first, 10)} {rest[0]}." if rest else _short(first)
+
+
 def _bars(values: list[tuple[str, float, str]], colour: str) -> ft.Control:
-    """A bar chart of (label, value, tooltip); labels under the bars."""
+    """A bar chart of (label, value, tooltip); labels under the bars, thinned out when there
+    are many (a month of days) so they never run into each other."""
     top = max((v for _, v, _ in values), default=0.0)
+    every = max(1, len(values) // 8)
+    width = max(4, min(22, 240 // max(1, len(values))))
     return fch.BarChart(
         groups=[
             fch.BarChartGroup(
@@ -55,7 +68,7 @@ def _bars(values: list[tuple[str, float, str]], colour: str) -> ft.Control:
                     fch.BarChartRod(
                         from_y=0,
                         to_y=value,
-                        width=22,
+                        width=width,
                         color=colour,
                         border_radius=4,
                         tooltip=tip,
@@ -68,10 +81,11 @@ def _bars(values: list[tuple[str, float, str]], colour: str) -> ft.Control:
             labels=[
                 fch.ChartAxisLabel(value=i, label=ft.Text(label, size=11))
                 for i, (label, _, _) in enumerate(values)
+                if i % every == 0
             ],
             label_size=28,
         ),
-        left_axis=fch.ChartAxis(label_size=44),
+        left_axis=fch.ChartAxis(label_size=44, show_max=False),
         horizontal_grid_lines=fch.ChartGridLines(color=ft.Colors.GREY_300, width=1),
         max_y=top * 1.15 if top else 1,
         height=CHART_HEIGHT,
@@ -107,7 +121,7 @@ def _empty_chart(lang: str) -> ft.Control:
 
 
 def _report(lang: str, r: StoreReport) -> list[ft.Control]:
-    first_names = [(a.name.split(" ")[0], a) for a in r.by_associate[:8]]
+    first_names = [(_person(a.name), a) for a in r.by_associate[:8]]
     sales = (
         _bars(
             [
@@ -144,7 +158,7 @@ def _report(lang: str, r: StoreReport) -> list[ft.Control]:
     campaigns = (
         _bars(
             [
-                (c.campaign[:12], c.redemptions, f"{c.campaign}: {c.redemptions}")
+                (_short(c.campaign), c.redemptions, f"{c.campaign}: {c.redemptions}")
                 for c in r.by_campaign[:8]
             ],
             BAR,

@@ -75,6 +75,7 @@ def build(state: TabletState) -> ft.Control:
             ft.Text(t(lang, "language_title"), size=16, weight=ft.FontWeight.W_600),
             languages,
             ft.Text(t(lang, "about"), size=16, weight=ft.FontWeight.W_600),
+            _row(t(lang, "api_in_use"), state.client.base_url, "api-in-use"),
             _row(t(lang, "device_id"), state.device_id, "device-id"),
             _row(t(lang, "app_version"), __version__, "app-version"),
             _row(

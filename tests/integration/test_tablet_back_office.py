@@ -1,0 +1,171 @@
+"""The tablet's state objects (no Flet) against the real API, for the scenes around the sale:
+where an endless-aisle order goes (a store that has the whole basket, a new address, the
+alternatives offered when stock ran out), notes, a code read off a picture, the manager's
+report and settings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app.tablet.client import ReyonClient
+from app.tablet.state.basket import NEW_ADDRESS
+from app.tablet.state.tablet import TabletState
+from tests import factories
+from tests.conftest import World
+from tests.integration.test_tablet_state import log_in, state_for
+from tests.qr_scenes import photo_scene
+
+
+def test_reserve_in_a_store_that_has_the_whole_basket(world: World) -> None:
+    b = world.base
+    product_id, skus = factories.product(
+        world.db,
+        sizes=("M",),
+        stock={b.stores["IST01"]: 1, b.stores["IST02"]: 3, b.stores["ANK01"]: 2},
+    )
+    state = state_for(world)
+    log_in(state)
+    state.open_customer(b.consenting_customer)
+    state.open_product(product_id, skus[0])
+    state.add_to_basket()
+    state.add_to_basket()
+    state.choose_fulfilment("reserve_in_store")
+    # Two units: this store has one, so it is not offered; nearest first.
+    assert [o.code for o in state.basket.store_options] == ["IST02", "ANK01"]
+    state.change_quantity(skus[0], 1)  # three units: only IST02 holds them
+    assert [o.code for o in state.basket.store_options] == ["IST02"]
+    state.change_quantity(skus[0], -2)  # one unit: this store qualifies again, first
+    assert [o.code for o in state.basket.store_options] == ["IST01", "IST02", "ANK01"]
+    state.change_quantity(skus[0], 1)
+    state.choose_store(b.stores["IST02"])
+    state.place_order()
+    placed = state.basket.placed
+    assert placed is not None and placed.fulfilment_type == "reserve_in_store"
+    assert placed.lines[0].source_location_code == "IST02"
+
+
+def test_out_of_stock_offers_where_it_still_is_and_one_tap_takes_it(world: World) -> None:
+    b = world.base
+    product_id, skus = factories.product(
+        world.db, sizes=("S",), stock={b.stores["IST01"]: 0, b.stores["IST02"]: 2}
+    )
+    state = state_for(world)
+    log_in(state)
+    state.open_customer(b.consenting_customer)
+    state.open_product(product_id, skus[0])
+    state.add_to_basket()
+    state.choose_fulfilment("reserve_in_store")
+    state.choose_store(None)  # this store, which has none
+    state.place_order()
+    basket = state.basket
+    assert basket.error == "out_of_stock" and basket.placed is None
+    offered = {a.code: a for a in basket.alternatives}
+    assert "IST02" in offered and offered["IST02"].available == 2
+    state.take_alternative(offered["IST02"])
+    assert basket.fulfilment == "reserve_in_store" and basket.location_id == b.stores["IST02"]
+    assert basket.error is None and basket.alternatives == []
+    state.place_order()
+    assert basket.placed is not None
+    assert basket.placed.lines[0].source_location_code == "IST02"
+
+
+def test_ship_to_a_new_address_and_an_incomplete_one_is_refused_before_sending(
+    world: World,
+) -> None:
+    b = world.base
+    product_id, skus = factories.product(world.db, stock={b.warehouse: 5})
+    state = state_for(world)
+    log_in(state)
+    state.open_customer(b.consenting_customer)  # has a saved home address
+    state.open_product(product_id, skus[0])
+    state.add_to_basket()
+    state.choose_address(NEW_ADDRESS)
+    state.place_order()
+    assert state.basket.error == "no_address"
+    state.basket.set_address_field("line1", "Kordon Boyu 5")
+    state.place_order()  # no city
+    assert state.basket.error == "address_incomplete" and "city" in state.basket.error_detail
+    assert state.basket._key is None  # nothing was sent
+    state.basket.set_address_field("city", "İzmir")
+    state.basket.set_address_field("postal_code", "35220")
+    state.place_order()
+    placed = state.basket.placed
+    assert placed is not None, state.basket.error_detail
+    assert placed.ship_to is not None
+    assert placed.ship_to["city"] == "İzmir" and placed.ship_to["line1"] == "Kordon Boyu 5"
+    assert placed.ship_to["recipient"]  # the customer's own name when left blank
+    # The next order starts from the saved address again.
+    assert state.basket.address_id is None
+    assert state.basket.new_address["line1"] == ""
+
+
+def test_a_note_shows_in_the_customer_view(world: World) -> None:
+    state = state_for(world)
+    log_in(state)
+    state.open_customer(world.base.consenting_customer)
+    state.add_note("   ")  # nothing to save
+    assert state.notice is None
+    state.add_note("Prefers slim fit; call before the sale.")
+    assert state.notice is not None and state.notice.key == "note_added"
+    assert state.customer is not None
+    assert "Prefers slim fit" in state.customer.notes[0].body
+
+
+def test_a_code_read_off_a_camera_frame_goes_the_way_of_a_typed_one(world: World) -> None:
+    customer = factories.customer(world.db)
+    state = state_for(world)
+    log_in(state)
+    assert state.scan_image(b"not a picture") is False
+    assert state.scan_image(b"\x89PNG\r\n") is False  # a truncated picture
+    frame = photo_scene(factories.identity_code(world.db, customer), seed=5)
+    assert state.scan_image(frame) is True
+    assert state.screen == "customer" and state.customer is not None
+    assert state.customer.profile.id == customer
+
+
+def test_the_manager_report_for_a_day_a_week_and_never_the_future(world: World) -> None:
+    associate = state_for(world)
+    log_in(associate)
+    associate.show_manager()  # not a manager: nothing happens
+    assert associate.screen == "home" and associate.manager.report is None
+
+    state = state_for(world)
+    log_in(state, code="t-manager")
+    state.show_manager()
+    m = state.manager
+    today = state.today()
+    assert state.screen == "manager" and m.error is None and m.report is not None
+    assert m.report.store_code == "IST01" and m.report.last_day == today
+    assert [d.day for d in m.report.days] == [today]
+    state.report_step(1)  # tomorrow has no figures yet: stays on today
+    assert m.last_day == today
+    state.report_period(7)
+    assert m.report is not None and len(m.report.days) == 7
+    assert m.report.first_day == today - timedelta(days=6)
+    state.report_step(-1)
+    assert m.report.last_day == today - timedelta(days=1)
+    state.report_period(5)  # not one of the offered periods
+    assert m.period == 7
+
+
+def test_settings_switch_only_to_an_api_that_answers(world: World) -> None:
+    kept: dict[str, str] = {}
+    state = TabletState(
+        client=ReyonClient(world.url, timeout=2),
+        device_id="settings-test",
+        remember=kept.__setitem__,
+    )
+    state.show_settings()
+    assert state.settings.health is not None and state.settings.error is None
+    state.apply_api_url("not an address")
+    assert state.settings.error == "bad_url" and state.client.base_url == world.url
+    state.apply_api_url("http://127.0.0.1:9")
+    assert state.settings.error == "offline" and state.client.base_url == world.url
+    assert "api_url" not in kept
+    log_in(state)
+    assert state.login.session is not None
+    state.apply_api_url(world.url.replace("http://", "") + "/")  # as people type it
+    assert state.settings.saved and kept["api_url"] == world.url
+    assert state.login.session is not None  # the same API: still logged in
+    state.set_language("en")
+    assert kept["lang"] == "en" and kept["store_code"] == "IST01"
