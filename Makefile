@@ -8,7 +8,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint typecheck bench env clean
+.PHONY: demo test lint typecheck bench soak env clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -38,6 +38,11 @@ typecheck: env
 
 bench: env
 	$(VENV)/bin/python -m tests.bench.run
+
+# A long shop day under fault injection (tests/faults/): SQLite, then PostgreSQL when it runs.
+soak: env
+	$(VENV)/bin/python -m tests.faults.soak
+	$(VENV)/bin/python -m tests.faults.soak --postgres "$${REYON_TEST_PG_ADMIN_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres}"
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache

@@ -194,7 +194,8 @@ def _cmd_tablet(args: argparse.Namespace) -> int:
     from app.tablet.app import serve
 
     print(f"Reyon tablet on http://{args.host}:{args.port}  (API: {args.api})", flush=True)
-    serve(args.api, host=args.host, port=args.port)
+    data_dir = None if args.online_only else args.data_dir
+    serve(args.api, host=args.host, port=args.port, data_dir=data_dir)
     return 0
 
 
@@ -225,6 +226,14 @@ def build_parser() -> argparse.ArgumentParser:
     tablet.add_argument("--api", default="http://127.0.0.1:8000", help="the API's address")
     tablet.add_argument("--host", default="127.0.0.1")
     tablet.add_argument("--port", type=int, default=8550)
+    tablet.add_argument(
+        "--data-dir",
+        default="var/tablet",
+        help="where each tablet's offline cache lives (one SQLite file per device id)",
+    )
+    tablet.add_argument(
+        "--online-only", action="store_true", help="no offline cache and outbox (not for stores)"
+    )
     tablet.set_defaults(func=_cmd_tablet)
 
     labels = sub.add_parser("labels", help="print an A4 PDF of shelf labels for a store")

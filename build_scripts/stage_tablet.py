@@ -44,6 +44,8 @@ TABLET_DISTRIBUTIONS = (
     "pillow",  # images for qrcode and the decoder
     "zxing-cpp",  # reading QR, EAN-13 and Code 128 from camera frames
     "tzdata",  # zoneinfo's data: Android and Windows have no system copy Python can read
+    "sqlmodel",  # the offline cache's tables (app/tablet/cache/)
+    "sqlalchemy",  # the offline cache's SQLite access (pure Python wheels exist)
 )
 
 

@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from app.domain.ean import make as make_ean
+from app.domain.pins import hash_pin
 from app.domain.text import fold
 from app.qr.identity import make_identity, new_device_key
 from app.qr.keys import KeyRing
 from app.server.auth.models import Associate
-from app.server.auth.pins import hash_pin
 from app.server.catalog.models import Location, Product, Variant
 from app.server.customers.identity import register_device_key
 from app.server.customers.models import Customer, CustomerAddress

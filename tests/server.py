@@ -101,7 +101,8 @@ def start_tablet(api_url: str, *, log_dir: Path, startup_timeout: float = 60.0) 
     """The tablet web app (`reyon tablet`) against `api_url`, on a free port."""
     port = free_port()
     log = log_dir / f"tablet-{port}.log"
-    cmd = [sys.executable, "-m", "app.cli", "tablet", "--api", api_url, "--port", str(port)]
+    cmd = [sys.executable, "-m", "app.cli", "tablet", "--api", api_url, "--port", str(port),
+           "--data-dir", str(log_dir / "tablet-cache")]  # fmt: skip
     env = {**os.environ, "REYON_DEVICE_ID": "e2e-tablet"}
     with log.open("wb") as out:
         proc = subprocess.Popen(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 LocationKind = Literal["store", "warehouse"]
 
@@ -20,6 +20,7 @@ class LocationOut(BaseModel):
 
 
 class VariantOut(BaseModel):
+    variant_id: int = Field(description="What stock rows and the change feed name it by")
     sku: str
     ean13: str
     product_id: int

@@ -14,14 +14,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, insert
+from sqlalchemy import Connection, Engine, Table, create_engine, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+from app.sqlite_engine import SQLITE_BUSY_TIMEOUT_MS, configure_sqlite
 
 # Stable constraint names so migrations can refer to them on SQLite and PostgreSQL alike.
 SQLModel.metadata.naming_convention = {
@@ -80,7 +80,7 @@ def make_engine(
             pool_size=pool_size,
             max_overflow=max_overflow,
         )
-        _configure_sqlite(engine)
+        configure_sqlite(engine)
         return engine
     return create_engine(
         url,
@@ -100,27 +100,8 @@ def make_scratch_engine(url: str) -> Engine:
     """An engine without a pool, for CLI commands and migrations."""
     engine = create_engine(url, poolclass=NullPool)
     if is_sqlite(engine):
-        _configure_sqlite(engine)
+        configure_sqlite(engine)
     return engine
-
-
-def _configure_sqlite(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # Take transaction control from the sqlite3 module; we emit BEGIN ourselves below.
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        if mode is not None:  # None: autocommit, each statement its own read transaction
-            conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 class Database:

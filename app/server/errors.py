@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.contracts.common import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
@@ -126,6 +126,11 @@ def install(app: FastAPI) -> None:
         # A lost connection (database restarted, network cut) or a database that cannot take
         # the work now is the client's cue to retry, not a bug: 503, and the transaction rolled
         # back, so a retry with the same Idempotency-Key is safe.
+        if isinstance(exc, DataError) and "NUL" in str(exc.orig):
+            # Text no Reyon field may hold, arriving by a path the contracts do not check
+            # (a query parameter): the client's mistake, not a server error.
+            err = ApiError(422, "validation", "Invalid request", "Text must not contain NUL.")
+            return problem_response(err, request.url.path)
         if not _unavailable(exc):
             raise exc
         logger.warning("database unavailable on %s: %s", request.url.path, exc.orig)

@@ -3,17 +3,30 @@ the state changes (views -> state -> client; views never call HTTP)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import flet as ft
 
 from app.tablet.client import ReyonClient
 from app.tablet.i18n import t
+from app.tablet.offline import Offline
 from app.tablet.state.tablet import TabletState
-from app.tablet.views import basket, customer, home, login, manager, product, settings, till
+from app.tablet.views import (
+    basket,
+    customer,
+    home,
+    login,
+    manager,
+    product,
+    settings,
+    sync,
+    till,
+)
 from app.tablet.views.common import BRAND, TOUCH, notice_bar, tagged
 from app.tablet.views.scanner import camera_button, photo_button
 
@@ -31,7 +44,7 @@ async def _recall(prefs: ft.SharedPreferences) -> dict[str, str]:
     return saved
 
 
-def _top_bar(state: TabletState) -> ft.Control:
+def _top_bar(state: TabletState, chip: ft.Control) -> ft.Control:
     lang = state.lang
     session = state.login.session
     assert session is not None
@@ -82,6 +95,7 @@ def _top_bar(state: TabletState) -> ft.Control:
             [
                 ft.Text("REYON", color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD),
                 tagged(ft.Text(who, color=ft.Colors.WHITE, expand=True), "who"),
+                chip,
                 ft.Row(buttons, spacing=0),
             ],
             alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
@@ -91,7 +105,12 @@ def _top_bar(state: TabletState) -> ft.Control:
     )
 
 
-def make_main(api_url: str) -> Callable[[ft.Page], Awaitable[None]]:
+def make_main(
+    api_url: str, *, data_dir: str | Path | None = None, sync_seconds: float = 5.0
+) -> Callable[[ft.Page], Awaitable[None]]:
+    """data_dir: where each tablet's offline cache lives (one SQLite file per device id);
+    None runs the tablet online only."""
+
     async def main(page: ft.Page) -> None:
         page.title = "Reyon"
         page.padding = 0
@@ -110,8 +129,17 @@ def make_main(api_url: str) -> Callable[[ft.Page], Awaitable[None]]:
             page.run_task(prefs.set, PREFS + key, value)
 
         client = ReyonClient(saved.get("api_url") or api_url)
+        kit = (
+            Offline.open(client, Path(data_dir) / f"{_safe(device)}.db")
+            if data_dir is not None
+            else None
+        )
         state = TabletState(
-            client=client, device_id=device, lang=saved.get("lang", "tr"), remember=remember
+            client=client,
+            device_id=device,
+            offline=kit,
+            lang=saved.get("lang", "tr"),
+            remember=remember,
         )
         state.login.store_code = saved.get("store_code", "")
 
@@ -140,13 +168,23 @@ def make_main(api_url: str) -> Callable[[ft.Page], Awaitable[None]]:
             ),
             "manager": manager.build,
             "settings": settings.build,
+            "sync": sync.build,
         }
+        chip = sync.status_chip(state)
+
+        def status() -> None:
+            sync.fill_status(chip.content, state)  # type: ignore[attr-defined]
+            with contextlib.suppress(Exception):  # the page is being rebuilt at this moment
+                chip.update()
+
+        state.on_status(status)
 
         def render() -> None:
             lang = state.lang
             notice = state.notice
             body = scenes[state.screen](state)
-            bar = [_top_bar(state)] if state.login.session is not None else []
+            sync.fill_status(chip.content, state)  # type: ignore[attr-defined]
+            bar = [_top_bar(state, chip)] if state.login.session is not None else []
             page.controls.clear()
             page.add(
                 ft.Column(
@@ -177,14 +215,43 @@ def make_main(api_url: str) -> Callable[[ft.Page], Awaitable[None]]:
         state.subscribe(render)
         render()
 
+        async def keep_in_sync() -> None:
+            """Every few seconds while someone is logged in: send the queue, pull changes.
+            When the network returns this is what notices, within one period."""
+            while True:
+                await asyncio.sleep(sync_seconds)
+                if state.login.session is not None:
+                    await asyncio.to_thread(state.sync_now)
+
+        if kit is not None:
+            task = asyncio.get_running_loop().create_task(keep_in_sync())
+
+            def closed(_: object) -> None:
+                task.cancel()
+                kit.close()
+
+            page.on_close = closed
+
     return main
 
 
-def serve(api_url: str, *, host: str = "127.0.0.1", port: int = 8550) -> None:
+def _safe(device_id: str) -> str:
+    """A device id as a file name."""
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in device_id)[:64] or "tablet"
+
+
+def serve(
+    api_url: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8550,
+    data_dir: str | Path | None = None,
+    sync_seconds: float = 5.0,
+) -> None:
     """The tablet app as a web app (what a browser on the tablet opens). no_cdn: stores have
     no internet to fetch Flutter's renderer from (FLET.md)."""
     ft.run(
-        make_main(api_url),
+        make_main(api_url, data_dir=data_dir, sync_seconds=sync_seconds),
         host=host,
         port=port,
         view=ft.AppView.WEB_BROWSER,

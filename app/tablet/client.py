@@ -11,8 +11,10 @@ import httpx
 from pydantic import BaseModel
 
 from app.contracts.auth import LoginRequest, LoginResponse
-from app.contracts.catalog import ProductDetail, ProductPage
+from app.contracts.catalog import LocationOut, ProductDetail, ProductPage
 from app.contracts.customers import (
+    Consents,
+    ConsentUpdate,
     CustomerSearchResult,
     CustomerView,
     NoteCreate,
@@ -32,7 +34,7 @@ from app.contracts.promotions import (
 )
 from app.contracts.reports import StoreReport
 from app.contracts.scan import ScanRequest, ScanResult
-from app.contracts.sync import Health
+from app.contracts.sync import CatalogSnapshotPage, ChangePage, Health, StockSnapshotPage
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -87,20 +89,14 @@ class ReyonClient:
     def close(self) -> None:
         self._http.close()
 
-    def _call(
-        self, method: str, path: str, model: type[M], *, body: BaseModel | None = None, **kw: Any
-    ) -> M:
+    def _raw(self, method: str, path: str, **kw: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         headers.update(kw.pop("headers", {}))
         if self.on_activity is not None:
             self.on_activity(True)
         try:
             r = self._http.request(
-                method,
-                path,
-                content=body.model_dump_json() if body is not None else None,
-                headers={**headers, "Content-Type": "application/json"},
-                **kw,
+                method, path, headers={**headers, "Content-Type": "application/json"}, **kw
             )
         except httpx.TransportError as exc:
             raise ApiProblem(0, "offline", "No connection to the server", str(exc)) from None
@@ -121,6 +117,13 @@ class ReyonClient:
                 problem.get("detail"),
                 {k: v for k, v in problem.items() if k not in _STANDARD_MEMBERS},
             )
+        return r
+
+    def _call(
+        self, method: str, path: str, model: type[M], *, body: BaseModel | None = None, **kw: Any
+    ) -> M:
+        content = body.model_dump_json() if body is not None else None
+        r = self._raw(method, path, content=content, **kw)
         return model.model_validate_json(r.content)
 
     def login(
@@ -206,3 +209,44 @@ class ReyonClient:
             body=NoteCreate(body=body),
             headers={"Idempotency-Key": key},
         )
+
+    def record_consent(self, customer_id: int, *, clienteling: bool) -> Consents:
+        """Consent the customer gives (or withdraws) here, in the store."""
+        return self._call(
+            "POST",
+            f"/v1/customers/{customer_id}/consent",
+            Consents,
+            body=ConsentUpdate(clienteling=clienteling),
+        )
+
+    # -- the offline cache's sync --------------------------------------------------------
+
+    def locations(self) -> list[LocationOut]:
+        r = self._raw("GET", "/v1/locations")
+        return [LocationOut.model_validate(x) for x in r.json()]
+
+    def snapshot_catalog(self, *, after: int, limit: int) -> CatalogSnapshotPage:
+        return self._call(
+            "GET",
+            "/v1/sync/snapshot/catalog",
+            CatalogSnapshotPage,
+            params={"after": after, "limit": limit},
+        )
+
+    def snapshot_stock(self, locations: list[int], *, after: int, limit: int) -> StockSnapshotPage:
+        params: list[tuple[str, int]] = [("location_id", x) for x in locations]
+        params += [("after", after), ("limit", limit)]
+        return self._call("GET", "/v1/sync/snapshot/stock", StockSnapshotPage, params=params)
+
+    def changes(self, since: int, locations: list[int], *, limit: int) -> ChangePage:
+        params: list[tuple[str, int]] = [("location_id", x) for x in locations]
+        params += [("since", since), ("limit", limit)]
+        return self._call("GET", "/v1/sync/changes", ChangePage, params=params)
+
+    def send(self, method: str, path: str, body: str, *, key: str, token: str) -> tuple[int, Any]:
+        """An outbox command as it was stored: its JSON body and Idempotency-Key, sent with the
+        session of the associate who made it. The answer's status and JSON; problems raise
+        ApiProblem like every other call."""
+        headers = {"Idempotency-Key": key, "Authorization": f"Bearer {token}"}
+        r = self._raw(method, path, content=body, headers=headers)
+        return r.status_code, (r.json() if r.content else None)

@@ -17,8 +17,8 @@ from sqlmodel import Session, SQLModel, select
 
 import app.server.models  # noqa: F401  (every table on the metadata)
 from app.domain import ean, money
+from app.domain.pins import verify_pin
 from app.domain.text import fold
-from app.server.auth.pins import verify_pin
 from app.server.db import make_scratch_engine
 from app.server.orders.models import Order
 from app.server.seed import DEMO_LOGINS, seed

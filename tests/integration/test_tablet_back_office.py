@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.server.customers.models import Customer
 from app.tablet.client import ReyonClient
 from app.tablet.state.basket import NEW_ADDRESS
 from app.tablet.state.tablet import TabletState
@@ -169,3 +170,23 @@ def test_settings_switch_only_to_an_api_that_answers(world: World) -> None:
     assert state.login.session is not None  # the same API: still logged in
     state.set_language("en")
     assert kept["lang"] == "en" and kept["store_code"] == "IST01"
+
+
+def test_a_customer_without_consent_stays_masked_until_they_agree(world: World) -> None:
+    private = factories.customer(world.db)  # no consent
+    with world.db.session() as s:
+        loyalty = s.get(Customer, private).loyalty_number  # type: ignore[union-attr]
+    state = state_for(world)
+    log_in(state)
+    state.search_text = loyalty
+    state.search()
+    found = state.search_results[0]
+    assert found.id == private and found.masked and found.first_name != "Zeynep"
+    state.open_customer(private)
+    assert state.customer is None and state.needs_consent is not None
+    assert state.notice is not None and state.notice.key == "consent_needed"
+    state.record_consent()
+    assert state.screen == "customer" and state.customer is not None
+    assert state.customer.profile.id == private and state.customer.access == "consent"
+    assert state.customer.profile.consents.clienteling.given
+    assert state.needs_consent is None

@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ROOT / "build_scripts"
 SHELL_SCRIPTS = sorted(SCRIPTS.glob("*.sh"))
 # The server's own dependencies: none of them may reach a tablet build.
-SERVER_ONLY = {"fastapi", "uvicorn", "sqlmodel", "sqlalchemy", "alembic", "psycopg", "fpdf2"}
+# The tablet has its own SQLite cache (sqlmodel, sqlalchemy), but never the server's stack.
+SERVER_ONLY = {"fastapi", "uvicorn", "alembic", "psycopg", "fpdf2"}
 # httpx imports these for its optional command line when they happen to be installed.
 OPTIONAL_IMPORTS = {"click", "rich", "pygments"}
 

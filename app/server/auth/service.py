@@ -10,9 +10,9 @@ from sqlmodel import Session, col
 
 from app.contracts.auth import AssociateOut, LoginRequest, LoginResponse, StoreRef
 from app.domain import lockout
+from app.domain.pins import DUMMY_HASH, verify_pin
 from app.qr.signing import sign
 from app.server.auth.models import Associate
-from app.server.auth.pins import DUMMY_HASH, verify_pin
 from app.server.catalog.models import Location
 from app.server.db import Database, utcnow
 from app.server.deps import ACCESS_TOKEN_KIND

@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Path
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 from sqlmodel import Session, col
 
 from app.contracts.catalog import (
@@ -20,7 +21,7 @@ from app.contracts.catalog import (
     VariantDetail,
     VariantOut,
 )
-from app.domain.geo import haversine_km
+from app.domain.geo import nearest_first
 from app.domain.text import like_escape, search_terms
 from app.server.catalog.models import Location, Product, Variant
 from app.server.errors import ApiError, not_found
@@ -94,22 +95,7 @@ class LocationDirectory:
         orderings = self._orderings
         cached = orderings.get(origin_id)
         if cached is None:
-            origin = places[origin_id]
-            cached = sorted(
-                (
-                    (
-                        p,
-                        round(
-                            haversine_km(
-                                origin.latitude, origin.longitude, p.latitude, p.longitude
-                            ),
-                            1,
-                        ),
-                    )
-                    for p in places.values()
-                ),
-                key=lambda pd: (pd[0].id != origin_id, pd[1], pd[0].code),
-            )
+            cached = nearest_first(places[origin_id], places.values())
             orderings[origin_id] = cached
         return cached
 
@@ -218,7 +204,9 @@ def size_key(size: str) -> tuple[int, str]:
 
 
 def variant_out(v: Variant, kdv_rate: int) -> VariantOut:
+    assert v.id is not None
     return VariantOut(
+        variant_id=v.id,
         sku=v.sku,
         ean13=v.ean13,
         product_id=v.product_id,
@@ -231,28 +219,80 @@ def variant_out(v: Variant, kdv_rate: int) -> VariantOut:
     )
 
 
-def get_product(*, db_session: Session, product_id: int) -> ProductDetail:
-    product = db_session.get(Product, product_id)
-    if product is None or not product.active:
-        raise not_found("Product", product_id)
-    variants = list(
-        db_session.execute(
-            select(Variant).where(
-                col(Variant.product_id) == product_id, col(Variant.active).is_(True)
+_DETAIL_PRODUCT: tuple[Any, ...] = (
+    col(Product.id),
+    col(Product.style_code),
+    col(Product.name_tr),
+    col(Product.name_en),
+    col(Product.brand),
+    col(Product.category),
+    col(Product.kdv_rate),
+    col(Product.description_tr),
+    col(Product.description_en),
+)
+_DETAIL_VARIANT: tuple[Any, ...] = (
+    col(Variant.id).label("variant_id"),
+    col(Variant.product_id),
+    col(Variant.sku),
+    col(Variant.ean13),
+    col(Variant.size),
+    col(Variant.colour),
+    col(Variant.colour_en),
+    col(Variant.price_kurus),
+    col(Variant.currency),
+)
+
+
+def product_detail(
+    product: Mapping[Any, Any], variants: Sequence[Mapping[Any, Any]]
+) -> dict[str, Any]:
+    """The `ProductDetail` fields of a product row and its active variant rows (columns as
+    `_DETAIL_PRODUCT`, `_DETAIL_VARIANT`): variants by colour, then size."""
+    ordered = sorted(variants, key=lambda v: (v["colour"], size_key(v["size"])))
+    prices = [v["price_kurus"] for v in ordered]
+    kdv_rate = product["kdv_rate"]
+    return {
+        **product,
+        "price_min_kurus": min(prices, default=0),
+        "price_max_kurus": max(prices, default=0),
+        "sizes": sorted({v["size"] for v in ordered}, key=size_key),
+        "colours": sorted({v["colour"] for v in ordered}),
+        "variants": [{**v, "kdv_rate": kdv_rate} for v in ordered],
+    }
+
+
+def product_details(
+    session: Session, *where: ColumnElement[bool], limit: int | None = None
+) -> list[dict[str, Any]]:
+    """`product_detail` of the active products matching `where`, in id order: one query for
+    the products and one for all their variants, column rows rather than ORM instances (the
+    catalogue snapshot builds hundreds at a time)."""
+    products = (
+        session.execute(
+            select(*_DETAIL_PRODUCT)
+            .where(col(Product.active).is_(True), *where)
+            .order_by(col(Product.id))
+            .limit(limit)
+        )
+        .mappings()
+        .all()
+    )
+    by_product: dict[int, list[Mapping[Any, Any]]] = {p["id"]: [] for p in products}
+    if by_product:
+        for v in session.execute(
+            select(*_DETAIL_VARIANT).where(
+                col(Variant.product_id).in_(list(by_product)), col(Variant.active).is_(True)
             )
-        ).scalars()
-    )
-    variants.sort(key=lambda v: (v.colour, size_key(v.size)))
-    prices = [v.price_kurus for v in variants]
-    base = summary(product, (min(prices), max(prices)) if prices else None)
-    return ProductDetail(
-        **base.model_dump(),
-        description_tr=product.description_tr,
-        description_en=product.description_en,
-        sizes=sorted({v.size for v in variants}, key=size_key),
-        colours=sorted({v.colour for v in variants}),
-        variants=[variant_out(v, product.kdv_rate) for v in variants],
-    )
+        ).mappings():
+            by_product[v["product_id"]].append(v)
+    return [product_detail(p, by_product[p["id"]]) for p in products]
+
+
+def get_product(*, db_session: Session, product_id: int) -> ProductDetail:
+    found = product_details(db_session, col(Product.id) == product_id)
+    if not found:
+        raise not_found("Product", product_id)
+    return ProductDetail.model_validate(found[0])
 
 
 def _variant_details(session: Session, variants: list[Variant]) -> list[VariantDetail]:

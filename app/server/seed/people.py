@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
+from app.domain.pins import hash_pin
 from app.domain.text import fold
-from app.server.auth.pins import hash_pin
 from app.server.seed import names
 from app.server.seed.common import NOW, Cust, Loc, Staff, between, weighted
 

@@ -13,7 +13,8 @@ from pydantic import ValidationError
 
 from app.contracts.customers import CustomerView
 from app.contracts.orders import OrderCreate, OrderOut, PayLinkOut
-from app.tablet.client import ApiProblem, ReyonClient
+from app.tablet.client import ApiProblem
+from app.tablet.state.backend import Backend
 
 FULFILMENTS = ("ship_to_home", "click_collect", "reserve_in_store")
 NEW_ADDRESS = 0  # address_id meaning "the form below", not a saved address
@@ -63,6 +64,7 @@ class BasketState:
     alternatives: list[Alternative] = field(default_factory=list)
     placed: OrderOut | None = None
     pay_link: PayLinkOut | None = None
+    queued: bool = False  # the last order waits in the outbox for the network
     # Made when the associate taps "place order" and kept until the order is confirmed, so a
     # retry after a dropped connection can never place it twice.
     _key: str | None = None
@@ -106,7 +108,7 @@ class BasketState:
         self.location_id = location_id
         self._key = None
 
-    def find_stores(self, client: ReyonClient, store_id: int) -> None:
+    def find_stores(self, client: Backend, store_id: int) -> None:
         """Stores, nearest first, that have every line in the quantity asked: the line is
         never split, so a store must hold all of it to reserve there."""
         fits: dict[int, StoreOption] | None = None
@@ -154,8 +156,9 @@ class BasketState:
             fulfilment["location_id"] = self.location_id
         return fulfilment
 
-    def place(self, client: ReyonClient, customer: CustomerView) -> bool:
+    def place(self, client: Backend, customer: CustomerView) -> bool:
         self.error, self.error_detail, self.alternatives = None, "", []
+        self.placed, self.pay_link, self.queued = None, None, False
         if not self.lines:
             self.error = "basket_empty"
             return False
@@ -176,18 +179,27 @@ class BasketState:
             self.error_detail = ", ".join(str(e["loc"][-1]) for e in exc.errors() if e.get("loc"))
             return False
         self._key = self._key or str(uuid.uuid4())
+        label = ", ".join(f"{line.quantity} × {line.label}" for line in self.lines)[:200]
         try:
-            self.placed = client.place_order(body, key=self._key)
-        except ApiProblem as exc:
+            submitted = client.place_order(body, key=self._key, label=label)
+        except ApiProblem as exc:  # no outbox (online-only tablet) and no connection
             self._refused(exc)
+            return False
+        if submitted.status == "failed" and submitted.problem is not None:
+            self._refused(submitted.problem)
             return False
         self._key = None
         self.lines = []
         self.coupon = ""
         self.new_address = dict.fromkeys(ADDRESS_FIELDS, "")
         self.address_id, self.location_id = None, None
+        if submitted.status == "queued":
+            self.queued = True  # sent, and its stock reserved, when the network returns
+            return True
+        self.placed = submitted.answer
+        assert self.placed is not None
         try:
-            self.pay_link = client.pay_link(self.placed.id)
+            self.pay_link = client.client.pay_link(self.placed.id)
         except ApiProblem:
             self.pay_link = None  # paid at the till instead; the order stands
         return True

@@ -8,8 +8,11 @@ import uuid
 from dataclasses import dataclass, field
 
 from app.contracts.catalog import ProductDetail, ProductSummary, VariantOut
+from app.contracts.customers import ItemRef
 from app.contracts.inventory import Availability
-from app.tablet.client import ApiProblem, ReyonClient
+from app.tablet.client import ApiProblem
+from app.tablet.offline import Submitted
+from app.tablet.state.backend import Backend
 
 
 @dataclass
@@ -28,7 +31,7 @@ class ProductState:
             return None
         return next((v for v in self.product.variants if v.sku == self.sku), None)
 
-    def search(self, client: ReyonClient) -> None:
+    def search(self, client: Backend) -> None:
         text = self.query.strip()
         if len(text) < 2:
             self.results = []
@@ -39,28 +42,53 @@ class ProductState:
         except ApiProblem as exc:
             self.error = "offline" if exc.offline else "no_products"
 
-    def open(self, client: ReyonClient, product_id: int, sku: str | None, store_id: int) -> None:
+    def open(self, client: Backend, product_id: int, sku: str | None, store_id: int) -> None:
         self.product = client.product(product_id)
         self.done = None
         first = sku or (self.product.variants[0].sku if self.product.variants else None)
         if first is not None:
             self.select(client, first, store_id)
 
-    def select(self, client: ReyonClient, sku: str, store_id: int) -> None:
+    def select(self, client: Backend, sku: str, store_id: int) -> None:
         self.sku = sku
         self.done = None
         self.availability = client.availability(sku, near=store_id)
 
-    def save_for(self, client: ReyonClient, customer_id: int) -> None:
+    def _item(self) -> ItemRef | None:
+        """The chosen variant as a customer's lists show it (for the optimistic entry)."""
+        p, v = self.product, self.variant
+        if p is None or v is None:
+            return None
+        return ItemRef(
+            sku=v.sku,
+            product_id=p.id,
+            name_tr=p.name_tr,
+            name_en=p.name_en,
+            brand=p.brand,
+            size=v.size,
+            colour=v.colour,
+            price_kurus=v.price_kurus,
+        )
+
+    def _done(self, submitted: Submitted, sent: str, queued: str) -> None:
+        if submitted.status == "failed" and submitted.problem is not None:
+            raise submitted.problem
+        self.done = sent if submitted.status == "sent" else queued
+
+    def save_for(self, client: Backend, customer_id: int) -> None:
         if self.sku is None:
             return
         # The key is made when the associate taps: a retry after a dropped connection
         # cannot save twice.
-        client.add_wishlist(customer_id, self.sku, key=str(uuid.uuid4()))
-        self.done = "saved_for_customer"
+        submitted = client.add_wishlist(
+            customer_id, self.sku, key=str(uuid.uuid4()), item=self._item()
+        )
+        self._done(submitted, "saved_for_customer", "saved_queued")
 
-    def tried_on(self, client: ReyonClient, customer_id: int, outcome: str) -> None:
+    def tried_on(self, client: Backend, customer_id: int, outcome: str) -> None:
         if self.sku is None:
             return
-        client.add_try_on(customer_id, self.sku, outcome, key=str(uuid.uuid4()))
-        self.done = "try_on_recorded"
+        submitted = client.add_try_on(
+            customer_id, self.sku, outcome, key=str(uuid.uuid4()), item=self._item()
+        )
+        self._done(submitted, "try_on_recorded", "try_on_queued")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.contracts.auth import LoginResponse
+from app.tablet.cache.people import OfflineLoginError, People
 from app.tablet.client import ApiProblem, ReyonClient
 
 PIN_LENGTH = 8  # the API accepts 4-8 digits
@@ -19,6 +20,8 @@ class LoginState:
     error: str | None = None  # an i18n key: wrong_pin | locked | offline | fill_all
     busy: bool = False
     session: LoginResponse | None = field(default=None, repr=False)
+    # Logged in from this tablet's own record while the API could not be reached.
+    offline_session: bool = False
 
     def press_digit(self, digit: str) -> None:
         if digit.isdigit() and len(digit) == 1 and len(self.pin) < PIN_LENGTH:
@@ -28,7 +31,9 @@ class LoginState:
     def clear_pin(self) -> None:
         self.pin = ""
 
-    def log_in(self, client: ReyonClient, device_id: str) -> bool:
+    def log_in(self, client: ReyonClient, device_id: str, people: People | None = None) -> bool:
+        """Online against the API; when it cannot be reached, against this tablet's record of
+        associates who logged in here before (`people`)."""
         store, code = self.store_code.strip().upper(), self.associate_code.strip()
         if not store or not code or len(self.pin) < 4:
             self.error = "fill_all"
@@ -36,18 +41,38 @@ class LoginState:
         self.busy = True
         try:
             self.session = client.login(store, code, self.pin, device_id)
+            if people is not None:
+                people.remember(store, self.pin, self.session)
+            self.offline_session = False
             self.store_code = store  # remembered for the next log-in on this tablet
             self.error = None
             return True
         except ApiProblem as exc:
+            if exc.offline and people is not None:
+                return self._offline(client, people, store, code)
             self.error = {423: "locked", 0: "offline"}.get(exc.status, "wrong_pin")
             return False
         finally:
             self.pin = ""  # never kept, right or wrong
             self.busy = False
 
+    def _offline(self, client: ReyonClient, people: People, store: str, code: str) -> bool:
+        try:
+            self.session = people.log_in(store, code, self.pin)
+        except OfflineLoginError as exc:
+            self.error = {"unknown": "offline_unknown", "locked": "locked"}.get(
+                exc.reason, "wrong_pin"
+            )
+            return False
+        client.token = self.session.access_token  # may have run out: then reads fall back
+        self.offline_session = True
+        self.store_code = store
+        self.error = None
+        return True
+
     def log_out(self, client: ReyonClient) -> None:
         self.session = None
+        self.offline_session = False
         self.associate_code = ""
         self.pin = ""
         client.token = None

@@ -3,6 +3,7 @@ change it. Views read it and call its actions; it calls the client."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,9 +14,14 @@ from app.contracts.customers import CustomerSummary, CustomerView
 from app.contracts.scan import ScanResult
 from app.qr.images import decode_one
 from app.tablet.client import ApiProblem, ReyonClient
-from app.tablet.state.basket import Alternative, BasketState
+from app.tablet.offline import Offline
+from app.tablet.state.backend import Backend
+from app.tablet.state.basket import BasketState
 from app.tablet.state.manager import ManagerState
+from app.tablet.state.notice import Notice
+from app.tablet.state.office_actions import OfficeActions
 from app.tablet.state.product import ProductState
+from app.tablet.state.sale_actions import SaleActions
 from app.tablet.state.session import LoginState
 from app.tablet.state.settings import SettingsState
 from app.tablet.state.till import TillState
@@ -33,16 +39,11 @@ def _store_today() -> date:
 
 
 @dataclass
-class Notice:
-    key: str  # i18n key
-    values: dict[str, object] = field(default_factory=dict)
-    error: bool = False
-
-
-@dataclass
-class TabletState:
+class TabletState(SaleActions, OfficeActions):
     client: ReyonClient
     device_id: str
+    # The offline cache and outbox; None runs the tablet online only (tests of the API paths).
+    offline: Offline | None = None
     lang: str = "tr"
     screen: str = "login"  # login | home | customer | product | basket | till | manager | settings
     login: LoginState = field(default_factory=LoginState)
@@ -51,6 +52,9 @@ class TabletState:
     search_results: list[CustomerSummary] = field(default_factory=list)
     recent: list[CustomerSummary] = field(default_factory=list)
     customer: CustomerView | None = None
+    # A customer found by search who has not consented: their data stays masked until they
+    # say yes here (KVKK), or scan their app's QR code.
+    needs_consent: CustomerSummary | None = None
     products: ProductState = field(default_factory=ProductState)
     basket: BasketState = field(default_factory=BasketState)
     till: TillState = field(default_factory=TillState)
@@ -63,6 +67,14 @@ class TabletState:
     remember: Callable[[str, str], None] = field(default=_no_memory, repr=False)
     today: Callable[[], date] = field(default=_store_today, repr=False)
     _listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    # Told when only the connection and queue figures changed (the top bar redraws itself;
+    # a whole new scene every few seconds would wipe what the associate is typing).
+    _status_listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    sync_progress: tuple[str, int] | None = None  # (phase, rows) while a sync runs
+    backend: Backend = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.backend = Backend(self.client, self.offline)
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -81,10 +93,21 @@ class TabletState:
         self.changed()
 
     def log_in(self) -> None:
-        if self.login.log_in(self.client, self.device_id):
+        people = self.offline.people if self.offline is not None else None
+        if self.login.log_in(self.client, self.device_id, people):
             self.remember("store_code", self.login.store_code)
+            session = self.login.session
+            assert session is not None
+            b = self.backend
+            b.store_code, b.associate_code = self.login.store_code, session.associate.code
+            b.associate_name = session.associate.name
+            if self.offline is not None:
+                self.offline.online = not self.login.offline_session
+                if not self.login.offline_session:
+                    with contextlib.suppress(ApiProblem):  # the next sync tries again
+                        self.offline.follow_store(session.associate.store.id)
             self.screen = "home"
-            self.notice = None
+            self.notice = Notice("offline_login") if self.login.offline_session else None
         self.changed()
 
     def log_out(self) -> None:
@@ -92,6 +115,7 @@ class TabletState:
         self.screen = "login"
         # A shared tablet: nothing of this session's customers is left for the next one.
         self.customer = None
+        self.needs_consent = None
         self.recent.clear()
         self.search_results = []
         self.products = ProductState()
@@ -107,7 +131,7 @@ class TabletState:
         if not text:
             return
         try:
-            result = self.client.scan(text)
+            result = self.backend.scan(text)
         except ApiProblem as exc:
             self._problem(exc)
             return
@@ -117,12 +141,7 @@ class TabletState:
     def read_code(image: bytes) -> str | None:
         """The code in a camera frame or a photo (QR, EAN-13 or Code 128), if one is readable."""
         try:
-            # Imported here: a build without zxing-cpp (no Android wheel yet) still runs, with
-            # the hardware scanner and typed codes.
-
             found = decode_one(image)
-        except ImportError:
-            return None
         except ValueError:
             return None  # not a picture at all
         return found.text if found is not None else None
@@ -185,10 +204,17 @@ class TabletState:
 
     def open_customer(self, customer_id: int, summary: CustomerSummary | None = None) -> None:
         try:
-            self.customer = self.client.customer(customer_id)
+            self.customer = self.backend.customer(customer_id)
         except ApiProblem as exc:
+            if exc.kind == "consent-required":
+                known = [c for c in self.search_results if c.id == customer_id]
+                self.needs_consent = summary or (known[0] if known else None)
+                self.notice = Notice("consent_needed", error=True)
+                self.changed()
+                return
             self._problem(exc)
             return
+        self.needs_consent = None
         if summary is None:
             p = self.customer.profile
             summary = CustomerSummary(
@@ -206,215 +232,47 @@ class TabletState:
         self.notice = None
         self.changed()
 
+    def record_consent(self) -> None:
+        """The customer agreed, in front of the associate, to personal service."""
+        who = self.needs_consent
+        if who is None:
+            return
+        try:
+            self.client.record_consent(who.id, clienteling=True)
+        except ApiProblem as exc:
+            self._problem(exc)
+            return
+        self.search_results = []  # their masked summaries are out of date now
+        self.open_customer(who.id)
+
     def add_note(self, text: str) -> None:
         """A note for every store's associates; the key is made at the tap."""
         if self.customer is None or not text.strip():
             return
         customer_id = self.customer.profile.id
         try:
-            self.client.add_note(customer_id, text.strip()[:2000], key=str(uuid.uuid4()))
-            self.customer = self.client.customer(customer_id)
+            submitted = self.backend.add_note(
+                customer_id, text.strip()[:2000], key=str(uuid.uuid4())
+            )
+            if submitted.status == "failed" and submitted.problem is not None:
+                raise submitted.problem
         except ApiProblem as exc:
             self._problem(exc)
             return
-        self.notice = Notice("note_added")
+        self._refresh_customer()
+        self.notice = Notice("note_added" if submitted.status == "sent" else "note_queued")
         self.changed()
 
-    # -- products (scenes 4 and 5) ---------------------------------------------------------
-
-    @property
-    def store_id(self) -> int:
-        session = self.login.session
-        return session.associate.store.id if session else 0
-
-    def show_products(self) -> None:
-        self.products.product = None
-        self.screen = "product"
-        self.changed()
-
-    def search_products(self) -> None:
-        self.products.product = None
-        self.products.search(self.client)
-        self.screen = "product"
-        self.changed()
-
-    def open_product(self, product_id: int, sku: str | None = None) -> None:
-        try:
-            self.products.open(self.client, product_id, sku, self.store_id)
-        except ApiProblem as exc:
-            self._problem(exc)
-            return
-        self.screen = "product"
-        self.notice = None
-        self.changed()
-
-    def select_variant(self, sku: str) -> None:
-        self._product_action(lambda: self.products.select(self.client, sku, self.store_id))
-
-    def save_for_customer(self) -> None:
-        if self.customer is not None:
-            customer_id = self.customer.profile.id
-            self._product_action(lambda: self.products.save_for(self.client, customer_id))
-
-    def record_try_on(self, outcome: str) -> None:
-        if self.customer is not None:
-            customer_id = self.customer.profile.id
-            self._product_action(lambda: self.products.tried_on(self.client, customer_id, outcome))
-
-    # -- endless aisle (scene 6) ------------------------------------------------------------
-
-    def add_to_basket(self) -> None:
-        ps = self.products
-        v, p = ps.variant, ps.product
-        if v is None or p is None:
-            return
-        name = p.name_tr if self.lang == "tr" else p.name_en
-        self.basket.add(v.sku, f"{name} · {v.size} · {v.colour}", v.price_kurus)
-        ps.done = "added_to_basket"
-        self.changed()
-
-    def show_basket(self) -> None:
-        self.screen = "basket"
-        self.changed()
-
-    def change_quantity(self, sku: str, delta: int) -> None:
-        self.basket.change(sku, delta)
-        if self.basket.fulfilment == "reserve_in_store":
-            self._find_stores()  # another quantity: other stores may (not) hold it all
-        self.changed()
-
-    def choose_fulfilment(self, fulfilment: str) -> None:
-        self.basket.choose(fulfilment)
-        if fulfilment == "reserve_in_store":
-            self._find_stores()
-        self.changed()
-
-    def _find_stores(self) -> None:
-        try:
-            self.basket.find_stores(self.client, self.store_id)
-        except ApiProblem:
-            self.basket.store_options = []  # offline: reserve here, the server decides
-
-    def choose_address(self, address_id: int) -> None:
-        self.basket.choose_address(address_id)
-        self.changed()
-
-    def choose_store(self, location_id: int | None) -> None:
-        self.basket.choose_store(location_id)
-        self.changed()
-
-    def take_alternative(self, alternative: Alternative) -> None:
-        self.basket.take_alternative(alternative)
-        self.changed()
-
-    def place_order(self) -> None:
+    def _refresh_customer(self) -> None:
+        """The customer as the API has them now, or as this tablet's queue leaves them."""
         if self.customer is None:
             return
-        if self.basket.place(self.client, self.customer):
-            # The new order shows in the customer's orders at once.
-            self.customer = self.client.customer(self.customer.profile.id)
-        self.changed()
-
-    # -- the till (scene 7) ----------------------------------------------------------------
-
-    @property
-    def is_cashier(self) -> bool:
-        session = self.login.session
-        return session is not None and session.associate.role in ("cashier", "manager")
-
-    def show_till(self) -> None:
-        self.screen = "till"
-        self.changed()
-
-    def till_scan(self, payload: str) -> None:
-        """At the till one field takes both: the items of the sale and the coupon."""
-        text = payload.strip()
-        if not text:
-            return
+        customer_id = self.customer.profile.id
         try:
-            result = self.client.scan(text)
-        except ApiProblem as exc:
-            self._problem(exc)
-            return
-        if result.kind == "coupon":
-            self.till.set_coupon(text)
-        elif result.product is not None and result.product.sku:
-            self.till.add_item(result.product.sku)
-        else:
-            self.till.set_coupon(text)  # a printed campaign code, typed at the till
-        self.changed()
-
-    def _customer_id(self) -> int | None:
-        return self.customer.profile.id if self.customer is not None else None
-
-    def check_coupon(self) -> None:
-        self.till.validate(self.client, self._customer_id())
-        self.changed()
-
-    def redeem_coupon(self) -> None:
-        self.till.redeem(self.client, self.store_id, self._customer_id())
-        self.changed()
-
-    def void_coupon(self) -> None:
-        self.till.void(self.client)
-        self.changed()
-
-    def new_sale(self) -> None:
-        self.till.new_sale()
-        self.changed()
-
-    # -- the manager's day (scene 8) --------------------------------------------------------
-
-    @property
-    def is_manager(self) -> bool:
-        session = self.login.session
-        return session is not None and session.associate.role == "manager"
-
-    def show_manager(self) -> None:
-        if not self.is_manager:
-            return
-        self.screen = "manager"
-        self.manager.load(self.client, self.today())
-        self.changed()
-
-    def report_day(self, day: date) -> None:
-        self.manager.choose_day(self.client, day, self.today())
-        self.changed()
-
-    def report_step(self, days: int) -> None:
-        self.manager.step(self.client, days, self.today())
-        self.changed()
-
-    def report_period(self, period: int) -> None:
-        self.manager.choose_period(self.client, period, self.today())
-        self.changed()
-
-    # -- settings (scene 9) -----------------------------------------------------------------
-
-    def show_settings(self) -> None:
-        self.settings.api_url = self.client.base_url
-        self.settings.error, self.settings.saved = None, False
-        self.settings.check(self.client)
-        self.screen = "settings"
-        self.changed()
-
-    def apply_api_url(self, text: str) -> None:
-        self.settings.api_url = text
-        before = self.client.base_url
-        if self.settings.apply(self.client):
-            self.remember("api_url", self.client.base_url)
-            if self.client.base_url != before and self.login.session is not None:
-                self.log_out()  # logged in on the old API: that session means nothing here
-                self.screen = "settings"
-        self.changed()
-
-    def _product_action(self, action: Callable[[], None]) -> None:
-        try:
-            action()
-        except ApiProblem as exc:
-            self._problem(exc)
-            return
-        self.changed()
+            self.customer = self.backend.customer(customer_id)
+        except ApiProblem:
+            if self.offline is not None:
+                self.customer = self.offline.cache.customer(customer_id) or self.customer
 
     def go_back_to_customer(self) -> None:
         self.screen = "customer" if self.customer is not None else "home"

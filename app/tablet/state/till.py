@@ -56,6 +56,9 @@ class TillState:
             )
         except ApiProblem as exc:
             self.check = None
+            if exc.offline:
+                self._say("coupon_offline", error=True)
+                return
             self._say("coupon_invalid", exc.detail or exc.title, error=True)
             return
         if self.check.applies:
@@ -77,7 +80,9 @@ class TillState:
         try:
             self.redemption = client.redeem(body, key=str(uuid.uuid4()))
         except ApiProblem as exc:
-            if exc.status == 409:  # the message says it all; the API's detail is a code
+            if exc.offline:  # exactly once across every till needs the server's word
+                self._say("coupon_offline", error=True)
+            elif exc.status == 409:  # the message says it all; the API's detail is a code
                 self._say("coupon_used_up", error=True)
             else:
                 self._say("coupon_invalid", exc.detail or exc.title, error=True)

@@ -37,6 +37,8 @@ def _km(distance: float | None) -> str:
 
 def _confirmation(state: TabletState) -> list[ft.Control]:
     lang, b = state.lang, state.basket
+    if b.queued:
+        return [notice_bar(t(lang, "order_queued"), False)]
     order = b.placed
     if order is None:
         return []
@@ -250,7 +252,7 @@ def build(state: TabletState) -> ft.Control:
             *_alternatives(state),
             button(t(lang, "place_order"), place, "place-order"),
         ]
-    elif b.placed is None:
+    elif b.placed is None and not b.queued:
         body.append(ft.Text(t(lang, "basket_empty")))
     body += _confirmation(state)
     return ft.Column(body, spacing=12, scroll=ft.ScrollMode.AUTO, expand=True)

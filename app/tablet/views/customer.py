@@ -106,7 +106,7 @@ def build(state: TabletState) -> ft.Control:
         if view.cart
         else []
     )
-    orders = [
+    orders: list[ft.Control] = [
         ft.Row(
             [
                 ft.Icon(CHANNEL_ICONS.get(o.channel, ft.Icons.RECEIPT), size=20),
@@ -118,6 +118,21 @@ def build(state: TabletState) -> ft.Control:
             ]
         )
         for o in view.orders[:30]
+    ]
+    # Orders this tablet placed that wait for the network: the customer sees them too.
+    waiting = state.offline.outbox.waiting() if state.offline is not None else []
+    orders[:0] = [
+        tagged(
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.SCHEDULE_SEND, size=20, color=ft.Colors.AMBER_900),
+                    ft.Text(t(lang, "queued_order", label=c.label), expand=True),
+                ]
+            ),
+            f"queued-order-{c.id}",
+        )
+        for c in waiting
+        if c.kind == "order" and c.customer_id == p.id and c.status != "failed"
     ]
     coupons = [ft.Text(f"{c.campaign} · {c.code}") for c in view.coupons]
     note_field = ft.TextField(

@@ -69,6 +69,30 @@ def build(state: TabletState, scan_tools: list[ft.Control] | None = None) -> ft.
         width=560,
     )
     results = [_customer_tile(state, c, f"result-{c.id}") for c in state.search_results]
+    consent: list[ft.Control] = []
+    if state.needs_consent is not None:
+        c = state.needs_consent
+        consent = [
+            ft.Container(
+                ft.Column(
+                    [
+                        ft.Text(
+                            t(lang, "consent_ask", name=f"{c.first_name} {c.last_name}"),
+                            size=16,
+                        ),
+                        button(
+                            t(lang, "consent_record"),
+                            lambda _: state.record_consent(),
+                            "record-consent",
+                        ),
+                    ],
+                    spacing=8,
+                ),
+                bgcolor=ft.Colors.AMBER_50,
+                padding=14,
+                border_radius=10,
+            )
+        ]
     recent = [_customer_tile(state, c, f"recent-{c.id}") for c in state.recent]
     return ft.Column(
         [
@@ -86,6 +110,7 @@ def build(state: TabletState, scan_tools: list[ft.Control] | None = None) -> ft.
                 ],
                 wrap=True,
             ),
+            *consent,
             *results,
             ft.Text(t(lang, "recent_customers"), size=18, weight=ft.FontWeight.W_600),
             *(recent or [ft.Text(t(lang, "empty"), color=ft.Colors.GREY_600)]),

@@ -104,6 +104,8 @@ def photo_button(page: ft.Page, state: TabletState, picker: ft.FilePicker) -> ft
             dialog_title=t(state.lang, "pick_photo"),
             file_type=ft.FilePickerFileType.IMAGE,
             with_data=True,
+            # A slow tablet loses focus while the file is read: not a cancelled pick.
+            cancel_upload_on_window_blur=False,
         )
         if not files:
             return  # the associate closed the picker

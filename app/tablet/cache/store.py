@@ -1,0 +1,262 @@
+"""Opening the cache and reading it: products (with Turkish-aware offline search over SQLite
+FTS5), stock at the locations this tablet follows, customers it holds, its small state."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, delete, select, text
+from sqlmodel import col
+
+from app.contracts.catalog import LocationOut, ProductDetail, ProductSummary
+from app.contracts.customers import CustomerView
+from app.contracts.inventory import Availability, LocationStock
+from app.domain.geo import nearest_first
+from app.domain.text import search_terms
+from app.sqlite_engine import SQLITE_BUSY_TIMEOUT_MS, configure_sqlite
+from app.tablet.cache.models import (
+    CachedCustomer,
+    CachedLocation,
+    CachedProduct,
+    CachedStock,
+    CachedVariant,
+    CacheModel,
+    SyncState,
+)
+
+# The full-text index over products' folded names, brands, categories and style codes. An
+# external-content FTS5 table kept in step by triggers: one copy of the text, and every
+# writer (snapshot, feed) keeps the index right without knowing it exists.
+_FTS = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS product_fts USING fts5("
+    "search_text, content='product', content_rowid='id', tokenize='unicode61')",
+    "CREATE TRIGGER IF NOT EXISTS product_ai AFTER INSERT ON product BEGIN "
+    "INSERT INTO product_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS product_ad AFTER DELETE ON product BEGIN "
+    "INSERT INTO product_fts(product_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS product_au AFTER UPDATE ON product BEGIN "
+    "INSERT INTO product_fts(product_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO product_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def aware(at: datetime) -> datetime:
+    """SQLite hands datetimes back naive; they were written as UTC."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+class Cache:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(
+            f"sqlite:///{self.path}",
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        )
+        configure_sqlite(self.engine)
+        self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        CacheModel.metadata.create_all(self.engine)
+        with self.write() as conn:
+            for statement in _FTS:
+                conn.exec_driver_sql(statement)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One local transaction, taken with the write lock up front (BEGIN IMMEDIATE), so two
+        app processes on one cache queue instead of failing half-way."""
+        with self._write_engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    # -- small state ----------------------------------------------------------------------
+
+    def state(self, name: str, default: str | None = None) -> str | None:
+        with self.read() as conn:
+            value = conn.execute(
+                select(col(SyncState.value)).where(col(SyncState.name) == name)
+            ).scalar()
+        return default if value is None else str(value)
+
+    @staticmethod
+    def set_state(conn: Connection, name: str, value: str) -> None:
+        conn.execute(
+            text(
+                "INSERT INTO sync_state(name, value) VALUES (:n, :v) "
+                "ON CONFLICT(name) DO UPDATE SET value = excluded.value"
+            ),
+            {"n": name, "v": value},
+        )
+
+    # -- catalogue ------------------------------------------------------------------------
+
+    def product(self, product_id: int) -> ProductDetail | None:
+        with self.read() as conn:
+            detail = conn.execute(
+                select(col(CachedProduct.detail)).where(col(CachedProduct.id) == product_id)
+            ).scalar()
+        return ProductDetail.model_validate_json(detail) if detail else None
+
+    def find_code(self, code: str) -> tuple[int, str] | None:
+        """A scanned EAN-13 or SKU, as the product and the variant's SKU."""
+        code = code.strip()
+        with self.read() as conn:
+            row = conn.execute(
+                select(col(CachedVariant.product_id), col(CachedVariant.sku)).where(
+                    (col(CachedVariant.ean13) == code) | (col(CachedVariant.sku) == code.upper())
+                )
+            ).first()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def search(self, query: str, limit: int = 20) -> list[ProductSummary]:
+        """Every folded term must match the start of a word ("gom" finds "Gömlek"), best
+        matches first: the same Turkish folding as the API's search."""
+        # Control characters (a NUL, a scanner's GS separator) end an FTS5 string early.
+        printable = "".join(ch if ch.isprintable() else " " for ch in query)
+        terms = [t for t in search_terms(printable) if t]
+        if not terms:
+            return []
+        # Each term quoted (FTS5 syntax in what people type is text, not operators), as a
+        # prefix, all of them required.
+        match = " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+        with self.read() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT p.detail FROM product_fts JOIN product p ON p.id = product_fts.rowid "
+                    "WHERE product_fts MATCH :m ORDER BY bm25(product_fts), p.id LIMIT :l"
+                ),
+                {"m": match, "l": limit},
+            ).scalars()
+            details = [ProductDetail.model_validate_json(d) for d in rows]
+        return [ProductSummary.model_validate(d.model_dump()) for d in details]
+
+    def count(self, table: type[CacheModel]) -> int:
+        with self.read() as conn:
+            name = table.__tablename__
+            return int(conn.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar_one())
+
+    # -- stock ------------------------------------------------------------------------------
+
+    def locations(self) -> list[LocationOut]:
+        with self.read() as conn:
+            rows = conn.execute(select(col(CachedLocation.detail))).scalars()
+            return [LocationOut.model_validate_json(r) for r in rows]
+
+    def availability(self, sku: str, near: int | None) -> Availability | None:
+        """Stock of one SKU as the API would list it, from the followed locations only (the
+        others are not in the cache; the API has the whole picture when online)."""
+        with self.read() as conn:
+            variant_id = conn.execute(
+                select(col(CachedVariant.id)).where(col(CachedVariant.sku) == sku)
+            ).scalar()
+            if variant_id is None:
+                return None
+            stock = {
+                int(loc): (int(on_hand), int(reserved))
+                for loc, on_hand, reserved in conn.execute(
+                    select(
+                        col(CachedStock.location_id),
+                        col(CachedStock.on_hand),
+                        col(CachedStock.reserved),
+                    ).where(col(CachedStock.variant_id) == variant_id)
+                )
+            }
+        places = {p.id: p for p in self.locations() if p.id in stock}
+        origin = places.get(near) if near is not None else None
+        ordered = (
+            nearest_first(origin, places.values())
+            if origin is not None
+            else [(p, 0.0) for p in sorted(places.values(), key=lambda p: p.code)]
+        )
+        rows = []
+        for place, km in ordered:
+            on_hand, reserved = stock[place.id]
+            rows.append(
+                LocationStock(
+                    location_id=place.id,
+                    code=place.code,
+                    name=place.name,
+                    kind=place.kind,
+                    city=place.city,
+                    distance_km=km if origin is not None else None,
+                    on_hand=on_hand,
+                    reserved=reserved,
+                    available=on_hand - reserved,
+                )
+            )
+        return Availability(
+            sku=sku,
+            near_location_id=near,
+            total_available=sum(r.available for r in rows),
+            locations=rows,
+        )
+
+    # -- customers this tablet holds ----------------------------------------------------------
+
+    def keep_customer(self, view: CustomerView, *, conn: Connection | None = None) -> None:
+        values = {"i": view.profile.id, "v": view.model_dump_json(), "t": utcnow()}
+        statement = text(
+            "INSERT INTO customer(id, view, opened_at, stale) VALUES (:i, :v, :t, 0) "
+            "ON CONFLICT(id) DO UPDATE SET view = excluded.view, opened_at = excluded.opened_at, "
+            "stale = 0"
+        )
+        if conn is not None:
+            conn.execute(statement, values)
+            return
+        with self.write() as c:
+            c.execute(statement, values)
+
+    def customer(self, customer_id: int) -> CustomerView | None:
+        with self.read() as conn:
+            view = conn.execute(
+                select(col(CachedCustomer.view)).where(col(CachedCustomer.id) == customer_id)
+            ).scalar()
+        return CustomerView.model_validate_json(view) if view else None
+
+    def customer_ids(self) -> list[int]:
+        with self.read() as conn:
+            return [int(i) for i in conn.execute(select(col(CachedCustomer.id))).scalars()]
+
+    def stale_customers(self) -> list[int]:
+        with self.read() as conn:
+            return [
+                int(i)
+                for i in conn.execute(
+                    select(col(CachedCustomer.id)).where(col(CachedCustomer.stale).is_(True))
+                ).scalars()
+            ]
+
+    def forget_customer(self, customer_id: int) -> None:
+        with self.write() as conn:
+            conn.execute(delete(CachedCustomer).where(col(CachedCustomer.id) == customer_id))
+
+    def purge_customers(self, keep_days: int, now: datetime | None = None) -> int:
+        """Forget customers not opened here within `keep_days` (KVKK: personal data only as
+        long as it is needed)."""
+        cutoff = (now or utcnow()) - timedelta(days=keep_days)
+        with self.write() as conn:
+            gone = conn.execute(
+                delete(CachedCustomer).where(col(CachedCustomer.opened_at) < cutoff)
+            ).rowcount
+        return int(gone or 0)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)

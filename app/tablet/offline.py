@@ -1,0 +1,184 @@
+"""The tablet's way of working with flaky Wi-Fi: the offline cache, the outbox and the people
+who logged in here, behind a few calls the state objects use. Writes always go through the
+outbox (sent at once when the API answers, queued when it does not); reads fall back to the
+cache when the API cannot be reached."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Connection
+
+from app.domain.geo import nearest_first
+from app.tablet.cache.outbox import LEASE, DrainReport, Outbox
+from app.tablet.cache.people import People
+from app.tablet.cache.pull import Progress, Puller, SyncReport
+from app.tablet.cache.store import Cache
+from app.tablet.client import ApiProblem, ReyonClient
+
+NEARBY_STORES = 5  # besides its own: the stores whose stock a tablet keeps for offline use
+CUSTOMER_KEEP_DAYS = 30
+
+
+@dataclass
+class Submitted:
+    """What became of a write: sent (with the API's answer), queued (sent when the network
+    returns), or refused by the API (with its problem)."""
+
+    status: str  # sent | queued | failed
+    answer: Any = None
+    problem: ApiProblem | None = None
+    command_id: int | None = None
+
+
+@dataclass
+class Offline:
+    client: ReyonClient
+    cache: Cache
+    customer_keep_days: int = CUSTOMER_KEEP_DAYS
+    online: bool = True
+    puller: Puller = field(init=False)
+    outbox: Outbox = field(init=False)
+    people: People = field(init=False)
+    # One sync or drain at a time in this process; other processes are kept apart by the
+    # cache's own locking and the outbox's leases.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    lease: timedelta = LEASE
+
+    def __post_init__(self) -> None:
+        self.puller = Puller(self.client, self.cache)
+        self.outbox = Outbox(self.cache, lease=self.lease)
+        self.people = People(self.cache)
+
+    @classmethod
+    def open(cls, client: ReyonClient, path: str | Path, **kw: Any) -> Offline:
+        return cls(client=client, cache=Cache(path), **kw)
+
+    def close(self) -> None:
+        self.cache.close()
+
+    def saw(self, exc: ApiProblem | None) -> None:
+        """Every call tells us whether the API is reachable."""
+        self.online = exc is None or not exc.offline
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def submit(
+        self,
+        *,
+        kind: str,
+        method: str,
+        path: str,
+        body: BaseModel | dict[str, Any],
+        key: str,
+        store_code: str,
+        associate_code: str,
+        customer_id: int | None = None,
+        label: str = "",
+        effect: Callable[[Connection], None] | None = None,
+    ) -> Submitted:
+        """Store the command (and its optimistic effect) durably, then try to send the queue
+        up to it. A refusal met right now is the associate's to see at once, so it does not
+        also wait in the failed list."""
+        with self.cache.write() as conn:
+            command_id = Outbox.enqueue(
+                conn,
+                kind=kind,
+                method=method,
+                path=path,
+                body=body,
+                key=key,
+                associate_code=associate_code,
+                store_code=store_code,
+                customer_id=customer_id,
+                label=label,
+            )
+            if effect is not None:
+                effect(conn)
+        self.drain()
+        cmd = self.outbox.get(command_id)
+        assert cmd is not None
+        if cmd.status == "sent":
+            return Submitted("sent", json.loads(cmd.response or "null"), command_id=command_id)
+        if cmd.status == "failed":
+            extra = json.loads(cmd.response or "{}")
+            problem = ApiProblem(
+                int(extra.pop("status", 400)),
+                cmd.error_kind or "refused",
+                str(extra.pop("title", "")),
+                cmd.error_detail,
+                extra,
+            )
+            self.outbox.dismiss(command_id)
+            return Submitted("failed", problem=problem, command_id=command_id)
+        return Submitted("queued", command_id=command_id)
+
+    def drain(self) -> DrainReport:
+        with self._lock:
+            report = self.outbox.drain(self.client, self.people.token_for)
+        # A command waiting with nothing sent means the API did not answer (or backs off).
+        if report.sent or report.failed:
+            self.online = True
+        elif report.waiting:
+            head = next(iter(self.outbox.waiting()), None)
+            self.online = head is None or head.error_kind not in ("offline",)
+        return report
+
+    # -- reads and sync ----------------------------------------------------------------------
+
+    def follow_store(self, store_id: int) -> None:
+        """Keep the stock of this store, its nearest stores and every warehouse."""
+        places = self.client.locations()
+        origin = next((p for p in places if p.id == store_id), None)
+        if origin is None:
+            return
+        ordered = [p for p, _ in nearest_first(origin, places)]
+        stores = [p.id for p in ordered if p.kind == "store"][: NEARBY_STORES + 1]
+        warehouses = [p.id for p in ordered if p.kind == "warehouse"]
+        self.puller.follow(stores + warehouses)
+
+    def sync(self, progress: Progress | None = None) -> SyncReport:
+        with self._lock:
+            try:
+                report = self.puller.step(progress) if progress is not None else self.puller.step()
+            except ApiProblem as exc:
+                self.saw(exc)
+                raise
+        self.online = True
+        self.refresh_customers()
+        self.cache.purge_customers(self.customer_keep_days)
+        return report
+
+    def refresh_customers(self) -> None:
+        """Customers the feed says changed, fetched again; one this tablet may no longer see
+        (consent withdrawn, the visit's grant over) is forgotten here."""
+        for customer_id in self.cache.stale_customers():
+            try:
+                self.cache.keep_customer(self.client.customer(customer_id))
+            except ApiProblem as exc:
+                if exc.offline:
+                    self.saw(exc)
+                    return
+                if exc.status in (403, 404):
+                    self.cache.forget_customer(customer_id)
+
+    @property
+    def queued(self) -> int:
+        counts = self.outbox.counts()
+        return counts.get("pending", 0) + counts.get("sending", 0)
+
+    @property
+    def failed(self) -> int:
+        return self.outbox.counts().get("failed", 0)
+
+    @property
+    def last_sync(self) -> str | None:
+        return self.cache.state("last_sync")

@@ -1,0 +1,306 @@
+"""Scripted shop days for several simulated tablets (each its own offline cache, the real
+state objects, the real outbox) against the real API behind a misbehaving proxy, while the
+API process is killed and restarted; then an invariant checker: no order lost, none twice,
+no coupon over its limit, stock never negative, every cache equal to the server for its
+scope. `test_fault_injection.py` runs a short day in `make test`; `make soak` a long one."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from app.server.catalog.models import Variant
+from app.server.customers.models import CustomerNote, TryOn
+from app.server.db import Database
+from app.server.inventory.models import Reservation, StockLevel
+from app.server.orders.models import Order
+from app.server.promotions.models import Coupon
+from app.tablet.client import ReyonClient
+from app.tablet.offline import Offline
+from app.tablet.state.tablet import TabletState
+from tests import factories
+from tests.factories import PIN, Base
+from tests.faults.proxy import FaultyProxy
+from tests.server import ApiProcess
+
+OUTCOMES = ("bought", "did_not_fit", "liked", "disliked")
+
+
+@dataclass
+class Day:
+    tablets: int = 3
+    actions: int = 25  # per tablet
+    kills: int = 1  # API process killed (and restarted) this many times
+    outages: int = 2  # Wi-Fi gone for a moment this many times
+    cut_answer: float = 0.1
+    refuse: float = 0.05
+    delay_s: float = 0.03
+    seed: int = 7
+
+
+@dataclass
+class Report:
+    violations: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # exceptions the tablets did not handle
+    sent: dict[str, int] = field(default_factory=dict)
+    failed: dict[str, int] = field(default_factory=dict)
+    proxy: dict[str, int] = field(default_factory=dict)
+    kills: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class Shop:
+    """What the day is played with: its own products, customers and coupon, so the checker
+    can count exactly what this day made, whatever else the database holds."""
+
+    products: list[tuple[int, list[str]]]
+    customers: list[int]
+    coupon: str
+
+
+def stock_up(db: Database, base: Base) -> Shop:
+    products = [
+        factories.product(db, sizes=("S", "M"), stock={base.stores["IST01"]: 3, base.warehouse: 2})
+        for _ in range(3)
+    ]
+    customers = [factories.customer(db, consent=True) for _ in range(4)]
+    return Shop(products, customers, factories.coupon(db, max_redemptions=1))
+
+
+def _tablet(url: str, path: Path, n: int) -> TabletState:
+    client = ReyonClient(url, timeout=3)
+    kit = Offline.open(client, path / f"tablet-{n}.db", lease=timedelta(seconds=3))
+    return TabletState(client=client, device_id=f"soak-{n}", offline=kit)
+
+
+def _log_in(state: TabletState, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        state.login.store_code, state.login.associate_code = "IST01", "t-associate"
+        for d in PIN:
+            state.login.press_digit(d)
+        state.log_in()
+        if state.login.session is not None:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"a tablet could not log in at the start of the day: {state.login.error}")
+
+
+def _act(state: TabletState, shop: Shop, rng: random.Random) -> None:
+    """One thing an associate does on the shop floor."""
+    roll = rng.random()
+    if state.customer is None or roll < 0.15:
+        state.open_customer(rng.choice(shop.customers))
+        return
+    product_id, skus = rng.choice(shop.products)
+    if roll < 0.45:
+        state.open_product(product_id, rng.choice(skus))
+        if state.products.product is not None:
+            state.record_try_on(rng.choice(OUTCOMES))
+    elif roll < 0.55:
+        state.add_note(f"note {rng.getrandbits(32):08x}")
+    elif roll < 0.85:
+        state.open_product(product_id, rng.choice(skus))
+        if state.products.product is None:
+            return
+        state.add_to_basket()
+        state.choose_fulfilment("click_collect")
+        state.basket.coupon = shop.coupon if rng.random() < 0.2 else ""
+        state.place_order()
+        if state.basket.error:  # refused at once (stock gone, coupon used): start over
+            state.basket.lines.clear()
+    else:
+        state.sync_now()
+
+
+def play(
+    *,
+    db: Database,
+    base: Base,
+    api: ApiProcess,
+    restart_api: Callable[[], ApiProcess],
+    workdir: Path,
+    day: Day,
+) -> Report:
+    report = Report()
+    started = time.monotonic()
+    shop = stock_up(db, base)
+    api_port = int(api.url.rsplit(":", 1)[1])
+    proxy = FaultyProxy(api_port, seed=day.seed)
+    tablets = [_tablet(proxy.url, workdir, n) for n in range(day.tablets)]
+    for t in tablets:
+        _log_in(t, time.monotonic() + 30)
+        t.sync_now()
+    proxy.faults.cut_answer, proxy.faults.refuse = day.cut_answer, day.refuse
+    proxy.faults.delay_s = day.delay_s
+    current = {"api": api}
+
+    weather_done = threading.Event()
+
+    def shop_floor(n: int, state: TabletState) -> None:
+        """At least `actions` things, and on until the weather has done all it will: every
+        outage and crash happens while the tablets are busy."""
+        rng = random.Random(day.seed * 1000 + n)
+        for i in itertools.count():
+            if i >= day.actions and weather_done.is_set():
+                break
+            try:
+                _act(state, shop, rng)
+            except Exception:
+                report.errors.append(f"tablet {n}: {traceback.format_exc(limit=6)}")
+            time.sleep(rng.uniform(0, 0.05))
+
+    def weather() -> None:
+        """Outages and crashes at seeded moments while the tablets work."""
+        rng = random.Random(day.seed)
+        events = ["outage"] * day.outages + ["kill"] * day.kills
+        rng.shuffle(events)
+        try:
+            for event in events:
+                time.sleep(rng.uniform(0.5, 2.0))
+                if event == "outage":
+                    proxy.set_outage(True)
+                    time.sleep(rng.uniform(0.5, 2.0))
+                    proxy.set_outage(False)
+                else:
+                    current["api"].kill()  # no shutdown handlers: a crash
+                    report.kills += 1
+                    time.sleep(rng.uniform(0.2, 1.0))
+                    current["api"] = restart_api()
+        finally:
+            weather_done.set()
+
+    workers = [
+        threading.Thread(target=shop_floor, args=(n, t), daemon=True) for n, t in enumerate(tablets)
+    ]
+    chaos = threading.Thread(target=weather, daemon=True)
+    chaos.start()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=600)
+    chaos.join(timeout=60)
+
+    # The weather clears: every tablet sends what it holds and catches up.
+    proxy.faults = type(proxy.faults)()
+    deadline = time.monotonic() + 120
+    for t in tablets:
+        while time.monotonic() < deadline:
+            t.sync_now()
+            if t.queued == 0:
+                break
+            assert t.offline is not None
+            t.offline.outbox.wake()
+            time.sleep(0.3)
+        t.sync_now()  # and one more pull, after everyone's writes
+    for t in tablets:
+        t.sync_now()
+    report.proxy = dict(proxy.counts)
+    check(db, base, shop, tablets, report)
+    for t in tablets:
+        if t.offline is not None:
+            t.offline.close()
+    proxy.close()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _count(db: Database, stmt: Any) -> int:
+    with db.session() as s:
+        return int(s.execute(stmt).scalar_one())
+
+
+def check(db: Database, base: Base, shop: Shop, tablets: list[TabletState], report: Report) -> None:
+    v = report.violations
+    sent: dict[str, int] = {}
+    failed: dict[str, int] = {}
+    order_ids: list[int] = []
+    for n, t in enumerate(tablets):
+        assert t.offline is not None
+        for status, k in t.offline.outbox.counts().items():
+            if status in ("pending", "sending"):
+                v.append(f"tablet {n}: {k} command(s) still {status}: lost if the day ends")
+        with t.offline.cache.read() as conn:
+            rows = conn.exec_driver_sql("SELECT kind, status, response FROM outbox").fetchall()
+        for kind, status, response in rows:
+            if status == "sent":
+                sent[kind] = sent.get(kind, 0) + 1
+                if kind == "order":
+                    order_ids.append(int(json.loads(response)["id"]))
+            elif status in ("failed", "dismissed"):
+                failed[kind] = failed.get(kind, 0) + 1
+    report.sent, report.failed = sent, failed
+    customers = shop.customers
+    orders = _count(db, select(func.count()).where(col(Order.customer_id).in_(customers)))
+    if orders != sent.get("order", 0):
+        v.append(f"server holds {orders} orders, tablets had {sent.get('order', 0)} accepted")
+    if len(set(order_ids)) != len(order_ids):
+        v.append("two commands were answered with the same order")
+    try_ons = _count(db, select(func.count()).where(col(TryOn.customer_id).in_(customers)))
+    if try_ons != sent.get("try_on", 0):
+        v.append(f"server holds {try_ons} try-ons, tablets sent {sent.get('try_on', 0)}")
+    notes = _count(db, select(func.count()).where(col(CustomerNote.customer_id).in_(customers)))
+    if notes != sent.get("note", 0):
+        v.append(f"server holds {notes} notes, tablets sent {sent.get('note', 0)}")
+    with db.session() as s:
+        coupon = s.execute(select(Coupon).where(col(Coupon.code) == shop.coupon)).scalar_one()
+        used = s.execute(select(func.count()).where(col(Order.coupon_id) == coupon.id)).scalar_one()
+        if coupon.max_redemptions is not None and (
+            coupon.redeemed_count > coupon.max_redemptions or used > coupon.max_redemptions
+        ):
+            v.append(f"single-use coupon used {used} times (count {coupon.redeemed_count})")
+        variant_ids = [
+            vid
+            for _, skus in shop.products
+            for vid in s.execute(select(Variant.id).where(col(Variant.sku).in_(skus))).scalars()
+        ]
+        levels = s.execute(
+            select(StockLevel).where(col(StockLevel.variant_id).in_(variant_ids))
+        ).scalars()
+        server_stock = {}
+        for level in levels:
+            held = s.execute(
+                select(func.coalesce(func.sum(Reservation.quantity), 0)).where(
+                    col(Reservation.variant_id) == level.variant_id,
+                    col(Reservation.location_id) == level.location_id,
+                    col(Reservation.status) == "held",
+                )
+            ).scalar_one()
+            if level.on_hand - level.reserved < 0:
+                v.append(f"negative stock: variant {level.variant_id} at {level.location_id}")
+            if level.reserved != held:
+                v.append(
+                    f"variant {level.variant_id} at {level.location_id}: reserved "
+                    f"{level.reserved} but {held} held"
+                )
+            server_stock[(level.variant_id, level.location_id)] = (level.on_hand, level.reserved)
+    for n, t in enumerate(tablets):
+        assert t.offline is not None
+        followed = set(t.offline.puller.locations)
+        with t.offline.cache.read() as conn:
+            cached = {
+                (int(a), int(b)): (int(c), int(d))
+                for a, b, c, d in conn.exec_driver_sql(
+                    "SELECT variant_id, location_id, on_hand, reserved FROM stock"
+                )
+                if int(a) in variant_ids
+            }
+        expected = {k: val for k, val in server_stock.items() if k[1] in followed}
+        if cached != expected:
+            diff = {k: (cached.get(k), expected.get(k)) for k in set(cached) | set(expected)
+                    if cached.get(k) != expected.get(k)}  # fmt: skip
+            v.append(f"tablet {n}: cached stock differs from the server: {diff}")
+        if t.offline.cache.stale_customers():
+            v.append(f"tablet {n}: customers still stale after the last sync")

@@ -1,0 +1,225 @@
+"""The tablet working through a Wi-Fi outage, as state objects (no Flet) over the real API:
+the first sync fills the cache, search and products work from it offline, an order placed
+offline waits in the outbox and reaches the server exactly once when the network returns,
+offline log-in, a sync that dies half-way resumes, and a tablet too far behind starts over."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from app.server.catalog.models import Product
+from app.server.db import utcnow
+from app.server.orders.models import Order
+from app.server.sync.service import prune_changes
+from app.tablet.cache import pull
+from app.tablet.cache.models import CachedProduct
+from app.tablet.client import ReyonClient
+from app.tablet.offline import Offline
+from app.tablet.state.tablet import TabletState
+from tests import factories
+from tests.conftest import World
+from tests.integration.test_tablet_state import log_in
+
+DEAD = "http://127.0.0.1:9"
+
+
+def tablet(world: World, tmp_path: Path) -> TabletState:
+    client = ReyonClient(world.url, timeout=5)
+    kit = Offline.open(client, tmp_path / "tablet.db")
+    return TabletState(client=client, device_id=f"offline-{tmp_path.name}", offline=kit)
+
+
+def wifi(state: TabletState, world: World, up: bool) -> None:
+    state.client.set_base_url(world.url if up else DEAD)
+    if up and state.login.session is not None:
+        state.client.token = state.login.session.access_token
+
+
+def _orders(world: World, customer_id: int) -> int:
+    with world.db.session() as s:
+        return int(
+            s.execute(
+                select(func.count()).where(col(Order.customer_id) == customer_id)
+            ).scalar_one()
+        )
+
+
+def test_first_sync_then_search_and_stock_from_the_cache_offline(
+    world: World, tmp_path: Path
+) -> None:
+    b = world.base
+    product_id, skus = factories.product(
+        world.db,
+        name_tr="Yün Kaşe Palto",
+        name_en="Wool Coat",
+        stock={b.stores["IST01"]: 2, b.warehouse: 7},
+    )
+    state = tablet(world, tmp_path)
+    log_in(state)
+    state.sync_now()
+    kit = state.offline
+    assert kit is not None and kit.puller.cursor is not None
+    with world.db.session() as s:
+        products = s.execute(select(func.count()).select_from(Product)).scalar_one()
+    assert kit.cache.count(CachedProduct) == products
+
+    wifi(state, world, up=False)
+    state.products.query = "kase palto"  # no Turkish letters typed: still found
+    state.search_products()
+    assert not state.online
+    assert [p.id for p in state.products.results] == [product_id]
+    state.open_product(product_id)
+    ps = state.products
+    assert ps.product is not None and ps.availability is not None
+    stock = {loc.code: loc.available for loc in ps.availability.locations}
+    assert stock["IST01"] == 2 and stock["WEB"] == 7
+    assert ps.availability.locations[0].code == "IST01"  # this store first, as online
+    state.submit_scan(skus[1])  # a hang tag scanned offline
+    assert state.screen == "product" and state.products.sku == skus[1]
+
+
+def test_an_order_placed_offline_reaches_the_server_once_when_the_wifi_returns(
+    world: World, tmp_path: Path
+) -> None:
+    b = world.base
+    customer = b.consenting_customer
+    product_id, skus = factories.product(world.db, stock={b.warehouse: 3})
+    state = tablet(world, tmp_path)
+    log_in(state)
+    state.sync_now()
+    state.open_customer(customer)  # seen online: now in the cache
+    before = _orders(world, customer)
+
+    wifi(state, world, up=False)
+    state.go_home()
+    state.open_customer(customer)  # from the cache
+    assert state.screen == "customer" and state.customer is not None
+    state.open_product(product_id, skus[0])
+    state.add_to_basket()
+    state.place_order()
+    assert state.basket.queued and state.basket.lines == [] and state.basket.error is None
+    state.sync_now()  # still offline: nothing goes, nothing is lost
+    assert state.queued == 1 and _orders(world, customer) == before
+    assert not state.online
+
+    wifi(state, world, up=True)
+    state.sync_now()  # at once, not after the backoff of the last failed try
+    assert state.online and state.queued == 0
+    assert _orders(world, customer) == before + 1
+    state.sync_now()  # again: nothing more
+    assert _orders(world, customer) == before + 1
+    sent = state.offline.outbox.counts()  # type: ignore[union-attr]
+    assert sent == {"sent": 1}
+
+
+def test_offline_log_in_records_a_try_on_that_is_sent_later(world: World, tmp_path: Path) -> None:
+    b = world.base
+    product_id, skus = factories.product(world.db, stock={b.stores["IST01"]: 1})
+    state = tablet(world, tmp_path)
+    log_in(state)
+    state.sync_now()
+    state.open_customer(b.consenting_customer)
+    tried_before = len(state.customer.try_ons)  # type: ignore[union-attr]
+    state.log_out()
+
+    wifi(state, world, up=False)
+    log_in(state, pin="9999")
+    assert state.login.error == "wrong_pin" and state.screen == "login"
+    log_in(state)
+    assert state.screen == "home" and state.login.offline_session
+    assert state.notice is not None and state.notice.key == "offline_login"
+    state.open_customer(b.consenting_customer)
+    state.open_product(product_id, skus[0])
+    state.record_try_on("liked")
+    assert state.products.done == "try_on_queued"
+    # Shown at once, from the queue's optimistic entry in the cache.
+    assert state.customer is not None and len(state.customer.try_ons) == tried_before + 1
+
+    wifi(state, world, up=True)
+    state.sync_now()
+    assert state.queued == 0
+    state.open_customer(b.consenting_customer)
+    assert state.customer is not None
+    assert len(state.customer.try_ons) == tried_before + 1  # the server's, not two
+    assert state.customer.try_ons[0].id > 0
+
+
+def test_a_sync_that_dies_half_way_resumes_without_duplicates(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(5):
+        factories.product(world.db, stock={world.base.stores["IST01"]: 1})
+    monkeypatch.setattr(pull, "CATALOG_PAGE", 3)
+    monkeypatch.setattr(pull, "STOCK_PAGE", 4)
+    state = tablet(world, tmp_path)
+    log_in(state)
+    kit = state.offline
+    assert kit is not None
+    pages = 0
+
+    def power_cut(phase: str, done: int) -> None:
+        nonlocal pages
+        pages += 1
+        if pages == 4:
+            raise KeyboardInterrupt("the tablet's battery")
+
+    with pytest.raises(KeyboardInterrupt):
+        kit.puller.snapshot(power_cut)
+    assert kit.puller.cursor is None  # no cursor ahead of rows it does not have
+    kit.close()
+
+    # The app starts again on the same file.
+    again = Offline.open(ReyonClient(world.url, timeout=5), kit.cache.path)
+    again.client.token = state.client.token
+    again.puller.snapshot()
+    with world.db.session() as s:
+        products = s.execute(select(func.count()).select_from(Product)).scalar_one()
+    assert again.cache.count(CachedProduct) == products
+    assert again.puller.cursor is not None
+    again.close()
+
+
+def test_a_tablet_further_behind_than_the_log_keeps_starts_from_a_fresh_snapshot(
+    world: World, tmp_path: Path
+) -> None:
+    state = tablet(world, tmp_path)
+    log_in(state)
+    state.sync_now()
+    kit = state.offline
+    assert kit is not None
+    old = kit.puller.cursor
+    factories.product(world.db)  # not in the feed: made behind the API's back
+    # A new change, then the log is pruned past the tablet's cursor.
+    state.open_customer(world.base.consenting_customer)
+    state.add_note("pruned away soon")
+    with world.db.write() as s:
+        prune_changes(db_session=s, cutoff=utcnow() + timedelta(days=1))
+    report = kit.sync()
+    assert report.refetched and kit.puller.cursor is not None and old is not None
+    with world.db.session() as s:
+        products = s.execute(select(func.count()).select_from(Product)).scalar_one()
+    assert kit.cache.count(CachedProduct) == products  # the product made behind our back too
+
+
+def test_a_coupon_is_refused_plainly_at_a_till_without_the_network(
+    world: World, tmp_path: Path
+) -> None:
+    _, skus = factories.product(world.db, price_kurus=50_000)
+    code = factories.coupon(world.db, max_redemptions=1)
+    state = tablet(world, tmp_path)
+    log_in(state, code="t-cashier")
+    state.show_till()
+    state.till.add_item(skus[0])
+    state.till.set_coupon(code)
+    wifi(state, world, up=False)
+    state.redeem_coupon()
+    assert state.till.message == "coupon_offline" and state.till.error
+    assert state.till.redemption is None
+    wifi(state, world, up=True)
+    state.redeem_coupon()
+    assert state.till.message == "coupon_redeemed"

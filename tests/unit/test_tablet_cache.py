@@ -1,0 +1,182 @@
+"""The tablet's cache on its own (a real SQLite file, no network): offline search with Turkish
+folding, applying feed changes, stock as the API would list it, the retention purge, and the
+settings' address check."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.contracts.catalog import LocationOut, ProductDetail, VariantOut
+from app.contracts.sync import Change
+from app.tablet.cache.models import CachedProduct
+from app.tablet.cache.pull import _put_products, apply_change
+from app.tablet.cache.store import Cache
+from app.tablet.state.settings import normalised_api_url
+
+
+def product(
+    pid: int,
+    name_tr: str,
+    name_en: str = "",
+    sizes: tuple[str, ...] = ("M",),
+    category: str = "Üst",
+) -> ProductDetail:
+    return ProductDetail(
+        id=pid,
+        style_code=f"ST-{pid}",
+        name_tr=name_tr,
+        name_en=name_en or name_tr,
+        brand="Reyon",
+        category=category,
+        kdv_rate=10,
+        price_min_kurus=10_000,
+        price_max_kurus=10_000,
+        description_tr="",
+        description_en="",
+        sizes=list(sizes),
+        colours=["Lacivert"],
+        variants=[
+            VariantOut(
+                variant_id=pid * 10 + i,
+                sku=f"ST-{pid}-{size}",
+                ean13=f"869{pid:05d}{i:04d}0",
+                product_id=pid,
+                size=size,
+                colour="Lacivert",
+                colour_en="Navy",
+                price_kurus=10_000,
+                currency="TRY",
+                kdv_rate=10,
+            )
+            for i, size in enumerate(sizes)
+        ],
+    )
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Cache:
+    c = Cache(tmp_path / "t.db")
+    with c.write() as conn:
+        _put_products(
+            conn,
+            [
+                product(1, "Yün Kaşe Palto", "Wool Coat", category="Dış giyim"),
+                product(2, "Keten Gömlek", "Linen Shirt", ("S", "M"), category="Gömlek"),
+                product(3, "Çizgili Gömlek", "Striped Shirt", category="Gömlek"),
+                product(4, "Şapka", "Hat", category="Aksesuar"),
+            ],
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO location(id, code, detail) VALUES (?, ?, ?)",
+            [
+                (lid, code, LocationOut(
+                    id=lid, code=code, name=code, kind=kind, city="İstanbul", district="",
+                    address="", latitude=lat, longitude=lon,
+                ).model_dump_json())
+                for lid, code, kind, lat, lon in (
+                    (1, "IST01", "store", 41.05, 28.99),
+                    (2, "IST02", "store", 40.99, 29.03),
+                    (3, "WEB", "warehouse", 40.9, 29.3),
+                )
+            ],
+        )  # fmt: skip
+    yield c
+    c.close()
+
+
+def test_search_folds_turkish_matches_prefixes_and_needs_every_term(cache: Cache) -> None:
+    assert [p.id for p in cache.search("kase palto")] == [1]
+    assert {p.id for p in cache.search("GÖMLEK")} == {2, 3}
+    assert {p.id for p in cache.search("gom")} == {2, 3}
+    assert [p.id for p in cache.search("cizgili gomlek")] == [3]
+    assert [p.id for p in cache.search("sapka")] == [4]
+    assert cache.search("gomlek palto") == []
+    assert [p.id for p in cache.search("linen")] == [2]
+    assert cache.search("   ") == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=30))
+def test_search_takes_any_text_as_text_never_as_fts_syntax(tmp_path_factory: pytest.TempPathFactory, query: str) -> None:  # fmt: skip
+    c = Cache(tmp_path_factory.mktemp("fuzz") / "t.db")
+    try:
+        c.search(query + ' OR "a* NEAR(b) -c')
+    finally:
+        c.close()
+
+
+def _change(seq: int, **kw: object) -> Change:
+    base: dict[str, object] = {
+        "seq": seq,
+        "entity": "stock",
+        "entity_id": "x",
+        "op": "upsert",
+        "location_id": None,
+        "customer_id": None,
+        "payload": {},
+        "at": datetime.now(UTC),
+    }
+    return Change.model_validate({**base, **kw})
+
+
+def test_feed_changes_land_only_where_the_tablet_follows(cache: Cache) -> None:
+    with cache.write() as conn:
+        apply_change(conn, _change(1, location_id=1, payload={"variant_id": 20, "on_hand": 5, "reserved": 1}), [1, 3])  # fmt: skip
+        apply_change(conn, _change(2, location_id=2, payload={"variant_id": 20, "on_hand": 9, "reserved": 0}), [1, 3])  # fmt: skip
+        apply_change(conn, _change(3, location_id=1, payload={"variant_id": 20, "on_hand": 4, "reserved": 2}), [1, 3])  # fmt: skip
+    stock = cache.availability("ST-2-S", near=1)
+    assert stock is not None
+    assert [(s.code, s.available) for s in stock.locations] == [("IST01", 2)]  # IST02 not followed
+
+
+def test_a_deleted_product_and_a_deleted_customer_leave_nothing(cache: Cache) -> None:
+    with cache.write() as conn:
+        apply_change(conn, _change(1, entity="product", entity_id="4", op="delete"), [])
+    assert cache.product(4) is None and cache.find_code("ST-4-M") is None
+    assert cache.count(CachedProduct) == 3
+    assert cache.search("sapka") == []  # gone from the index too
+
+
+def test_stock_is_listed_this_store_first_then_by_distance(cache: Cache) -> None:
+    with cache.write() as conn:
+        for loc, on_hand in ((1, 1), (2, 3), (3, 7)):
+            apply_change(conn, _change(loc, location_id=loc, payload={"variant_id": 10, "on_hand": on_hand, "reserved": 0}), [1, 2, 3])  # fmt: skip
+    stock = cache.availability("ST-1-M", near=2)
+    assert stock is not None and [s.code for s in stock.locations] == ["IST02", "IST01", "WEB"]
+    assert stock.total_available == 11 and stock.locations[0].distance_km == 0.0
+    assert cache.find_code("8690000100000") == (1, "ST-1-M")  # the EAN on the hang tag
+
+
+def test_customers_are_purged_after_the_retention_period(cache: Cache) -> None:
+    with cache.write() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO customer(id, view, opened_at, stale) VALUES (1, '{}', ?, 0), (2, '{}', ?, 0)",
+            (datetime.now(UTC) - timedelta(days=31), datetime.now(UTC) - timedelta(days=1)),
+        )
+    assert cache.purge_customers(30) == 1
+    assert cache.customer_ids() == [2]
+
+
+@pytest.mark.parametrize(
+    ("typed", "used"),
+    [
+        ("http://127.0.0.1:8000/", "http://127.0.0.1:8000"),
+        ("api.magaza.local:8000", "http://api.magaza.local:8000"),
+        ("https://api.example.com/reyon/", "https://api.example.com/reyon"),
+        ("http://[::1]:8000", "http://[::1]:8000"),
+        ("not a url", None),
+        ("ftp://x", None),
+        ("http://x:99999", None),
+        ("http://user:pw@x", None),
+        ("https://a_b.com", None),
+        ("http://x/?q=1", None),
+        ("", None),
+    ],
+)
+def test_only_an_http_address_is_taken_as_the_api(typed: str, used: str | None) -> None:
+    assert normalised_api_url(typed) == used
