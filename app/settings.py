@@ -64,6 +64,18 @@ class ApiSettings(BaseSettings):
         "keys, coupon codes). Unset: those endpoints refuse every call.",
     )
     identity_code_keep_minutes: int = 10
+    changelog_keep_days: int = Field(
+        default=7,
+        ge=1,
+        description="Housekeeping deletes older change-log rows; a tablet further behind gets "
+        "must_refetch and takes a fresh snapshot.",
+    )
+    device_customer_keep_days: int = Field(
+        default=30,
+        ge=1,
+        description="A tablet stops getting a customer's changes this long after it last "
+        "opened or identified them.",
+    )
     housekeeping_interval_seconds: float = 60.0
 
     def key_ring(self) -> KeyRing:

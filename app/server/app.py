@@ -40,6 +40,8 @@ from app.server.promotions.routes import router as promotions_router
 from app.server.reports.routes import router as reports_router
 from app.server.scanning.routes import router as scanning_router
 from app.server.storefront.routes import router as storefront_router
+from app.server.sync import scope as sync_scope
+from app.server.sync import service as sync_service
 from app.server.sync.models import IdempotencyRecord
 from app.server.sync.routes import router as sync_router
 from app.settings import ApiSettings, get_api_settings
@@ -113,8 +115,12 @@ class ServerTiming:
         await self.app(scope, receive, timed_send)
 
 
+PRUNE_BATCH = 10_000
+
+
 def housekeeping(db: Database, settings: ApiSettings) -> dict[str, int]:
-    """Expire unclaimed in-store holds; forget old idempotency keys and identity-code uses."""
+    """Expire unclaimed in-store holds; forget old idempotency keys, identity-code uses and
+    which tablet holds which customer; prune the change log."""
     with db.write() as session:
         expired = expire_holds(session)
     with db.write() as session:
@@ -125,7 +131,28 @@ def housekeeping(db: Database, settings: ApiSettings) -> dict[str, int]:
     with db.write() as session:
         keep = timedelta(minutes=settings.identity_code_keep_minutes)
         purged_codes = purge_used_codes(session, keep)
-    return {"expired_holds": expired, "purged_keys": purged, "purged_identity_codes": purged_codes}
+    with db.write() as session:
+        idle = utcnow() - timedelta(days=settings.device_customer_keep_days)
+        forgotten = sync_scope.forget_idle(session, opened_before=idle)
+    # In batches, each its own short write: the first pruning of a long log must not hold
+    # SQLite's one writer lock (or PostgreSQL row locks) for long.
+    pruned = 0
+    changes_cutoff = utcnow() - timedelta(days=settings.changelog_keep_days)
+    while True:
+        with db.write() as session:
+            batch = sync_service.prune_changes(
+                db_session=session, cutoff=changes_cutoff, max_rows=PRUNE_BATCH
+            )
+        pruned += batch
+        if batch < PRUNE_BATCH:
+            break
+    return {
+        "expired_holds": expired,
+        "purged_keys": purged,
+        "purged_identity_codes": purged_codes,
+        "forgotten_device_customers": forgotten,
+        "pruned_changes": pruned,
+    }
 
 
 async def _housekeeping_loop(db: Database, settings: ApiSettings) -> None:

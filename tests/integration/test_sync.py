@@ -23,6 +23,8 @@ def _all_changes(c: httpx.Client, since: int, **params: object) -> list[dict]:
 def test_change_feed_pages_in_order_and_scopes_stock_by_location(world: World) -> None:
     b = world.base
     with world.client() as c:
+        # Customer-scoped rows (the order) go only to a tablet that holds the customer.
+        assert c.get(f"/v1/customers/{b.consenting_customer}").status_code == 200
         start = _all_changes(c, 0)
         cursor = start[-1]["seq"] if start else 0
         _, skus = factories.product(world.db, stock={b.warehouse: 5, b.stores["IST02"]: 5})

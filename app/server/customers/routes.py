@@ -23,6 +23,7 @@ from app.server.catalog.service import PathId, PathSku
 from app.server.customers import service, view
 from app.server.deps import CurrentAssociate, DbDep, SettingsDep
 from app.server.idempotent_routes import IdempotencyKey, create
+from app.server.sync import scope
 
 router = APIRouter(tags=["customers"], responses=problem_responses(401, 422))
 CustomerId = Annotated[int, PathId]
@@ -72,9 +73,12 @@ def identify(
     responses=problem_responses(403, 404),
 )
 def customer_view(customer_id: CustomerId, db: DbDep, principal: CurrentAssociate):
-    """The single customer view: profile, saved items, try-ons, cart, orders, coupons, notes."""
+    """The single customer view: profile, saved items, try-ons, cart, orders, coupons, notes.
+    From now on this tablet's change feed carries the customer's changes."""
     with db.read_session() as session:
-        return view.customer_view(db_session=session, principal=principal, customer_id=customer_id)
+        out = view.customer_view(db_session=session, principal=principal, customer_id=customer_id)
+    scope.note_opened(db, device_id=principal.device_id, customer_id=customer_id)
+    return out
 
 
 @router.post(

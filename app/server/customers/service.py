@@ -40,7 +40,7 @@ from app.server.customers.models import (
 from app.server.db import utcnow
 from app.server.deps import Principal
 from app.server.errors import ApiError, not_found
-from app.server.sync import changelog
+from app.server.sync import changelog, scope
 
 SEARCH_LIMIT = 20
 
@@ -95,7 +95,8 @@ def search(
 def identify(
     *, db_session: Session, principal: Principal, token: str, grant_hours: int
 ) -> IdentifyResponse:
-    """The customer showed their app's QR code: that is their consent for this visit."""
+    """The customer showed their app's QR code: that is their consent for this visit, and this
+    tablet now holds the customer (their changes come through its change feed)."""
     customer_id = accept_identity_code(db_session, token, location_id=principal.store_id)
     customer = db_session.get(Customer, customer_id)
     if customer is None:
@@ -109,6 +110,7 @@ def identify(
             expires_at=expires,
         )
     )
+    scope.hold_customer(db_session, device_id=principal.device_id, customer_id=customer_id)
     return IdentifyResponse(customer=_summary(customer, masked=False), access_until=expires)
 
 

@@ -1,10 +1,11 @@
-"""The append-only change log tablets pull, and the idempotency records behind safe retries."""
+"""The append-only change log tablets pull, how far it has been pruned, which customers each
+tablet holds, and the idempotency records behind safe retries."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.server.db import utcnow
@@ -33,6 +34,29 @@ class ChangeLog(SQLModel, table=True):
         # Never reuse a sequence number on SQLite, even after the newest rows are pruned.
         {"sqlite_autoincrement": True},
     )
+
+
+class SyncHorizon(SQLModel, table=True):
+    """One row (id 1): the highest change-log seq housekeeping has pruned. A tablet whose cursor
+    is below it has missed changes for good and must take a fresh snapshot. Kept apart from the
+    log, not read off min(seq): PostgreSQL sequences leave gaps after rollbacks, so the oldest
+    row left says nothing about what was deleted before it."""
+
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    pruned_through: int = Field(sa_type=BigInteger)
+    pruned_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (CheckConstraint("id = 1", name="ck_synchorizon_one_row"),)
+
+
+class DeviceCustomer(SQLModel, table=True):
+    """The customers a tablet (by the device id it logged in with) holds in its offline cache:
+    those it opened in the single customer view or identified by QR code. Customer-scoped
+    changes go only to these tablets; housekeeping forgets pairs not opened for a while."""
+
+    device_id: str = Field(primary_key=True, max_length=64)
+    customer_id: int = Field(primary_key=True, foreign_key="customer.id")
+    last_opened_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class IdempotencyRecord(SQLModel, table=True):
