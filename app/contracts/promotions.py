@@ -72,6 +72,13 @@ class RedemptionCreate(CouponRef):
     till_id: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     sale_ref: Annotated[str, StringConstraints(min_length=1, max_length=80)]
     basket: Basket
+    offline_at: datetime | None = Field(
+        default=None,
+        description="Set by a till that redeemed this coupon while offline, within its store's "
+        "offline limit: when the sale happened. The server settles it on arrival; if the coupon "
+        "was used up elsewhere meanwhile, the loss is recorded for the store's manager and the "
+        "answer is 409 offline-redemption-lost.",
+    )
 
 
 class CouponOut(BaseModel):
@@ -111,3 +118,35 @@ class RedemptionOut(BaseModel):
     basket_total_kurus: int
     created_at: datetime
     voided_at: datetime | None
+
+
+class OfflineCouponPolicy(BaseModel):
+    """How much a store's tills may redeem while offline, per till per local day. Zero (the
+    default): no offline redemption at all; every coupon needs the server's word at the till."""
+
+    location_id: int
+    max_count_per_till_day: int
+    max_value_kurus_per_till_day: int
+    updated_at: datetime | None
+    updated_by: int | None = Field(description="The manager who set it")
+
+
+class OfflineCouponPolicyUpdate(Request):
+    max_count_per_till_day: Annotated[int, Field(ge=0, le=1000)]
+    max_value_kurus_per_till_day: Annotated[int, Field(ge=0, le=10**10)]
+
+
+class OfflineRedemptionLoss(BaseModel):
+    """An offline redemption that lost the race: the sale gave the discount, but the coupon
+    was used up (or refused) before the till's redemption reached the server."""
+
+    id: int
+    coupon_code: str
+    location_id: int
+    till_id: str
+    sale_ref: str
+    associate_id: int | None
+    discount_kurus: int
+    offline_at: datetime
+    arrived_at: datetime
+    reason: str

@@ -29,11 +29,12 @@ from app.contracts.orders import OrderCreate, OrderOut, PayLinkOut
 from app.contracts.promotions import (
     CouponValidateRequest,
     CouponValidation,
+    OfflineCouponPolicy,
     RedemptionCreate,
     RedemptionOut,
 )
 from app.contracts.reports import StoreReport
-from app.contracts.scan import ScanRequest, ScanResult
+from app.contracts.scan import QrKeys, ScanRequest, ScanResult
 from app.contracts.sync import CatalogSnapshotPage, ChangePage, Health, StockSnapshotPage
 
 M = TypeVar("M", bound=BaseModel)
@@ -250,3 +251,11 @@ class ReyonClient:
         headers = {"Idempotency-Key": key, "Authorization": f"Bearer {token}"}
         r = self._raw(method, path, content=body, headers=headers)
         return r.status_code, (r.json() if r.content else None)
+
+    def offline_coupon_policy(self, store_id: int) -> OfflineCouponPolicy:
+        return self._call(
+            "GET", f"/v1/stores/{store_id}/offline-coupon-policy", OfflineCouponPolicy
+        )
+
+    def qr_keys(self) -> QrKeys:
+        return self._call("GET", "/v1/qr/keys", QrKeys)

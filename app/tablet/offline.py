@@ -5,6 +5,7 @@ cache when the API cannot be reached."""
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
+from app.contracts.promotions import OfflineCouponPolicy
 from app.domain.geo import nearest_first
 from app.tablet.cache.outbox import LEASE, DrainReport, Outbox
 from app.tablet.cache.people import People
@@ -84,6 +86,8 @@ class Offline:
         customer_id: int | None = None,
         label: str = "",
         effect: Callable[[Connection], None] | None = None,
+        till_id: str | None = None,
+        amount_kurus: int | None = None,
     ) -> Submitted:
         """Store the command (and its optimistic effect) durably, then try to send the queue
         up to it. A refusal met right now is the associate's to see at once, so it does not
@@ -100,6 +104,8 @@ class Offline:
                 store_code=store_code,
                 customer_id=customer_id,
                 label=label,
+                till_id=till_id,
+                amount_kurus=amount_kurus,
             )
             if effect is not None:
                 effect(conn)
@@ -169,6 +175,37 @@ class Offline:
                     return
                 if exc.status in (403, 404):
                     self.cache.forget_customer(customer_id)
+
+    # -- what a till needs to redeem offline ---------------------------------------------------
+
+    def refresh_till_rules(self, store_id: int) -> None:
+        """The store's offline coupon limit and the keys that sign coupons, kept for when the
+        network is gone."""
+        policy = self.client.offline_coupon_policy(store_id)
+        keys = self.client.qr_keys()
+        with self.cache.write() as conn:
+            Cache.set_state(conn, "coupon_policy", policy.model_dump_json())
+            Cache.set_state(conn, "coupon_keys", json.dumps(keys.coupon_keys))
+
+    def coupon_policy(self) -> OfflineCouponPolicy | None:
+        raw = self.cache.state("coupon_policy")
+        return OfflineCouponPolicy.model_validate_json(raw) if raw else None
+
+    def coupon_keys(self) -> dict[str, bytes]:
+        raw = json.loads(self.cache.state("coupon_keys", "{}") or "{}")
+        return {kid: base64.b64decode(key) for kid, key in raw.items()}
+
+    def basket_total(self, items: dict[str, int]) -> int | None:
+        """The till's items at their cached prices; None if one is not in the cache."""
+        total = 0
+        for sku, quantity in items.items():
+            found = self.cache.find_code(sku)
+            product = self.cache.product(found[0]) if found else None
+            variant = next((v for v in product.variants if v.sku == sku), None) if product else None
+            if variant is None:
+                return None
+            total += variant.price_kurus * quantity
+        return total
 
     @property
     def queued(self) -> int:

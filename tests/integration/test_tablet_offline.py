@@ -223,3 +223,66 @@ def test_a_coupon_is_refused_plainly_at_a_till_without_the_network(
     wifi(state, world, up=True)
     state.redeem_coupon()
     assert state.till.message == "coupon_redeemed"
+
+
+def test_offline_coupons_within_the_store_limit_are_settled_when_the_wifi_returns(
+    world: World, tmp_path: Path
+) -> None:
+    _, skus = factories.product(world.db, price_kurus=50_000)
+    fresh = factories.coupon_payload(world.db, factories.coupon(world.db, max_redemptions=1))
+    raced_code = factories.coupon(world.db, max_redemptions=1)
+    raced = factories.coupon_payload(world.db, raced_code)
+    store = world.base.stores["IST01"]
+    with world.client("t-manager") as c:
+        r = c.put(
+            f"/v1/stores/{store}/offline-coupon-policy",
+            json={"max_count_per_till_day": 2, "max_value_kurus_per_till_day": 20_000},
+        )
+        assert r.status_code == 200, r.text
+    state = tablet(world, tmp_path)
+    log_in(state, code="t-cashier")
+    state.sync_now()  # the cache, the store's limit, the coupon keys
+    state.show_till()
+
+    def sale(payload: str) -> None:
+        state.new_sale()
+        state.till_scan(skus[0])
+        state.till_scan(payload)
+        state.redeem_coupon()
+
+    wifi(state, world, up=False)
+    sale(fresh)
+    offer = state.till.offline_offer
+    assert offer is not None and offer.discount_kurus == 5_000 and offer.max_count == 2
+    state.redeem_offline()
+    assert state.till.message == "coupon_redeemed_offline" and state.queued == 1
+    sale(raced)
+    assert state.till.offline_offer is not None and state.till.offline_offer.used_count == 1
+    state.redeem_offline()
+    sale(fresh)  # a third one today: over the till's limit of two
+    assert state.till.offline_offer is None and state.till.message == "offline_limit_count"
+
+    # Meanwhile the raced coupon is used at another till that was online.
+    with world.client("t-cashier2") as c:
+        r = c.post(
+            "/v1/redemptions",
+            json={
+                "token": raced,
+                "location_id": store,
+                "till_id": "KASA-9",
+                "sale_ref": "ONLINE-1",
+                "basket": {"lines": [{"sku": skus[0], "quantity": 1}], "channel": "store"},
+            },
+        )
+        assert r.status_code == 201, r.text
+
+    wifi(state, world, up=True)
+    state.sync_now()
+    kit = state.offline
+    assert kit is not None and state.queued == 0
+    failed = [c for c in kit.outbox.waiting() if c.status == "failed"]
+    assert [c.error_kind for c in failed] == ["offline-redemption-lost"]
+    assert failed[0].amount_kurus == 5_000
+    with world.client("t-manager") as c:
+        losses = c.get(f"/v1/stores/{store}/offline-redemption-losses").json()
+    assert any(loss["till_id"] == state.till.till_id for loss in losses)

@@ -102,6 +102,8 @@ class OutboxCommand(CacheModel, table=True):
     store_code: str
     customer_id: int | None = None
     label: str = ""  # what the associate sees in the queue
+    till_id: str | None = None  # a redemption: the till it was made at
+    amount_kurus: int | None = None  # a redemption: the discount given at the till
     status: str = "pending"  # pending | sending | sent | failed
     attempts: int = 0
     next_attempt_at: datetime

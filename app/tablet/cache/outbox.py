@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, insert, select, text, update
+from sqlalchemy import Connection, func, insert, select, text, update
 from sqlmodel import col
 
 from app.tablet.cache.models import OutboxCommand
@@ -84,6 +84,8 @@ class Outbox:
         store_code: str,
         customer_id: int | None = None,
         label: str = "",
+        till_id: str | None = None,
+        amount_kurus: int | None = None,
     ) -> int:
         """Store a command inside the caller's transaction (with its optimistic effect)."""
         now = utcnow()
@@ -100,6 +102,8 @@ class Outbox:
                 store_code=store_code,
                 customer_id=customer_id,
                 label=label,
+                till_id=till_id,
+                amount_kurus=amount_kurus,
                 status="pending",
                 attempts=0,
                 next_attempt_at=now,
@@ -125,6 +129,19 @@ class Outbox:
         with self.cache.read() as conn:
             rows = conn.execute(text("SELECT status, count(*) FROM outbox GROUP BY status"))
             return {str(status): int(n) for status, n in rows}
+
+    def offline_redemptions(self, till_id: str, since: datetime) -> tuple[int, int]:
+        """How many coupons this till redeemed offline since `since`, and the discount they
+        gave: sent, waiting or lost, every one was given at the till."""
+        with self.cache.read() as conn:
+            n, total = conn.execute(
+                select(func.count(), func.coalesce(func.sum(_TABLE.c.amount_kurus), 0)).where(
+                    _TABLE.c.kind == "redemption",
+                    _TABLE.c.till_id == till_id,
+                    _TABLE.c.created_at >= since,
+                )
+            ).one()
+        return int(n), int(total)
 
     def get(self, command_id: int) -> OutboxCommand | None:
         with self.cache.read() as conn:

@@ -5,15 +5,18 @@ TabletState."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from app.contracts.customers import CustomerView
+from app.tablet.cache.store import Cache
 from app.tablet.client import ApiProblem, ReyonClient
 from app.tablet.offline import Offline
 from app.tablet.state.backend import Backend
 from app.tablet.state.manager import ManagerState
 from app.tablet.state.session import LoginState
 from app.tablet.state.settings import SettingsState
+
+TILL_RULES_EVERY = timedelta(minutes=10)
 
 
 class OfficeActions:
@@ -83,12 +86,29 @@ class OfficeActions:
             kit.saw(exc)
         finally:
             self.sync_progress = None
+        if kit.online and session.associate.role in ("cashier", "manager"):
+            self._till_rules(kit, session.associate.store.id)
         stale = kit.cache.stale_customers() if kit.online and self.customer else []
         if self.customer is not None and self.customer.profile.id in stale:
             self._refresh_customer()
             self.changed()
         if (kit.online, kit.queued, kit.failed) != before or self.screen == "sync":
             self._status_changed()
+
+    @staticmethod
+    def _till_rules(kit: Offline, store_id: int) -> None:
+        """The offline coupon limit and the coupon keys, fetched again every ten minutes."""
+        fetched = kit.cache.state("coupon_policy_at")
+        now = datetime.now(UTC)
+        if fetched and now - datetime.fromisoformat(fetched) < TILL_RULES_EVERY:
+            return
+        try:
+            kit.refresh_till_rules(store_id)
+        except ApiProblem as exc:
+            kit.saw(exc)
+            return
+        with kit.cache.write() as conn:
+            Cache.set_state(conn, "coupon_policy_at", now.isoformat())
 
     def show_sync(self) -> None:
         self.screen = "sync"

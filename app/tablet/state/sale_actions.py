@@ -3,13 +3,19 @@ the endless-aisle basket and the till. Mixed into TabletState."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from app.contracts.customers import CustomerView
+from app.contracts.promotions import RedemptionCreate
 from app.tablet.client import ApiProblem, ReyonClient
+from app.tablet.i18n import LOCAL as STORE_TIME  # a till's day is the store's day
+from app.tablet.offline import Offline
 from app.tablet.state.backend import Backend
 from app.tablet.state.basket import Alternative, BasketState
 from app.tablet.state.notice import Notice
+from app.tablet.state.offline_till import offline_offer
 from app.tablet.state.product import ProductState
 from app.tablet.state.session import LoginState
 from app.tablet.state.till import TillState
@@ -17,6 +23,7 @@ from app.tablet.state.till import TillState
 
 class SaleActions:
     client: ReyonClient
+    offline: Offline | None
     backend: Backend
     lang: str
     screen: str
@@ -143,8 +150,12 @@ class SaleActions:
         if not text:
             return
         try:
-            result = self.client.scan(text)
+            result = self.backend.scan(text)  # items are found in the cache offline too
         except ApiProblem as exc:
+            if exc.offline and text.upper().startswith("RY1C"):
+                self.till.set_coupon(text)  # a coupon QR: checked offline at redemption
+                self.changed()
+                return
             self._problem(exc)
             return
         if result.kind == "coupon":
@@ -164,6 +175,57 @@ class SaleActions:
 
     def redeem_coupon(self) -> None:
         self.till.redeem(self.client, self.store_id, self._customer_id())
+        kit = self.offline
+        if self.till.message == "coupon_offline" and kit is not None:
+            since = datetime.now(STORE_TIME).replace(hour=0, minute=0, second=0, microsecond=0)
+            offer, why = offline_offer(
+                payload=self.till.coupon,
+                public_keys=kit.coupon_keys(),
+                policy=kit.coupon_policy(),
+                basket_total_kurus=kit.basket_total(self.till.items),
+                used=kit.outbox.offline_redemptions(self.till.till_id, since.astimezone(UTC)),
+            )
+            self.till.offline_offer = offer
+            if offer is None and why != "offline_no_policy":
+                self.till.message, self.till.detail = why, ""
+        self.changed()
+
+    def redeem_offline(self) -> None:
+        """The cashier saw the risk and redeems anyway: queued, settled by the server later."""
+        offer, kit = self.till.offline_offer, self.offline
+        if offer is None or kit is None:
+            return
+        till = self.till
+        body = RedemptionCreate.model_validate(
+            {
+                "token": till.coupon,
+                "location_id": self.store_id,
+                "till_id": till.till_id,
+                "sale_ref": till.sale_ref,
+                "basket": {
+                    "lines": [{"sku": s, "quantity": q} for s, q in till.items.items()],
+                    "customer_id": self._customer_id(),
+                    "channel": "store",
+                },
+                "offline_at": datetime.now(UTC).isoformat(),
+            }
+        )
+        kit.submit(
+            kind="redemption",
+            method="POST",
+            path="/v1/redemptions",
+            body=body,
+            key=str(uuid.uuid4()),
+            store_code=self.backend.store_code,
+            associate_code=self.backend.associate_code,
+            customer_id=self._customer_id(),
+            label=f"{offer.campaign} · {till.sale_ref}",
+            till_id=till.till_id,
+            amount_kurus=offer.discount_kurus,
+        )
+        till.offline_offer = None
+        till.queued_offline = True
+        till.message, till.detail, till.error = "coupon_redeemed_offline", "", False
         self.changed()
 
     def void_coupon(self) -> None:

@@ -8,12 +8,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from app.contracts.customers import CustomerSummary, CustomerView
 from app.contracts.scan import ScanResult
 from app.qr.images import decode_one
 from app.tablet.client import ApiProblem, ReyonClient
+from app.tablet.i18n import LOCAL as STORE_TIME  # the store's calendar day
 from app.tablet.offline import Offline
 from app.tablet.state.backend import Backend
 from app.tablet.state.basket import BasketState
@@ -27,7 +27,6 @@ from app.tablet.state.settings import SettingsState
 from app.tablet.state.till import TillState
 
 RECENT_MAX = 8
-STORE_TIME = ZoneInfo("Europe/Istanbul")  # the store's calendar day, for the manager's view
 
 
 def _no_memory(key: str, value: str) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from app.contracts.promotions import CouponValidation, RedemptionOut
 from app.tablet.client import ApiProblem, ReyonClient
+from app.tablet.state.offline_till import OfflineOffer
 
 
 @dataclass
@@ -23,6 +24,10 @@ class TillState:
     detail: str = ""
     error: bool = False
     sale_ref: str = field(default_factory=lambda: uuid.uuid4().hex[:12].upper())
+    # Offered when the network is gone and the store allows it: the risk, for the cashier
+    # to accept or not.
+    offline_offer: OfflineOffer | None = None
+    queued_offline: bool = False  # this sale's coupon waits in the outbox
 
     def add_item(self, sku: str) -> None:
         sku = sku.strip().upper()
@@ -34,6 +39,8 @@ class TillState:
         self.coupon = payload.strip()
         self.check = None
         self.redemption = None
+        self.offline_offer = None
+        self.queued_offline = False
 
     def _ref(self) -> dict[str, str]:
         text = self.coupon
@@ -101,6 +108,7 @@ class TillState:
 
     def new_sale(self) -> None:
         self.items.clear()
+        self.offline_offer = None
         self.set_coupon("")
         self.message = None
         self.sale_ref = uuid.uuid4().hex[:12].upper()

@@ -40,3 +40,15 @@ def notice_bar(text: str | None, error: bool) -> ft.Control:
         ),
         "notice",
     )
+
+
+def attention(text: str, action: ft.Control, identifier: str | None = None) -> ft.Control:
+    """Something the associate must decide on (consent to ask for, a risk to accept): the
+    words and the one action, on amber."""
+    card = ft.Container(
+        ft.Column([ft.Text(text, size=16, color=ft.Colors.AMBER_900), action], spacing=8),
+        bgcolor=ft.Colors.AMBER_50,
+        padding=14,
+        border_radius=10,
+    )
+    return tagged(card, identifier) if identifier else card

@@ -8,7 +8,7 @@ import flet as ft
 from app.contracts.customers import CustomerSummary
 from app.tablet.i18n import t
 from app.tablet.state.tablet import TabletState
-from app.tablet.views.common import TOUCH, button, tagged
+from app.tablet.views.common import TOUCH, attention, button, tagged
 
 
 def _customer_tile(state: TabletState, c: CustomerSummary, identifier: str) -> ft.Control:
@@ -73,24 +73,11 @@ def build(state: TabletState, scan_tools: list[ft.Control] | None = None) -> ft.
     if state.needs_consent is not None:
         c = state.needs_consent
         consent = [
-            ft.Container(
-                ft.Column(
-                    [
-                        ft.Text(
-                            t(lang, "consent_ask", name=f"{c.first_name} {c.last_name}"),
-                            size=16,
-                        ),
-                        button(
-                            t(lang, "consent_record"),
-                            lambda _: state.record_consent(),
-                            "record-consent",
-                        ),
-                    ],
-                    spacing=8,
+            attention(
+                t(lang, "consent_ask", name=f"{c.first_name} {c.last_name}"),
+                button(
+                    t(lang, "consent_record"), lambda _: state.record_consent(), "record-consent"
                 ),
-                bgcolor=ft.Colors.AMBER_50,
-                padding=14,
-                border_radius=10,
             )
         ]
     recent = [_customer_tile(state, c, f"recent-{c.id}") for c in state.recent]

@@ -7,7 +7,7 @@ import flet as ft
 
 from app.tablet.i18n import money, t
 from app.tablet.state.tablet import TabletState
-from app.tablet.views.common import TOUCH, button, notice_bar, tagged
+from app.tablet.views.common import TOUCH, attention, button, notice_bar, tagged
 
 
 def build(state: TabletState, scan_tools: list[ft.Control] | None = None) -> ft.Control:
@@ -43,6 +43,27 @@ def build(state: TabletState, scan_tools: list[ft.Control] | None = None) -> ft.
     message = None
     if till.message:
         message = t(lang, till.message) + (f" ({till.detail})" if till.detail else "")
+    risk: list[ft.Control] = []
+    offer = till.offline_offer
+    if offer is not None:
+        risk = [
+            attention(
+                t(
+                    lang,
+                    "offline_risk",
+                    campaign=offer.campaign,
+                    discount=money(offer.discount_kurus),
+                    used=offer.used_count,
+                    max=offer.max_count,
+                    used_value=money(offer.used_value_kurus),
+                    max_value=money(offer.max_value_kurus),
+                ),
+                button(
+                    t(lang, "redeem_offline"), lambda _: state.redeem_offline(), "redeem-offline"
+                ),
+                "offline-risk",
+            )
+        ]
     actions = [
         button(
             t(lang, "check_coupon"), lambda _: state.check_coupon(), "check-coupon", primary=False
@@ -65,6 +86,7 @@ def build(state: TabletState, scan_tools: list[ft.Control] | None = None) -> ft.
             *items,
             *coupon,
             notice_bar(message, till.error),
+            *risk,
             ft.Row(actions, wrap=True),
         ],
         spacing=12,
