@@ -46,6 +46,7 @@ TABLET_DISTRIBUTIONS = (
     "tzdata",  # zoneinfo's data: Android and Windows have no system copy Python can read
     "sqlmodel",  # the offline cache's tables (app/tablet/cache/)
     "sqlalchemy",  # the offline cache's SQLite access (pure Python wheels exist)
+    "cryptography",  # checking coupon QR signatures (Ed25519) offline at the till
 )
 
 

@@ -27,6 +27,7 @@ def create(
     key: str | None,
     body: BaseModel | None,
     action: idempotency.Action,
+    on_refusal: idempotency.OnRefusal | None = None,
 ) -> Response:
     settings = request.app.state.settings
     return idempotency.run(
@@ -38,4 +39,5 @@ def create(
         body=body,
         action=action,
         stale_after=timedelta(seconds=settings.idempotency_stale_seconds),
+        on_refusal=on_refusal,
     )

@@ -15,7 +15,12 @@ from app.server.customers.models import (
 from app.server.inventory.models import Reservation, StockLevel
 from app.server.loyalty.models import LoyaltyEntry
 from app.server.orders.models import Order, OrderLine, OrderStatusEvent
-from app.server.promotions.models import Coupon, Redemption
+from app.server.promotions.models import (
+    Coupon,
+    OfflineCouponPolicyRow,
+    OfflineRedemptionLossRow,
+    Redemption,
+)
 from app.server.storefront.models import ShelfScan
 from app.server.sync.models import ChangeLog, IdempotencyRecord
 
@@ -31,6 +36,8 @@ __all__ = [
     "IdempotencyRecord",
     "Location",
     "LoyaltyEntry",
+    "OfflineCouponPolicyRow",
+    "OfflineRedemptionLossRow",
     "Order",
     "OrderLine",
     "OrderStatusEvent",

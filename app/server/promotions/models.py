@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import BigInteger, CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.qr.coupon import new_public_id
@@ -61,6 +61,8 @@ class Redemption(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     voided_at: datetime | None = None
     voided_by: int | None = Field(default=None, foreign_key="associate.id")
+    # When the sale happened, for a redemption a till made offline and sent later.
+    offline_at: datetime | None = None
 
     __table_args__ = (
         CheckConstraint(
@@ -68,4 +70,50 @@ class Redemption(SQLModel, table=True):
         ),
         Index("ix_redemption_customer", "coupon_id", "customer_id", "status"),
         Index("ix_redemption_location", "location_id", "created_at"),
+    )
+
+
+class OfflineCouponPolicyRow(SQLModel, table=True):
+    """A store's offline redemption limit per till per local day; no row means zero (none)."""
+
+    __tablename__ = "offlinecouponpolicy"
+
+    location_id: int = Field(
+        foreign_key="location.id", primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    max_count_per_till_day: int = 0
+    # Up to 10**10 kuruş by the contract: beyond a 32-bit integer.
+    max_value_kurus_per_till_day: int = Field(default=0, sa_type=BigInteger)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: int | None = Field(default=None, foreign_key="associate.id")
+
+    __table_args__ = (
+        CheckConstraint("max_count_per_till_day >= 0", name="ck_offlinecouponpolicy_count"),
+        CheckConstraint("max_value_kurus_per_till_day >= 0", name="ck_offlinecouponpolicy_value"),
+    )
+
+
+class OfflineRedemptionLossRow(SQLModel, table=True):
+    """An offline redemption the server refused on arrival: the till gave the discount anyway."""
+
+    __tablename__ = "offlineredemptionloss"
+
+    id: int | None = Field(default=None, primary_key=True)
+    coupon_id: int = Field(foreign_key="coupon.id")
+    location_id: int = Field(foreign_key="location.id")
+    till_id: str = Field(max_length=40)
+    sale_ref: str = Field(max_length=80)
+    associate_id: int | None = Field(default=None, foreign_key="associate.id")
+    discount_kurus: int
+    basket_total_kurus: int
+    offline_at: datetime
+    arrived_at: datetime = Field(default_factory=utcnow)
+    reason: str = Field(max_length=40)
+
+    __table_args__ = (
+        # One sale loses one coupon once, even when the till sends it again under a new key.
+        UniqueConstraint(
+            "location_id", "sale_ref", "coupon_id", name="uq_offlineredemptionloss_sale"
+        ),
+        Index("ix_offlineredemptionloss_location", "location_id", "arrived_at"),
     )

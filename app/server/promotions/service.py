@@ -59,14 +59,17 @@ def coupon_out(c: Coupon) -> CouponOut:
     )
 
 
-def resolve(session: Session, ref: CouponRef | str, ring: KeyRing) -> Coupon:
-    """A coupon from its printed code or the signed QR code from the customer's app."""
+def resolve(
+    session: Session, ref: CouponRef | str, ring: KeyRing, *, at: datetime | None = None
+) -> Coupon:
+    """A coupon from its printed code or the signed QR code from the customer's app; `at`: the
+    time its code's expiry is checked against (an offline sale's), default now."""
     if isinstance(ref, str):
         code, token = (None, ref) if kind_of(ref) == coupon_qr.KIND else (ref, None)
     else:
         code, token = ref.code, ref.token
     if token is not None:
-        claim = read_coupon_code(token, ring)
+        claim = read_coupon_code(token, ring, at=at)
         coupon = session.execute(
             select(Coupon).where(col(Coupon.public_id) == claim.public_id)
         ).scalar_one_or_none()
@@ -81,9 +84,13 @@ def resolve(session: Session, ref: CouponRef | str, ring: KeyRing) -> Coupon:
     return coupon
 
 
-def read_coupon_code(token: str, ring: KeyRing) -> coupon_qr.CouponCode:
+def read_coupon_code(
+    token: str, ring: KeyRing, *, at: datetime | None = None
+) -> coupon_qr.CouponCode:
     try:
-        return coupon_qr.verify_coupon(token, ring.coupon_public_keys)
+        return coupon_qr.verify_coupon(
+            token, ring.coupon_public_keys, now=None if at is None else at.timestamp()
+        )
     except TokenError as exc:
         raise ApiError(
             422,
@@ -148,12 +155,19 @@ def customer_use_count(session: Session, coupon_id: int, customer_id: int | None
 
 
 def decide(
-    session: Session, coupon: Coupon, *, total: int, channel: str, customer_id: int | None
+    session: Session,
+    coupon: Coupon,
+    *,
+    total: int,
+    channel: str,
+    customer_id: int | None,
+    at: datetime | None = None,
 ) -> rules.CouponDecision:
+    """`at`: when the validity window is checked (an offline sale's time), default now."""
     return rules.evaluate(
         terms(coupon),
         basket_total_kurus=total,
-        now=utcnow(),
+        now=at or utcnow(),
         channel=rules.Channel(channel),
         customer_id=customer_id,
         redeemed_count=coupon.redeemed_count,
@@ -191,6 +205,8 @@ def claim(
     location_id: int | None = None,
     till_id: str | None = None,
     sale_ref: str | None = None,
+    at: datetime | None = None,
+    offline_at: datetime | None = None,
 ) -> Redemption:
     """Check the coupon and take one use of it, atomically, inside the caller's transaction.
 
@@ -198,7 +214,7 @@ def claim(
     to the coupon row one transaction at a time (PostgreSQL's row lock, SQLite's write lock),
     so of 50 tills claiming the last use, one gets a row back. Holding that row lock, the
     per-customer count below cannot race either."""
-    decision = decide(session, coupon, total=total, channel=channel, customer_id=customer_id)
+    decision = decide(session, coupon, total=total, channel=channel, customer_id=customer_id, at=at)
     if not decision.applies:
         reasons = [r.value for r in decision.refusals]
         used_up = rules.Refusal.USED_UP in decision.refusals
@@ -248,6 +264,7 @@ def claim(
         status=status,
         discount_kurus=decision.discount_kurus,
         basket_total_kurus=total,
+        offline_at=offline_at,
     )
     redemption.id = insert_id(session, Redemption, redemption.model_dump(exclude={"id"}))
     changelog.record(
@@ -278,13 +295,18 @@ def redemption_out(r: Redemption, code: str) -> RedemptionOut:
     )
 
 
-def redeem(
-    *, db_session: Session, principal: Principal, body: RedemptionCreate, ring: KeyRing
-) -> tuple[int, RedemptionOut]:
-    if body.location_id != principal.store_id:
+def own_store_only(principal: Principal, location_id: int) -> None:
+    if location_id != principal.store_id:
         raise ApiError(
             403, "wrong-store", "Not your store", "Redemptions are made for your own store."
         )
+
+
+def redeem(
+    *, db_session: Session, principal: Principal, body: RedemptionCreate, ring: KeyRing
+) -> tuple[int, RedemptionOut]:
+    """Online; a till's offline redemption goes to offline.settle."""
+    own_store_only(principal, body.location_id)
     coupon = resolve(db_session, body, ring)
     total = basket_total(db_session, body.basket)
     redemption = claim(

@@ -9,6 +9,9 @@ A retry of a finished request gets the stored response; the same key with anothe
 422. A claim left `running` by a process that died is taken over after `stale_after`.
 Client errors (4xx) are remembered like successes: the action failed and retrying the same
 request means the same answer; an unexpected server error forgets the claim so a retry can run.
+A refusal may need to leave a trace although the work rolled back (an offline coupon redemption
+that lost the race is recorded as a loss): `on_refusal` writes it in the transaction that stores
+the response, so a retry with the key replays the answer and never writes the trace twice.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ MAX_KEY_LENGTH = 200
 JSON = "application/json"
 
 Action = Callable[[Session], tuple[int, BaseModel]]
+# Given the refusal after the action's transaction rolled back, write what must outlive it and
+# return the refusal to answer with.
+OnRefusal = Callable[[Session, ApiError], ApiError]
 _RECORDS = core_table(IdempotencyRecord)
 
 
@@ -63,10 +69,18 @@ def run(
     body: BaseModel | None,
     action: Action,
     stale_after: timedelta,
+    on_refusal: OnRefusal | None = None,
 ) -> Response:
     if key is None:
-        with db.write() as session:
-            status, model = action(session)
+        try:
+            with db.write() as session:
+                status, model = action(session)
+        except ApiError as err:
+            if on_refusal is None:
+                raise
+            with db.write() as session:
+                answer = on_refusal(session, err)
+            raise answer from None
         return Response(model.model_dump_json(), status_code=status, media_type=JSON)
 
     _check_key(key)
@@ -84,8 +98,11 @@ def run(
             _finish(session, scope, key, status, payload)
     except ApiError as err:
         with db.write() as session:
-            _finish(session, scope, key, err.status, json.dumps(err.body(path)))
-        raise
+            answer = on_refusal(session, err) if on_refusal is not None else err
+            _finish(session, scope, key, answer.status, json.dumps(answer.body(path)))
+        if answer is err:
+            raise
+        raise answer from None
     except BaseException:
         with db.write() as session:
             session.execute(

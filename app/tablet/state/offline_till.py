@@ -37,7 +37,11 @@ def offline_offer(
     now: float | None = None,
 ) -> tuple[OfflineOffer | None, str]:
     """The offer, or None and the i18n key of why not."""
-    if policy is None or policy.max_count_per_till_day <= 0:
+    if (
+        policy is None
+        or policy.max_count_per_till_day <= 0
+        or policy.max_value_kurus_per_till_day <= 0
+    ):  # both limits set, or no offline redemption: the server's rule too
         return None, "offline_no_policy"
     if not payload.upper().startswith("RY1C"):
         return None, "offline_printed_code"  # a printed code can only be checked online

@@ -21,7 +21,7 @@ def status_chip(state: TabletState) -> ft.Control:
         padding=ft.Padding.symmetric(horizontal=12, vertical=6),
         border_radius=16,
         on_click=lambda _: state.show_sync(),
-        height=TOUCH - 8,
+        height=TOUCH,  # a touch target: it opens the sync screen
     )
     fill_status(chip, state)
     return tagged(chip, "net-status")
