@@ -215,13 +215,17 @@ def make_main(
         state.subscribe(render)
         render()
 
+        def quiet_sync() -> None:
+            with client.quietly():
+                state.sync_now()
+
         async def keep_in_sync() -> None:
             """Every few seconds while someone is logged in: send the queue, pull changes.
             When the network returns this is what notices, within one period."""
             while True:
                 await asyncio.sleep(sync_seconds)
                 if state.login.session is not None:
-                    await asyncio.to_thread(state.sync_now)
+                    await asyncio.to_thread(quiet_sync)
 
         if kit is not None:
             task = asyncio.get_running_loop().create_task(keep_in_sync())

@@ -3,7 +3,9 @@ contracts the API is built from (app/contracts/), so the two cannot drift."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any, TypeVar
 
@@ -74,8 +76,22 @@ class ReyonClient:
         self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
         self.token: str | None = None
         # Told True before each request and False after it: the app shows progress while a
-        # call runs, whichever screen made it.
+        # call runs, whichever screen made it; not for the background sync (quietly()).
         self.on_activity: Callable[[bool], None] | None = None
+        self._quiet = threading.local()
+
+    @contextlib.contextmanager
+    def quietly(self) -> Iterator[None]:
+        """Requests made in this thread meanwhile show no progress: work nobody waits for."""
+        self._quiet.on = True
+        try:
+            yield
+        finally:
+            self._quiet.on = False
+
+    def _tell(self, on: bool) -> None:
+        if self.on_activity is not None and not getattr(self._quiet, "on", False):
+            self.on_activity(on)
 
     @property
     def base_url(self) -> str:
@@ -93,8 +109,7 @@ class ReyonClient:
     def _raw(self, method: str, path: str, **kw: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         headers.update(kw.pop("headers", {}))
-        if self.on_activity is not None:
-            self.on_activity(True)
+        self._tell(True)
         try:
             r = self._http.request(
                 method, path, headers={**headers, "Content-Type": "application/json"}, **kw
@@ -102,8 +117,7 @@ class ReyonClient:
         except httpx.TransportError as exc:
             raise ApiProblem(0, "offline", "No connection to the server", str(exc)) from None
         finally:
-            if self.on_activity is not None:
-                self.on_activity(False)
+            self._tell(False)
         if r.status_code >= 400:
             try:
                 problem = r.json()

@@ -49,9 +49,11 @@ class Offline:
     puller: Puller = field(init=False)
     outbox: Outbox = field(init=False)
     people: People = field(init=False)
-    # One sync or drain at a time in this process; other processes are kept apart by the
-    # cache's own locking and the outbox's leases.
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # One sync and one drain at a time in this process; other processes are kept apart by
+    # the cache's own locking and the outbox's leases.
+    # Apart, so an order tapped during a long first sync is sent at once, not after it.
+    _drain_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _sync_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     lease: timedelta = LEASE
 
@@ -128,7 +130,7 @@ class Offline:
         return Submitted("queued", command_id=command_id)
 
     def drain(self) -> DrainReport:
-        with self._lock:
+        with self._drain_lock:
             report = self.outbox.drain(self.client, self.people.token_for)
         # A command waiting with nothing sent means the API did not answer (or backs off).
         if report.sent or report.failed:
@@ -152,7 +154,7 @@ class Offline:
         self.puller.follow(stores + warehouses)
 
     def sync(self, progress: Progress | None = None) -> SyncReport:
-        with self._lock:
+        with self._sync_lock:
             try:
                 report = self.puller.step(progress) if progress is not None else self.puller.step()
             except ApiProblem as exc:

@@ -194,6 +194,22 @@ def _notes(results: dict[str, Any]) -> list[str]:
         )
         if r.get("data_problems"):
             notes.append(f"{name}: not the bench data set: {'; '.join(r['data_problems'])}.")
+    offline = results.get("offline") or {}
+    if "apply" in offline and "search" in offline:
+        a, q = offline["apply"], offline["search"]
+
+        def made(b: dict[str, Any]) -> str:
+            return f"built {'in this run' if b['built_now'] else 'on ' + b['at']} in {b['seconds']:g} s"
+
+        notes.append(
+            "Offline cache: the first sync (each run followed by a bare executemany of as many "
+            "rows; medians of the runs) and the outbox drain run over each database's API after "
+            "its other figures; one change and search run in process, each interleaved with "
+            f"its baseline, on synthetic caches kept in var/bench/offline: {q['products']:,} "
+            f"products with {q['built']['variants']:,} variants ({made(q['built'])}) and "
+            f"{a['stock_rows']:,} stock rows ({made(a['built'])}). Queries: {q['queries']}, "
+            f"{q['with_turkish_letters']} with Turkish letters, {q['two_terms']} of two terms."
+        )
     return notes
 
 
@@ -235,6 +251,118 @@ def qr_table(results: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+def _verdict(value: float, op: str, limit: float) -> str:
+    ok = value < limit if op == "<" else value >= limit
+    return "yes" if ok else "**no**"
+
+
+def _ms(value: float) -> str:
+    return f"{value:.2f}" if value < 10 else _cell(float(value))
+
+
+def offline_table(results: dict[str, Any]) -> list[list[str]]:
+    """The tablet's offline cache (tests/bench/offline_cache.py): the first sync and the
+    outbox over each database's API, one change and search in process. Ratios: rates to
+    rates, p95 to p95 (one change: p50 to p50)."""
+    local = results.get("offline") or {}
+    remote = {
+        kind: r["offline"]
+        for kind, r in results.get("databases", {}).items()
+        if isinstance(r, dict) and "offline" in r
+    }
+    if not local and not remote:
+        return []
+    rows = [
+        ["offline cache", "p50 / median", "p95", "baseline, same run", "ratio", "target", "met?"]
+    ]
+    for kind, o in remote.items():
+        s, m = o["sync"], o["sync"]["median"]
+        rows.append(
+            [
+                f"first sync over the {KINDS[kind]} API: rows applied per s ({s['rows']:,} = "
+                f"products + variants + stock at {len(s['locations'])} locations; median of "
+                f"{s['runs']})",
+                _cell(float(m["rows_per_s"])),
+                "",
+                f"bare executemany: {_cell(float(s['bare_executemany_rows_per_s']))}/s",
+                _cell(s["ratio_to_bare"]),
+                "≥ 50,000",
+                _verdict(m["rows_per_s"], ">=", 50_000),
+            ]
+        )
+        rows.append(
+            [
+                f"… its {m['seconds']:.2f} s: HTTP (of it inside the API) / JSON into models / "
+                "cache transactions (of them in SQLite)",
+                f"{m['http_s']:.2f} ({m['inside_api_s']:.2f}) / {m['json_to_models_s']:.2f} / "
+                f"{m['cache_writes_s']:.2f} ({m['cache_sqlite_s']:.2f})",
+                *[""] * 5,
+            ]
+        )
+    if "apply" in local:
+        a = local["apply"]
+        rows.append(
+            [
+                f"apply one stock change, {a['stock_rows']:,} stock rows cached (ms)",
+                _ms(a["apply_change"]["p50_ms"]),
+                _ms(a["apply_change"]["p95_ms"]),
+                f"bare sqlite3, same statements: {_ms(a['bare_sqlite3']['p50_ms'])} / "
+                f"{_ms(a['bare_sqlite3']['p95_ms'])} ms",
+                _cell(a["ratio_to_bare_p50"]),
+                "< 3",
+                _verdict(a["apply_change"]["p95_ms"], "<", 3),
+            ]
+        )
+        rows.append(
+            [
+                "… the whole Puller.step for a one-change page, stub client (ms)",
+                _ms(a["puller_step"]["p50_ms"]),
+                _ms(a["puller_step"]["p95_ms"]),
+                *[""] * 4,
+            ]
+        )
+    if "search" in local:
+        q = local["search"]
+        rows.append(
+            [
+                f"offline search, {q['products']:,} products, {q['queries']} Turkish queries (ms)",
+                _ms(q["search"]["p50_ms"]),
+                _ms(q["search"]["p95_ms"]),
+                f"bare FTS5, 20 best ids by bm25: {_ms(q['bare_fts5']['p50_ms'])} / "
+                f"{_ms(q['bare_fts5']['p95_ms'])} ms",
+                _cell(q["ratio_to_bare_p95"]),
+                "p95 < 20",
+                _verdict(q["search"]["p95_ms"], "<", 20),
+            ]
+        )
+    for kind, o in remote.items():
+        b = o["outbox"]
+        rows.append(
+            [
+                f"outbox drain, {b['commands']:,} try-ons, {KINDS[kind]} API (commands/s)",
+                _cell(float(b["per_s"])),
+                "",
+                f"httpx alone, one connection: {_cell(float(b['httpx_per_s']))}/s",
+                _cell(b["ratio_to_httpx"]),
+                "",
+                "",
+            ]
+        )
+        rows.append(
+            [
+                f"… one command, {KINDS[kind]} API (ms)",
+                _ms(b["per_command"]["p50_ms"]),
+                _ms(b["per_command"]["p95_ms"]),
+                f"httpx alone: {_ms(b['httpx_per_request']['p50_ms'])} / "
+                f"{_ms(b['httpx_per_request']['p95_ms'])} ms",
+                "",
+                "",
+                "",
+            ]
+        )
+    return rows
+
+
 def _md(rows: list[list[str]]) -> list[str]:
     return [
         "| " + " | ".join(rows[0]) + " |",
@@ -255,6 +383,9 @@ def write(results: dict[str, Any]) -> None:
     qr_rows = qr_table(results)
     if qr_rows:
         md += ["", *_md(qr_rows)]
+    offline_rows = offline_table(results)
+    if offline_rows:
+        md += ["", *_md(offline_rows)]
     (RESULTS_DIR / "latest.md").write_text(
         "\n".join(md) + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n"
     )
@@ -267,6 +398,8 @@ def write(results: dict[str, Any]) -> None:
             print("  ".join("-" * w for w in widths))
     for row in qr_rows:
         print("  ".join(row).rstrip())
+    for row in offline_rows:
+        print("  ".join(cell.replace("**", "") for cell in row).rstrip())
     print()
     for note in notes:
         print(f"* {note}")

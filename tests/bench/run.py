@@ -8,7 +8,10 @@ database each run:
 - the single customer view of customer 1 (200 orders);
 - availability throughput against a bare FastAPI endpoint served the same way, same run;
 - ship-to-home order placement with stock reservation, several concurrent clients;
-- QR codes: decoding a 1280x720 camera frame, verifying each kind of payload per second.
+- QR codes: decoding a 1280x720 camera frame, verifying each kind of payload per second;
+- the tablet's offline cache (tests/bench/offline_cache.py): the first sync of the catalogue
+  and the home store's stock and draining 1,000 queued commands, over each API; one change
+  into a cache of 500,000 stock rows and search over 100,000 products, in process.
 Writes bench-results/latest.json and latest.md. Reports figures; asserts nothing.
 
     .venv/bin/python -m tests.bench.run [--only sqlite|postgres] [--duration S] [--quick]
@@ -28,7 +31,7 @@ from typing import Any
 import httpx
 
 from tests.bench import databases as dbs
-from tests.bench import qr_codes, report
+from tests.bench import offline_cache, qr_codes, report
 from tests.bench.load import LoadPlan, RequestFn, sequential, throughput
 from tests.bench.servers import start_bare
 from tests.server import start_api
@@ -156,6 +159,8 @@ def bench_database(kind: str, url: str, args: argparse.Namespace) -> dict[str, A
         api = start_api(url, log_dir=log_dir, startup_timeout=120, workers=workers)
         try:
             measure(api.url, url, workers, args, out)
+            log("  the tablet's offline cache over this API:")
+            out["offline"] = offline_cache.api_figures(api.url, quick=args.quick)
         finally:
             api.stop()
     finally:
@@ -221,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     log("\n== QR codes (in process, no database)")
     results["qr"] = qr_codes.figures(samples=args.samples // 5, seconds=0.2 if args.quick else 0.5)
     log(f"  {results['qr']}")
+    log("\n== The tablet's offline cache (in process, no API)")
+    results["offline"] = offline_cache.local_figures(quick=args.quick)
     if args.only in (None, "sqlite"):
         dbs.prepare_sqlite(reseed=args.reseed)
         results["databases"]["sqlite"] = bench_database("sqlite", dbs.SQLITE_URL, args)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import Column, Index, Text, text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -115,4 +115,13 @@ class OutboxCommand(CacheModel, table=True):
     created_at: datetime
     sent_at: datetime | None = None
 
-    __table_args__ = (Index("ix_outbox_status_id", "status", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_status_id", "status", "id"),
+        # The queue still to send, in order: what every claim walks (partial, so it stays
+        # small however many sent commands the outbox keeps).
+        Index(
+            "ix_outbox_open",
+            "id",
+            sqlite_where=text("status IN ('pending', 'sending')"),
+        ),
+    )

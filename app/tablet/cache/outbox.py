@@ -174,10 +174,11 @@ class Outbox:
         """The oldest command that is due and not being sent by a live process, if its
         associate has a session to send it with; taken for LEASE."""
         with self.cache.write() as conn:
-            rows = conn.execute(
-                select(_TABLE)
-                .where(col(OutboxCommand.status).in_(("pending", "sending")))
-                .order_by(col(OutboxCommand.id))
+            # The partial index walks the open queue in order; left to itself the planner
+            # sorts every open command first (make bench: 1.3 ms a claim).
+            rows = conn.exec_driver_sql(
+                "SELECT * FROM outbox INDEXED BY ix_outbox_open "
+                "WHERE status IN ('pending', 'sending') ORDER BY id"
             ).mappings()
             for row in rows:
                 cmd = OutboxCommand.model_validate(dict(row))
@@ -219,10 +220,17 @@ class Outbox:
         """Send the next command: 'sent', 'failed', 'waiting' (try later), or None when
         there is nothing to send now."""
         now = now or utcnow()
-        cmd = self.claim(lambda store, who: token_for(store, who) is not None, now)
+        tokens: dict[tuple[str, str], str | None] = {}
+
+        def can_send(store: str, who: str) -> bool:
+            if (store, who) not in tokens:
+                tokens[store, who] = token_for(store, who)
+            return tokens[store, who] is not None
+
+        cmd = self.claim(can_send, now)
         if cmd is None:
             return None
-        token = token_for(cmd.store_code, cmd.associate_code)
+        token = tokens[cmd.store_code, cmd.associate_code]
         assert token is not None and cmd.id is not None
         try:
             _, answer = client.send(cmd.method, cmd.path, cmd.body, key=cmd.key, token=token)

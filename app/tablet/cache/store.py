@@ -138,9 +138,12 @@ class Cache:
         match = " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
         with self.read() as conn:
             rows = conn.execute(
+                # Rank inside the index and join only the best few to their rows: sorting
+                # every match with its JSON before the LIMIT cost 3x (make bench).
                 text(
-                    "SELECT p.detail FROM product_fts JOIN product p ON p.id = product_fts.rowid "
-                    "WHERE product_fts MATCH :m ORDER BY bm25(product_fts), p.id LIMIT :l"
+                    "SELECT p.detail FROM (SELECT rowid AS id, bm25(product_fts) AS rank "
+                    "FROM product_fts WHERE product_fts MATCH :m ORDER BY rank, rowid LIMIT :l) "
+                    "AS best JOIN product p ON p.id = best.id ORDER BY best.rank, best.id"
                 ),
                 {"m": match, "l": limit},
             ).scalars()
