@@ -191,11 +191,20 @@ def _cmd_labels(args: argparse.Namespace) -> int:
 
 
 def _cmd_tablet(args: argparse.Namespace) -> int:
+    from app.settings import TabletSettings
     from app.tablet.app import serve
 
-    print(f"Reyon tablet on http://{args.host}:{args.port}  (API: {args.api})", flush=True)
-    data_dir = None if args.online_only else args.data_dir
-    serve(args.api, host=args.host, port=args.port, data_dir=data_dir)
+    settings = TabletSettings()
+    api = args.api or settings.api_url
+    print(f"Reyon tablet on http://{args.host}:{args.port}  (API: {api})", flush=True)
+    serve(
+        api,
+        host=args.host,
+        port=args.port,
+        data_dir=None if args.online_only else (args.data_dir or settings.data_dir),
+        sync_seconds=settings.sync_seconds,
+        customer_keep_days=settings.customer_keep_days,
+    )
     return 0
 
 
@@ -223,13 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
     seed.set_defaults(func=_cmd_seed)
 
     tablet = sub.add_parser("tablet", help="serve the associate tablet app (web) against an API")
-    tablet.add_argument("--api", default="http://127.0.0.1:8000", help="the API's address")
+    tablet.add_argument("--api", help="the API's address (default REYON_TABLET_API_URL)")
     tablet.add_argument("--host", default="127.0.0.1")
     tablet.add_argument("--port", type=int, default=8550)
     tablet.add_argument(
         "--data-dir",
-        default="var/tablet",
-        help="where each tablet's offline cache lives (one SQLite file per device id)",
+        help="where each tablet's offline cache lives, one SQLite file per device id "
+        "(default REYON_TABLET_DATA_DIR, var/tablet)",
     )
     tablet.add_argument(
         "--online-only", action="store_true", help="no offline cache and outbox (not for stores)"

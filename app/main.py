@@ -10,15 +10,20 @@ starts nothing.
 
 from __future__ import annotations
 
-import os
-
 import flet as ft
 
+from app.settings import TabletSettings
 from app.tablet.app import make_main
 
-DEFAULT_API_URL = "http://127.0.0.1:8000"
+_settings = TabletSettings()
+DEFAULT_API_URL = TabletSettings.model_fields["api_url"].default
 
-main = make_main(os.environ.get("REYON_API_URL") or DEFAULT_API_URL)
+main = make_main(
+    _settings.api_url,
+    data_dir=_settings.data_dir,
+    sync_seconds=_settings.sync_seconds,
+    customer_keep_days=_settings.customer_keep_days,
+)
 
 if __name__ == "__main__":
     ft.run(main)

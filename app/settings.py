@@ -8,7 +8,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.qr.keys import KeyRing
@@ -106,6 +106,32 @@ def _local_secret() -> bytes:
             os.link(tmp, path)
         tmp.unlink()
     return path.read_text().strip().encode()
+
+
+class TabletSettings(BaseSettings):
+    """The tablet app (`reyon tablet`, and `app/main.py` in a packaged build)."""
+
+    model_config = SettingsConfigDict(env_prefix="REYON_TABLET_", env_file=".env", extra="ignore")
+
+    api_url: str = Field(
+        default="http://127.0.0.1:8000",
+        # REYON_API_URL too: the name the build scripts and packaged apps use.
+        validation_alias=AliasChoices("REYON_TABLET_API_URL", "REYON_API_URL"),
+        description="The central API; the address saved in the app's settings wins.",
+    )
+    data_dir: Path = Field(
+        default=VAR_DIR / "tablet",
+        description="Where the offline cache lives: one SQLite file per tablet (device id).",
+    )
+    customer_keep_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="Customers opened on this tablet are forgotten this long after (KVKK).",
+    )
+    sync_seconds: float = Field(
+        default=5.0, ge=1.0, le=300.0, description="How often the cache syncs while online."
+    )
 
 
 @lru_cache(maxsize=1)

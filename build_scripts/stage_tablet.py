@@ -47,6 +47,8 @@ TABLET_DISTRIBUTIONS = (
     "sqlmodel",  # the offline cache's tables (app/tablet/cache/)
     "sqlalchemy",  # the offline cache's SQLite access (pure Python wheels exist)
     "cryptography",  # checking coupon QR signatures (Ed25519) offline at the till
+    "pydantic-settings",  # TabletSettings (app/settings.py): REYON_TABLET_* and REYON_API_URL
+    "python-dotenv",  # read by pydantic-settings for a .env next to the app
 )
 
 

@@ -106,7 +106,11 @@ def _top_bar(state: TabletState, chip: ft.Control) -> ft.Control:
 
 
 def make_main(
-    api_url: str, *, data_dir: str | Path | None = None, sync_seconds: float = 5.0
+    api_url: str,
+    *,
+    data_dir: str | Path | None = None,
+    sync_seconds: float = 5.0,
+    customer_keep_days: int = 30,
 ) -> Callable[[ft.Page], Awaitable[None]]:
     """data_dir: where each tablet's offline cache lives (one SQLite file per device id);
     None runs the tablet online only."""
@@ -130,7 +134,11 @@ def make_main(
 
         client = ReyonClient(saved.get("api_url") or api_url)
         kit = (
-            Offline.open(client, Path(data_dir) / f"{_safe(device)}.db")
+            Offline.open(
+                client,
+                Path(data_dir) / f"{_safe(device)}.db",
+                customer_keep_days=customer_keep_days,
+            )
             if data_dir is not None
             else None
         )
@@ -251,11 +259,17 @@ def serve(
     port: int = 8550,
     data_dir: str | Path | None = None,
     sync_seconds: float = 5.0,
+    customer_keep_days: int = 30,
 ) -> None:
     """The tablet app as a web app (what a browser on the tablet opens). no_cdn: stores have
     no internet to fetch Flutter's renderer from (FLET.md)."""
     ft.run(
-        make_main(api_url, data_dir=data_dir, sync_seconds=sync_seconds),
+        make_main(
+            api_url,
+            data_dir=data_dir,
+            sync_seconds=sync_seconds,
+            customer_keep_days=customer_keep_days,
+        ),
         host=host,
         port=port,
         view=ft.AppView.WEB_BROWSER,

@@ -180,3 +180,17 @@ def test_customers_are_purged_after_the_retention_period(cache: Cache) -> None:
 )
 def test_only_an_http_address_is_taken_as_the_api(typed: str, used: str | None) -> None:
     assert normalised_api_url(typed) == used
+
+
+def test_tablet_settings_take_the_build_scripts_api_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.settings import TabletSettings
+
+    monkeypatch.setenv("REYON_API_URL", "https://api.magaza.example")
+    monkeypatch.setenv("REYON_TABLET_CUSTOMER_KEEP_DAYS", "14")
+    s = TabletSettings(_env_file=None)  # type: ignore[call-arg]
+    assert s.api_url == "https://api.magaza.example" and s.customer_keep_days == 14
+    monkeypatch.setenv("REYON_TABLET_CUSTOMER_KEEP_DAYS", "0")
+    with pytest.raises(ValueError):
+        TabletSettings(_env_file=None)  # type: ignore[call-arg]
