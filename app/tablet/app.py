@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import threading
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -181,13 +182,21 @@ def make_main(
         chip = sync.status_chip(state)
 
         def status() -> None:
-            sync.fill_status(chip.content, state)  # type: ignore[attr-defined]
-            with contextlib.suppress(Exception):  # the page is being rebuilt at this moment
-                chip.update()
+            with drawing:
+                sync.fill_status(chip.content, state)  # type: ignore[attr-defined]
+                with contextlib.suppress(Exception):  # the page is being rebuilt now
+                    chip.update()
 
         state.on_status(status)
 
+        # Event handlers and the background sync both redraw: one scene is built at a time.
+        drawing = threading.RLock()
+
         def render() -> None:
+            with drawing:
+                draw()
+
+        def draw() -> None:
             lang = state.lang
             notice = state.notice
             body = scenes[state.screen](state)
