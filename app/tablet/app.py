@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import threading
 import uuid
@@ -30,6 +31,8 @@ from app.tablet.views import (
 )
 from app.tablet.views.common import BRAND, TOUCH, notice_bar, tagged
 from app.tablet.views.scanner import camera_button, photo_button
+
+log = logging.getLogger("reyon.tablet")
 
 PREFS = "reyon."  # prefix of this app's keys in the device's preferences
 REMEMBERED = ("lang", "store_code", "api_url", "device_id")
@@ -234,7 +237,10 @@ def make_main(
 
         def quiet_sync() -> None:
             with client.quietly():
-                state.sync_now()
+                try:
+                    state.sync_now()
+                except Exception:  # never let one bad round stop the syncing for good
+                    log.exception("sync round failed; trying again next round")
 
         async def keep_in_sync() -> None:
             """Every few seconds while someone is logged in: send the queue, pull changes.

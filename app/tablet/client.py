@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from app.contracts.auth import LoginRequest, LoginResponse
 from app.contracts.catalog import LocationOut, ProductDetail, ProductPage
@@ -139,7 +139,14 @@ class ReyonClient:
     ) -> M:
         content = body.model_dump_json() if body is not None else None
         r = self._raw(method, path, content=content, **kw)
-        return model.model_validate_json(r.content)
+        try:
+            return model.model_validate_json(r.content)
+        except ValidationError:
+            # A hotel-style Wi-Fi login page or a proxy's redirect answered, not the API: for
+            # the tablet that is the same as no connection (and the cache takes over).
+            raise ApiProblem(
+                0, "offline", "No connection to the server", f"unexpected answer {r.status_code}"
+            ) from None
 
     def login(
         self, store_code: str, associate_code: str, pin: str, device_id: str

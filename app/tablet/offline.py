@@ -131,7 +131,9 @@ class Offline:
 
     def drain(self) -> DrainReport:
         with self._drain_lock:
-            report = self.outbox.drain(self.client, self.people.token_for)
+            report = self.outbox.drain(
+                self.client, self.people.token_for, on_unauthorized=self.people.expire
+            )
         # A command waiting with nothing sent means the API did not answer (or backs off).
         if report.sent or report.failed:
             self.online = True
@@ -151,7 +153,8 @@ class Offline:
         ordered = [p for p, _ in nearest_first(origin, places)]
         stores = [p.id for p in ordered if p.kind == "store"][: NEARBY_STORES + 1]
         warehouses = [p.id for p in ordered if p.kind == "warehouse"]
-        self.puller.follow(stores + warehouses)
+        with self._sync_lock:  # not under a snapshot that is still walking the old set
+            self.puller.follow(stores + warehouses)
 
     def sync(self, progress: Progress | None = None) -> SyncReport:
         with self._sync_lock:
@@ -170,7 +173,7 @@ class Offline:
         (consent withdrawn, the visit's grant over) is forgotten here."""
         for customer_id in self.cache.stale_customers():
             try:
-                self.cache.keep_customer(self.client.customer(customer_id))
+                self.cache.keep_customer(self.client.customer(customer_id), opened=False)
             except ApiProblem as exc:
                 if exc.offline:
                     self.saw(exc)

@@ -304,3 +304,27 @@ def test_ten_tills_redeem_one_coupon_offline_at_once(world: World, ank: int) -> 
     assert winner not in {x["till_id"] for x in mine}
     arrived = [x["arrived_at"] for x in mine]
     assert arrived == sorted(arrived, reverse=True)
+
+
+def test_an_online_redemption_whose_answer_was_lost_is_not_redeemed_again_offline(
+    world: World, ank: int
+) -> None:
+    """The till redeemed online, the Wi-Fi dropped before the answer came back, and the
+    cashier redeemed the same sale offline: one redemption, no loss."""
+    _, skus = factories.product(world.db, price_kurus=30000)
+    code = factories.coupon(world.db, kind="percent", value=1000, max_redemptions=3)
+    with _client(world, "t-ank-cashier", "ANK01") as c:
+        online = c.post(
+            "/v1/redemptions",
+            json=_body(code, ank, skus[0], till="K7", sale="ANK-LOST-1", offline_at=None),
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+        )
+        assert online.status_code == 201, online.text
+        again = c.post(
+            "/v1/redemptions",
+            json=_body(code, ank, skus[0], till="K7", sale="ANK-LOST-1", offline_at=utcnow()),
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+        )
+    assert again.status_code == 201, again.text
+    assert again.json()["id"] == online.json()["id"]
+    assert _redeemed(world, code) == 1 and _loss_rows(world, code) == 0

@@ -239,3 +239,40 @@ def test_a_sender_that_died_after_sending_is_repeated_and_applied_once(
     assert kit.outbox.send_one(kit.client, kit.people.token_for, now=later) == "sent"
     assert _try_ons(world, customer) == 2  # the repeated one was not applied twice
     kit.close()
+
+
+def test_a_refused_session_stops_blocking_and_waits_for_a_new_log_in(
+    world: World, tmp_path: Path
+) -> None:
+    customer = factories.customer(world.db, consent=True)
+    _, skus = factories.product(world.db)
+    kit = _kit(tmp_path, world.url)
+    _logged_in(world, kit)
+    with kit.cache.write() as conn:  # the API will not take this token any more
+        conn.exec_driver_sql(
+            "UPDATE associate SET session = json_set(session, '$.access_token', 'at1.forged')"
+        )
+    _queue_try_ons(kit, customer, skus[0], 2)
+    report = kit.drain()
+    assert report.sent == 0 and report.waiting == 1
+    assert kit.people.token_for("IST01", "t-associate") is None  # not offered again
+    head = kit.outbox.waiting()[0]
+    assert head.status == "pending" and head.error_kind == "login-needed"
+    assert kit.drain().waiting == 0  # nothing is tried with it meanwhile
+    _logged_in(world, kit)  # the associate logs in again
+    assert kit.drain().sent == 2 and _try_ons(world, customer) == 2
+    kit.close()
+
+
+def test_offline_log_in_needs_a_recent_online_one(world: World, tmp_path: Path) -> None:
+    kit = _kit(tmp_path, world.url)
+    _logged_in(world, kit)
+    with kit.cache.write() as conn:
+        conn.exec_driver_sql(
+            "UPDATE associate SET last_login_at = ?",
+            (datetime.now(UTC) - timedelta(days=8),),
+        )
+    with pytest.raises(OfflineLoginError) as old:
+        kit.people.log_in("IST01", "t-associate", PIN)
+    assert old.value.reason == "too_old"
+    kit.close()

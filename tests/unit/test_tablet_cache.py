@@ -194,3 +194,57 @@ def test_tablet_settings_take_the_build_scripts_api_variable(
     monkeypatch.setenv("REYON_TABLET_CUSTOMER_KEEP_DAYS", "0")
     with pytest.raises(ValueError):
         TabletSettings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_offline_a_customer_is_shown_only_as_the_api_would_show_them(cache: Cache) -> None:
+    """Standing consent: yes. A QR visit: for the visit's hours. Neither: no (masked)."""
+    from app.contracts.customers import CustomerView
+
+    def view(customer_id: int, access: str) -> CustomerView:
+        return CustomerView.model_validate(
+            {
+                "profile": {
+                    "id": customer_id,
+                    "loyalty_number": f"RY{customer_id}",
+                    "first_name": "Ayşe",
+                    "last_name": "Yılmaz",
+                    "phone": None,
+                    "email": None,
+                    "tier": "gold",
+                    "points": 0,
+                    "preferred_sizes": {},
+                    "consents": {
+                        k: {"given": access == "consent", "at": None, "source": None}
+                        for k in ("clienteling", "email", "sms")
+                    },
+                    "addresses": [],
+                    "created_at": "2025-01-01T00:00:00Z",
+                },
+                "access": access,
+                "wishlist": [],
+                "try_ons": [],
+                "cart": None,
+                "orders": [],
+                "coupons": [],
+                "notes": [],
+                "identity_keys": [],
+            }
+        )
+
+    cache.keep_customer(view(1, "consent"))
+    cache.keep_customer(view(2, "visit"))
+    cache.keep_customer(view(3, "visit"))
+    with cache.write() as conn:
+        conn.exec_driver_sql(
+            "UPDATE customer SET opened_at = ? WHERE id = 3",
+            (datetime.now(UTC) - timedelta(hours=5),),
+        )
+    assert cache.customer(1, allowed_offline=True) is not None
+    assert cache.customer(2, allowed_offline=True) is not None
+    assert cache.customer(3, allowed_offline=True) is None  # the visit is over
+    assert cache.customer(3) is not None  # still held, until refreshed or purged
+    # A refresh from the feed does not restart the retention clock; opening them does.
+    cache.keep_customer(view(3, "visit"), opened=False)
+    assert cache.customer(3, allowed_offline=True) is None
+    cache.keep_customer(view(3, "visit"))
+    assert cache.customer(3, allowed_offline=True) is not None

@@ -29,7 +29,12 @@ from app.server.db import core_table, insert_unless_exists, utcnow
 from app.server.deps import Principal
 from app.server.errors import ApiError, not_found
 from app.server.promotions import service
-from app.server.promotions.models import Coupon, OfflineCouponPolicyRow, OfflineRedemptionLossRow
+from app.server.promotions.models import (
+    Coupon,
+    OfflineCouponPolicyRow,
+    OfflineRedemptionLossRow,
+    Redemption,
+)
 
 # A till's clock is trusted for the coupon's validity window only this far back: a redemption
 # queued for longer (or stamped in the future) is judged at its arrival.
@@ -184,6 +189,19 @@ def settle(
             detail=refusal_detail(coupon.code, reason, discount),
         )
 
+    # The till may have redeemed it online for this very sale, and only the answer was lost
+    # (the Wi-Fi dropped after the server committed): then this is that redemption, not a
+    # second one and not a loss.
+    already = db_session.execute(
+        select(Redemption).where(
+            col(Redemption.coupon_id) == coupon.id,
+            col(Redemption.location_id) == body.location_id,
+            col(Redemption.sale_ref) == body.sale_ref,
+            col(Redemption.status) != "voided",
+        )
+    ).scalar_one_or_none()
+    if already is not None:
+        return 201, service.redemption_out(already, coupon.code)
     policy = policy_row(db_session, body.location_id)
     if policy is None or not allows_offline(
         policy.max_count_per_till_day, policy.max_value_kurus_per_till_day

@@ -201,9 +201,11 @@ def _shelf_scans(
 def _redemptions(
     session: Session, store_id: int, starts: list[datetime], days: list[_Day]
 ) -> list[CampaignUse]:
+    # A till that redeemed offline sold on the day it says, not the day it got through.
+    sold_at = func.coalesce(col(Redemption.offline_at), col(Redemption.created_at))
     r = (
         select(
-            _day_index(col(Redemption.created_at), starts).label("day"),
+            _day_index(sold_at, starts).label("day"),
             col(Coupon.campaign).label("campaign"),
             col(Redemption.discount_kurus).label("discount"),
         )
@@ -211,7 +213,7 @@ def _redemptions(
         .where(
             col(Redemption.location_id) == store_id,
             col(Redemption.status) != "voided",
-            _in_window(col(Redemption.created_at), starts),
+            _in_window(sold_at, starts),
         )
         .subquery()
     )

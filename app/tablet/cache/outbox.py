@@ -216,6 +216,7 @@ class Outbox:
         token_for: Callable[[str, str], str | None],
         now: datetime | None = None,
         on_sent: Callable[[OutboxCommand, Any], None] | None = None,
+        on_unauthorized: Callable[[str, str], None] | None = None,
     ) -> str | None:
         """Send the next command: 'sent', 'failed', 'waiting' (try later), or None when
         there is nothing to send now."""
@@ -236,6 +237,8 @@ class Outbox:
             _, answer = client.send(cmd.method, cmd.path, cmd.body, key=cmd.key, token=token)
         except ApiProblem as exc:
             if exc.status == 401:  # the session ran out: waits for the associate's next log-in
+                if on_unauthorized is not None:  # and the others' commands go on meanwhile
+                    on_unauthorized(cmd.store_code, cmd.associate_code)
                 self._settle(
                     cmd,
                     status="pending",
@@ -263,6 +266,12 @@ class Outbox:
                 # What the refusal offers (an out-of-stock names where the line still is).
                 response=dumps({"status": exc.status, "title": exc.title, **exc.extra}),
             )
+            if cmd.customer_id is not None:  # its optimistic entry is not true: refetch
+                with self.cache.write() as conn:
+                    conn.execute(
+                        text("UPDATE customer SET stale = 1 WHERE id = :i"),
+                        {"i": cmd.customer_id},
+                    )
             return "failed"
         self._settle(
             cmd,
@@ -283,11 +292,14 @@ class Outbox:
         *,
         limit: int = 1000,
         on_sent: Callable[[OutboxCommand, Any], None] | None = None,
+        on_unauthorized: Callable[[str, str], None] | None = None,
     ) -> DrainReport:
         """Send what can be sent now, in order; stop at the first command that must wait."""
         report = DrainReport()
         for _ in range(limit):
-            outcome = self.send_one(client, token_for, on_sent=on_sent)
+            outcome = self.send_one(
+                client, token_for, on_sent=on_sent, on_unauthorized=on_unauthorized
+            )
             if outcome is None:
                 break
             if outcome == "sent":

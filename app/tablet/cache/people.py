@@ -20,6 +20,9 @@ from app.tablet.cache.store import Cache, aware, utcnow
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
 LOCK = timedelta(minutes=15)
+# Logging in offline needs an online log-in on this tablet this recently: someone deactivated
+# at head office cannot go on giving discounts offline for ever.
+OFFLINE_LOGIN_DAYS = timedelta(days=7)
 
 
 class OfflineLoginError(Exception):
@@ -85,6 +88,8 @@ class People:
         )
         if lockout.is_locked(state, now):
             raise OfflineLoginError("locked")
+        if now - aware(known.last_login_at) > OFFLINE_LOGIN_DAYS:
+            raise OfflineLoginError("too_old")
         if not verify_pin(pin, known.pin_hash):
             after = lockout.after_failure(
                 state, now, max_failures=MAX_FAILURES, window=WINDOW, lock=LOCK
@@ -108,6 +113,23 @@ class People:
                     "s": store_code,
                     "c": associate_code,
                 },
+            )
+
+    def expire(self, store_code: str, associate_code: str) -> None:
+        """The API refused this associate's token (signed out, secret rotated): it is not
+        offered again until they log in online."""
+        known = self._row(store_code, associate_code)
+        if known is None:
+            return
+        session = LoginResponse.model_validate_json(known.session)
+        session.expires_at = utcnow() - timedelta(seconds=1)
+        with self.cache.write() as conn:
+            conn.execute(
+                text(
+                    "UPDATE associate SET session = :j "
+                    "WHERE store_code = :s AND associate_code = :c"
+                ),
+                {"j": session.model_dump_json(), "s": store_code, "c": associate_code},
             )
 
     def token_for(self, store_code: str, associate_code: str) -> str | None:

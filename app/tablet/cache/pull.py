@@ -106,6 +106,8 @@ class Puller:
             Cache.set_state(conn, "locations", dumps(wanted))
             Cache.set_state(conn, "snapshot.stock_after", "0")
             Cache.set_state(conn, "snapshot.done", "0")
+            # What the pruned part of the log said about them is lost: fetch them again.
+            conn.exec_driver_sql("UPDATE customer SET stale = 1")
             conn.exec_driver_sql("DELETE FROM stock")
 
     @property

@@ -47,6 +47,10 @@ _FTS = [
 ]
 
 
+# How long a customer who scanned their QR may be shown from the cache: the API's visit grant.
+VISIT_HOURS = timedelta(hours=4)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -213,11 +217,16 @@ class Cache:
 
     # -- customers this tablet holds ----------------------------------------------------------
 
-    def keep_customer(self, view: CustomerView, *, conn: Connection | None = None) -> None:
+    def keep_customer(
+        self, view: CustomerView, *, opened: bool = True, conn: Connection | None = None
+    ) -> None:
+        """opened: an associate opened them now (the retention period starts again); a
+        refresh from the feed keeps the time they were last opened."""
         values = {"i": view.profile.id, "v": view.model_dump_json(), "t": utcnow()}
+        keep_time = "excluded.opened_at" if opened else "customer.opened_at"
         statement = text(
             "INSERT INTO customer(id, view, opened_at, stale) VALUES (:i, :v, :t, 0) "
-            "ON CONFLICT(id) DO UPDATE SET view = excluded.view, opened_at = excluded.opened_at, "
+            f"ON CONFLICT(id) DO UPDATE SET view = excluded.view, opened_at = {keep_time}, "
             "stale = 0"
         )
         if conn is not None:
@@ -226,12 +235,22 @@ class Cache:
         with self.write() as c:
             c.execute(statement, values)
 
-    def customer(self, customer_id: int) -> CustomerView | None:
+    def customer(self, customer_id: int, *, allowed_offline: bool = False) -> CustomerView | None:
+        """allowed_offline: only what the API would show now: a customer with standing
+        consent, or one identified by QR whose visit is not over (VISIT_HOURS)."""
         with self.read() as conn:
-            view = conn.execute(
-                select(col(CachedCustomer.view)).where(col(CachedCustomer.id) == customer_id)
-            ).scalar()
-        return CustomerView.model_validate_json(view) if view else None
+            row = conn.execute(
+                select(col(CachedCustomer.view), col(CachedCustomer.opened_at)).where(
+                    col(CachedCustomer.id) == customer_id
+                )
+            ).first()
+        if row is None:
+            return None
+        view = CustomerView.model_validate_json(row[0])
+        visiting = view.access == "visit" and utcnow() - aware(row[1]) <= VISIT_HOURS
+        if allowed_offline and view.access != "consent" and not visiting:
+            return None
+        return view
 
     def customer_ids(self) -> list[int]:
         with self.read() as conn:

@@ -124,8 +124,12 @@ class Backend:
                 self.offline.cache.keep_customer(view)
             return view
 
-        cache = self.offline.cache if self.offline else None
-        return self._read(ask, lambda: cache.customer(customer_id) if cache else None)
+        def from_cache() -> CustomerView | None:
+            if self.offline is None:
+                return None
+            return self.offline.cache.customer(customer_id, allowed_offline=True)
+
+        return self._read(ask, from_cache)
 
     # -- writes -----------------------------------------------------------------------------
 

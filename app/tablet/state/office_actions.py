@@ -88,10 +88,17 @@ class OfficeActions:
             self.sync_progress = None
         if kit.online and session.associate.role in ("cashier", "manager"):
             self._till_rules(kit, session.associate.store.id)
-        stale = kit.cache.stale_customers() if kit.online and self.customer else []
-        if self.customer is not None and self.customer.profile.id in stale:
-            self._refresh_customer()
-            self.changed()
+        # The sync refreshed the cached customers; show the fresh view only if that customer
+        # is still the one on screen (the associate may have moved on meanwhile).
+        shown = self.customer
+        if shown is not None and kit.online and self.login.session is session:
+            fresh = kit.cache.customer(shown.profile.id)
+            if self.customer is shown and fresh != shown:
+                if fresh is None:  # no longer ours to see (consent withdrawn, visit over)
+                    self.customer, self.screen = None, "home"
+                else:
+                    self.customer = fresh
+                self.changed()
         if (kit.online, kit.queued, kit.failed) != before or self.screen == "sync":
             self._status_changed()
 

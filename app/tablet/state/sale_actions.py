@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from app.contracts.customers import CustomerView
-from app.contracts.promotions import RedemptionCreate
+from app.contracts.promotions import RedemptionCreate, RedemptionOut
 from app.tablet.client import ApiProblem, ReyonClient
 from app.tablet.i18n import LOCAL as STORE_TIME  # a till's day is the store's day
 from app.tablet.offline import Offline
@@ -210,7 +210,7 @@ class SaleActions:
                 "offline_at": datetime.now(UTC).isoformat(),
             }
         )
-        kit.submit(
+        submitted = kit.submit(
             kind="redemption",
             method="POST",
             path="/v1/redemptions",
@@ -224,8 +224,16 @@ class SaleActions:
             amount_kurus=offer.discount_kurus,
         )
         till.offline_offer = None
-        till.queued_offline = True
-        till.message, till.detail, till.error = "coupon_redeemed_offline", "", False
+        if submitted.status == "failed" and submitted.problem is not None:
+            # The network came back in time for the server to say no.
+            till.message, till.error = "coupon_invalid", True
+            till.detail = submitted.problem.detail or submitted.problem.title
+        elif submitted.status == "sent":
+            till.redemption = RedemptionOut.model_validate(submitted.answer)
+            till.message, till.detail, till.error = "coupon_redeemed", "", False
+        else:
+            till.queued_offline = True
+            till.message, till.detail, till.error = "coupon_redeemed_offline", "", False
         self.changed()
 
     def void_coupon(self) -> None:

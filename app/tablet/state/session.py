@@ -60,9 +60,11 @@ class LoginState:
         try:
             self.session = people.log_in(store, code, self.pin)
         except OfflineLoginError as exc:
-            self.error = {"unknown": "offline_unknown", "locked": "locked"}.get(
-                exc.reason, "wrong_pin"
-            )
+            self.error = {
+                "unknown": "offline_unknown",
+                "too_old": "offline_too_old",
+                "locked": "locked",
+            }.get(exc.reason, "wrong_pin")
             return False
         client.token = self.session.access_token  # may have run out: then reads fall back
         self.offline_session = True

@@ -74,6 +74,7 @@ class TabletState(SaleActions, OfficeActions):
 
     def __post_init__(self) -> None:
         self.backend = Backend(self.client, self.offline)
+        self.till.till_id = self.device_id[:40]  # each tablet is its own till
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -119,7 +120,7 @@ class TabletState(SaleActions, OfficeActions):
         self.search_results = []
         self.products = ProductState()
         self.basket = BasketState()
-        self.till = TillState()
+        self.till = TillState(till_id=self.device_id[:40])
         self.manager = ManagerState()
         self.changed()
 
@@ -269,8 +270,13 @@ class TabletState(SaleActions, OfficeActions):
         customer_id = self.customer.profile.id
         try:
             self.customer = self.backend.customer(customer_id)
-        except ApiProblem:
-            if self.offline is not None:
+        except ApiProblem as exc:
+            if exc.status in (403, 404):  # consent withdrawn, visit over: off the screen
+                if self.offline is not None:
+                    self.offline.cache.forget_customer(customer_id)
+                self.customer, self.screen = None, "home"
+                self.notice = Notice("consent_needed", error=True)
+            elif self.offline is not None:
                 self.customer = self.offline.cache.customer(customer_id) or self.customer
 
     def go_back_to_customer(self) -> None:
