@@ -328,3 +328,28 @@ def test_an_online_redemption_whose_answer_was_lost_is_not_redeemed_again_offlin
     assert again.status_code == 201, again.text
     assert again.json()["id"] == online.json()["id"]
     assert _redeemed(world, code) == 1 and _loss_rows(world, code) == 0
+
+
+def test_the_server_holds_a_till_to_its_offline_limit_for_the_day(world: World, ank: int) -> None:
+    """Five a day at ANK01 (the fixture's policy): the sixth offline redemption of one till
+    is a loss, whatever the tablet counted; another till still has its own five."""
+    _, skus = factories.product(world.db, price_kurus=10_000)
+    codes = [factories.coupon(world.db, kind="amount", value=1_000) for _ in range(7)]
+    sold = utcnow() - timedelta(minutes=5)
+    answers = []
+    with _client(world, "t-ank-cashier", "ANK01") as c:
+        for n, code in enumerate(codes[:6]):
+            r = c.post(
+                "/v1/redemptions",
+                json=_body(code, ank, skus[0], till="K-LIMIT", sale=f"LIM-{n}", offline_at=sold),
+                headers={"Idempotency-Key": uuid.uuid4().hex},
+            )
+            answers.append(r)
+        other = c.post(
+            "/v1/redemptions",
+            json=_body(codes[6], ank, skus[0], till="K-OTHER", sale="LIM-X", offline_at=sold),
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+        )
+    assert [r.status_code for r in answers] == [201] * 5 + [409], [r.text for r in answers]
+    assert answers[5].json()["reason"] == "offline_over_limit"
+    assert other.status_code == 201, other.text

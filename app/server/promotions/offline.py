@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
@@ -23,6 +23,7 @@ from app.contracts.promotions import (
     RedemptionOut,
 )
 from app.domain import coupons as rules
+from app.domain.local_days import day_starts, local_day
 from app.qr.keys import KeyRing
 from app.server.catalog.models import Location
 from app.server.db import core_table, insert_unless_exists, utcnow
@@ -41,6 +42,7 @@ from app.server.promotions.models import (
 MAX_OFFLINE_AGE = timedelta(hours=48)
 LOSSES_PAGE = 200
 NOT_ALLOWED = "offline_not_allowed"
+OVER_LIMIT = "offline_over_limit"  # the till went past its day's count or value
 
 # The refusals of a coupon that exist and was read; anything else (unknown coupon or SKU, a
 # forged code, another store) is answered as it is online, with no loss recorded.
@@ -161,7 +163,12 @@ def record_loss(session: Session, err: ApiError) -> ApiError:
 
 
 def settle(
-    *, db_session: Session, principal: Principal, body: RedemptionCreate, ring: KeyRing
+    *,
+    db_session: Session,
+    principal: Principal,
+    body: RedemptionCreate,
+    ring: KeyRing,
+    timezone: str = "Europe/Istanbul",
 ) -> tuple[int, RedemptionOut]:
     """A redemption a till made offline, arriving now: decided as online (its validity window
     at the sale's time, see offline.judged_at); a refusal becomes OfflineRedemptionLost, which
@@ -207,6 +214,15 @@ def settle(
         policy.max_count_per_till_day, policy.max_value_kurus_per_till_day
     ):
         raise lost(NOT_ALLOWED)
+    # The tablet keeps the till's tally, but the server has the last word: a second tablet
+    # posing as the same till, or a reset cache, cannot go past the manager's limit.
+    count, value = _till_day(db_session, body, timezone)
+    discount = rules.discount_for(service.terms(coupon), total)
+    if (
+        count + 1 > policy.max_count_per_till_day
+        or value + discount > policy.max_value_kurus_per_till_day
+    ):
+        raise lost(OVER_LIMIT)
     try:
         redemption = service.claim(
             db_session,
@@ -227,6 +243,35 @@ def settle(
             raise
         raise lost(loss_reason(list(err.extra.get("reasons", [])))) from None
     return 201, service.redemption_out(redemption, coupon.code)
+
+
+def _till_day(session: Session, body: RedemptionCreate, timezone: str) -> tuple[int, int]:
+    """Offline redemptions accepted, and losses recorded, for this till on the local day of
+    this sale: how much of the day's limit is used."""
+    assert body.offline_at is not None
+    day = local_day(as_utc(body.offline_at), timezone)
+    start, end = day_starts(day, day, timezone)
+    taken = session.execute(
+        select(func.count(), func.coalesce(func.sum(Redemption.discount_kurus), 0)).where(
+            col(Redemption.location_id) == body.location_id,
+            col(Redemption.till_id) == body.till_id,
+            col(Redemption.offline_at) >= start,
+            col(Redemption.offline_at) < end,
+            col(Redemption.status) != "voided",
+        )
+    ).one()
+    lost_ = session.execute(
+        select(
+            func.count(), func.coalesce(func.sum(OfflineRedemptionLossRow.discount_kurus), 0)
+        ).where(
+            col(OfflineRedemptionLossRow.location_id) == body.location_id,
+            col(OfflineRedemptionLossRow.till_id) == body.till_id,
+            col(OfflineRedemptionLossRow.offline_at) >= start,
+            col(OfflineRedemptionLossRow.offline_at) < end,
+            col(OfflineRedemptionLossRow.reason) != OVER_LIMIT,
+        )
+    ).one()
+    return int(taken[0]) + int(lost_[0]), int(taken[1]) + int(lost_[1])
 
 
 # --- policy -------------------------------------------------------------------------------

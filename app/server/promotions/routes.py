@@ -72,7 +72,13 @@ def redeem(
         principal,
         idempotency_key,
         body,
-        lambda s: offline.settle(db_session=s, principal=principal, body=body, ring=ring),
+        lambda s: offline.settle(
+            db_session=s,
+            principal=principal,
+            body=body,
+            ring=ring,
+            timezone=request.app.state.settings.timezone,
+        ),
         on_refusal=offline.record_loss,
     )
 
