@@ -248,3 +248,37 @@ def test_offline_a_customer_is_shown_only_as_the_api_would_show_them(cache: Cach
     assert cache.customer(3, allowed_offline=True) is None
     cache.keep_customer(view(3, "visit"))
     assert cache.customer(3, allowed_offline=True) is not None
+
+
+def test_a_cache_from_before_the_schema_version_keeps_its_outbox(tmp_path: Path) -> None:
+    """A file made before outbox.till_id existed: opened by this app, its waiting work is
+    still there and the new columns and index are added."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as old:
+        old.execute(
+            "CREATE TABLE outbox (id INTEGER PRIMARY KEY, key VARCHAR UNIQUE, kind VARCHAR, "
+            "method VARCHAR, path VARCHAR, body TEXT, associate_code VARCHAR, "
+            "store_code VARCHAR, customer_id INTEGER, label VARCHAR, status VARCHAR, "
+            "attempts INTEGER, next_attempt_at DATETIME, claimed_by VARCHAR, "
+            "claimed_until DATETIME, error_kind VARCHAR, error_detail VARCHAR, response TEXT, "
+            "created_at DATETIME, sent_at DATETIME)"
+        )
+        old.execute(
+            "INSERT INTO outbox (key, kind, method, path, body, associate_code, store_code, "
+            "label, status, attempts, next_attempt_at, created_at) VALUES ('k1', 'note', "
+            "'POST', '/v1/customers/1/notes', '{}', 'a', 'IST01', '', 'pending', 0, "
+            "'2026-12-01 10:00:00', '2026-12-01 10:00:00')"
+        )
+    c = Cache(path)
+    try:
+        from app.tablet.cache.outbox import Outbox
+
+        waiting = Outbox(c).waiting()
+        assert [w.key for w in waiting] == ["k1"] and waiting[0].till_id is None
+        with c.read() as conn:
+            assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == 1
+    finally:
+        c.close()
+    Cache(path).close()  # and opening it again changes nothing

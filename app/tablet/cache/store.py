@@ -47,6 +47,8 @@ _FTS = [
 ]
 
 
+SCHEMA_VERSION = 1  # raise it with a step in Cache._migrate whenever a table changes
+
 # How long a customer who scanned their QR may be shown from the cache: the API's visit grant.
 VISIT_HOURS = timedelta(hours=4)
 
@@ -70,10 +72,34 @@ class Cache:
         )
         configure_sqlite(self.engine)
         self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
-        CacheModel.metadata.create_all(self.engine)
         with self.write() as conn:
-            for statement in _FTS:
-                conn.exec_driver_sql(statement)
+            self._migrate(conn)
+
+    @staticmethod
+    def _migrate(conn: Connection) -> None:
+        """Bring a cache file made by an older app up to this schema, keeping its rows (an
+        outbox may hold work not sent yet): tables are created, columns added, and the
+        file's PRAGMA user_version says how far it got."""
+        CacheModel.metadata.create_all(conn)
+        for statement in _FTS:
+            conn.exec_driver_sql(statement)
+        version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+        if version < 1:
+            columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(outbox)")}
+            for name, kind in (("till_id", "VARCHAR"), ("amount_kurus", "INTEGER")):
+                if name not in columns:
+                    conn.exec_driver_sql(f"ALTER TABLE outbox ADD COLUMN {name} {kind}")
+            columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(associate)")}
+            if "failed_window_started_at" not in columns:
+                conn.exec_driver_sql(
+                    "ALTER TABLE associate ADD COLUMN failed_window_started_at DATETIME"
+                )
+            conn.exec_driver_sql(
+                "CREATE INDEX IF NOT EXISTS ix_outbox_open ON outbox (id) "
+                "WHERE status IN ('pending', 'sending')"
+            )
+        if version < SCHEMA_VERSION:
+            conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
         self.engine.dispose()
