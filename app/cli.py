@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import subprocess
 import sys
@@ -195,6 +196,9 @@ def _cmd_tablet(args: argparse.Namespace) -> int:
     from app.tablet.app import serve
 
     settings = TabletSettings()
+    # What the tablet notes about itself (a sync round that failed, a customer it forgot).
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("reyon").setLevel(logging.INFO)
     api = args.api or settings.api_url
     print(f"Reyon tablet on http://{args.host}:{args.port}  (API: {api})", flush=True)
     serve(

@@ -113,6 +113,11 @@ def test_an_order_queued_while_the_api_is_down_arrives_once(
             assert orders() == before + 1
             time.sleep(6)  # another sync round or two: still one order
             assert orders() == before + 1
+        except Exception:
+            # What the screen and the tablet said, for whoever reads a failed run.
+            page.screenshot(path=str(tmp_path / "failure.png"))
+            print(f"tablet log ({app.log}):\n{app.log.read_text()[-4000:]}")
+            raise
         finally:
             close(page)
             app.stop()

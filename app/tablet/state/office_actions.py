@@ -90,14 +90,13 @@ class OfficeActions:
             self._till_rules(kit, session.associate.store.id)
         # The sync refreshed the cached customers; show the fresh view only if that customer
         # is still the one on screen (the associate may have moved on meanwhile).
+        # (A customer the sync forgot, consent withdrawn, leaves the screen at the associate's
+        # next action, which meets the API's 403: never from under their finger.)
         shown = self.customer
         if shown is not None and kit.online and self.login.session is session:
             fresh = kit.cache.customer(shown.profile.id)
-            if self.customer is shown and fresh != shown:
-                if fresh is None:  # no longer ours to see (consent withdrawn, visit over)
-                    self.customer, self.screen = None, "home"
-                else:
-                    self.customer = fresh
+            if fresh is not None and self.customer is shown and fresh != shown:
+                self.customer = fresh
                 self.changed()
         if (kit.online, kit.queued, kit.failed) != before or self.screen == "sync":
             self._status_changed()

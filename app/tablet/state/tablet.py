@@ -4,6 +4,7 @@ change it. Views read it and call its actions; it calls the client."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from app.tablet.state.settings import SettingsState
 from app.tablet.state.till import TillState
 
 RECENT_MAX = 8
+log = logging.getLogger("reyon.tablet")
 
 
 def _no_memory(key: str, value: str) -> None:
@@ -272,6 +274,7 @@ class TabletState(SaleActions, OfficeActions):
             self.customer = self.backend.customer(customer_id)
         except ApiProblem as exc:
             if exc.status in (403, 404):  # consent withdrawn, visit over: off the screen
+                log.info("customer %s no longer visible here (%s)", customer_id, exc.kind)
                 if self.offline is not None:
                     self.offline.cache.forget_customer(customer_id)
                 self.customer, self.screen = None, "home"
