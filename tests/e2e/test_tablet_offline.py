@@ -93,6 +93,9 @@ def test_an_order_queued_while_the_api_is_down_arrives_once(
             by_id(page, "product-name").wait_for()
             page.get_by_text("Çevrimdışı", exact=False).first.wait_for()
             by_id(page, "add-to-basket").click()
+            # The scene is rebuilt after each tap; a tap that lands while it is being rebuilt
+            # is lost (Flet), so wait for the new one before the next.
+            page.get_by_text("Sepete eklendi.").wait_for()
             by_id(page, "back").click()
             by_id(page, "basket").click()
             by_id(page, "place-order").click()
