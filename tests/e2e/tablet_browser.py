@@ -50,3 +50,10 @@ def log_in(page: Any, associate: str, pin: str = "1234", store: str = "IST01") -
 
 def close(page: Any) -> None:
     page.context.close()
+
+
+def shot(page: Any, path: Any) -> None:
+    """A screenshot of what is painted: Flutter paints a frame or two after the
+    accessibility tree (what the selectors see) has changed."""
+    page.wait_for_timeout(700)
+    page.screenshot(path=str(path))

@@ -17,7 +17,7 @@ from app.server.db import Database, make_engine
 from app.server.orders.models import Order
 from tests import factories
 from tests.conftest import DemoWorld
-from tests.e2e.tablet_browser import by_id, close, enter_pin, open_app, type_into
+from tests.e2e.tablet_browser import by_id, close, enter_pin, open_app, shot, type_into
 from tests.server import ApiProcess
 
 
@@ -36,14 +36,14 @@ def test_log_in_scan_a_customer_and_see_them_as_one_person(
         enter_pin(page, "9999")
         page.get_by_role("button", name="Giriş").click()
         page.get_by_text("PIN hatalı. Tekrar deneyin.").wait_for()
-        page.screenshot(path=str(screenshot_dir / "tablet-login.png"))
+        shot(page, screenshot_dir / "tablet-login.png")
 
         enter_pin(page, "1234")
         page.get_by_text("PIN hatalı. Tekrar deneyin.").wait_for(state="hidden")
         page.get_by_role("button", name="Giriş").click()
         page.get_by_text("Son müşteriler").wait_for()
         assert "Satış danışmanı" in by_id(page, "who").inner_text()
-        page.screenshot(path=str(screenshot_dir / "tablet-home.png"))
+        shot(page, screenshot_dir / "tablet-home.png")
 
         # A hardware scanner types the code into the focused field and presses Enter.
         type_into(page, "QR veya barkodu okutun ya da kodu yazın", code)
@@ -55,7 +55,7 @@ def test_log_in_scan_a_customer_and_see_them_as_one_person(
         assert "Kayıt yok." not in by_id(page, "section-orders").inner_text()
         # Customer 1 gave standing consent in the demo data; others show the visit grant.
         page.get_by_text(re.compile("Onaylı müşteri|QR ile tanımlandı")).first.wait_for()
-        page.screenshot(path=str(screenshot_dir / "tablet-customer.png"))
+        shot(page, screenshot_dir / "tablet-customer.png")
 
         # Find a product, see where it is in stock, record that she liked it (two taps).
         by_id(page, "products").click()
@@ -68,7 +68,7 @@ def test_log_in_scan_a_customer_and_see_them_as_one_person(
         assert by_id(page, "stock-WEB").is_visible()  # and the online warehouse
         by_id(page, "try-on-liked").click()
         page.get_by_text("Deneme kaydedildi.").wait_for()
-        page.screenshot(path=str(screenshot_dir / "tablet-product.png"))
+        shot(page, screenshot_dir / "tablet-product.png")
 
         # The size is not here? Order it: basket, ship to home, place, pay-link QR on screen.
         by_id(page, "add-to-basket").click()
@@ -88,7 +88,7 @@ def test_log_in_scan_a_customer_and_see_them_as_one_person(
             page.wait_for_timeout(250)
         assert shown is not None, "no QR code readable on the confirmation screen"
         link = verify_pay_token(factories.TEST_RING, shown.text)
-        page.screenshot(path=str(screenshot_dir / "tablet-order.png"))
+        shot(page, screenshot_dir / "tablet-order.png")
         by_id(page, "back").click()
         assert number in by_id(page, "section-orders").inner_text()
         orders = Database(make_engine(demo_world.database_url))
@@ -158,6 +158,6 @@ def test_cashier_redeems_a_coupon_once_and_the_second_time_is_refused(
         by_id(page, "till-coupon").wait_for()
         by_id(page, "redeem").click()
         page.get_by_text("Bu kupon zaten kullanılmış", exact=False).wait_for()
-        page.screenshot(path=str(screenshot_dir / "tablet-till.png"))
+        shot(page, screenshot_dir / "tablet-till.png")
     finally:
         close(page)

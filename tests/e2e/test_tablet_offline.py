@@ -19,7 +19,7 @@ from app.server.inventory.models import StockLevel
 from app.server.orders.models import Order
 from tests import factories
 from tests.conftest import DemoWorld
-from tests.e2e.tablet_browser import by_id, close, log_in, open_app, type_into
+from tests.e2e.tablet_browser import by_id, close, log_in, open_app, shot, type_into
 from tests.server import free_port, start_api, start_tablet
 
 SCAN = "QR veya barkodu okutun ya da kodu yazın"
@@ -101,14 +101,14 @@ def test_an_order_queued_while_the_api_is_down_arrives_once(
             by_id(page, "place-order").click()
             page.get_by_text("Sipariş kuyruğa alındı", exact=False).wait_for()
             page.get_by_text("1 bekliyor", exact=False).first.wait_for()
-            page.screenshot(path=str(screenshot_dir / "tablet-offline-order.png"))
+            shot(page, screenshot_dir / "tablet-offline-order.png")
             by_id(page, "net-status").click()  # the sync scene: what waits, and since when
             by_id(page, "sync-now").wait_for()
             assert (
                 "Sipariş"
                 in page.locator('[flt-semantics-identifier^="command-"]').first.inner_text()
             )
-            page.screenshot(path=str(screenshot_dir / "tablet-sync.png"))
+            shot(page, screenshot_dir / "tablet-sync.png")
             assert orders() == before
 
             api = start_api(demo_world.database_url, log_dir=tmp_path, port=port)  # back

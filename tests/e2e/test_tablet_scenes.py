@@ -21,7 +21,7 @@ from app.tablet.i18n import money
 from tests import factories
 from tests.conftest import DemoWorld
 from tests.e2e.conftest import launch
-from tests.e2e.tablet_browser import PORTRAIT, by_id, close, log_in, open_app, type_into
+from tests.e2e.tablet_browser import PORTRAIT, by_id, close, log_in, open_app, shot, type_into
 from tests.qr_scenes import barcode_png, photo_scene, y4m_video
 from tests.server import ApiProcess
 
@@ -151,7 +151,7 @@ def test_the_manager_sees_the_store_day_as_charts(
         by_id(page, "period-30").click()
         page.get_by_text(re.compile(r"\d+ okutma")).wait_for()
         page.wait_for_timeout(800)  # the bars grow in with an animation
-        page.screenshot(path=str(screenshot_dir / "tablet-manager.png"))
+        shot(page, screenshot_dir / "tablet-manager.png")
         by_id(page, "report-earlier").click()
         assert "–" in by_id(page, "report-date").inner_text()
     finally:
@@ -177,7 +177,7 @@ def test_settings_check_the_api_and_keep_the_tablet_working(
         assert by_id(page, "server-version").inner_text() != "–"
         by_id(page, "lang-en").click()
         page.get_by_text("This tablet's id").wait_for()
-        page.screenshot(path=str(screenshot_dir / "tablet-settings.png"))
+        shot(page, screenshot_dir / "tablet-settings.png")
         by_id(page, "back").click()
         # The tablet still talks to the API that works.
         type_into(page, "Store code", "IST01")
@@ -205,13 +205,13 @@ def test_portrait_tablet_layout(
             box = by_id(page, identifier).bounding_box()
             assert box is not None and box["height"] >= 48 and box["width"] >= 48, identifier
             assert box["x"] + box["width"] <= PORTRAIT["width"], f"{identifier} off screen"
-        page.screenshot(path=str(screenshot_dir / "tablet-portrait-home.png"))
+        shot(page, screenshot_dir / "tablet-portrait-home.png")
         type_into(page, "QR veya barkodu okutun ya da kodu yazın", code)
         page.keyboard.press("Enter")
         by_id(page, "customer-name").wait_for()
         for section in ("wishlist", "orders", "notes"):
             box = by_id(page, f"section-{section}").bounding_box()
             assert box is not None and box["x"] + box["width"] <= PORTRAIT["width"], section
-        page.screenshot(path=str(screenshot_dir / "tablet-portrait-customer.png"))
+        shot(page, screenshot_dir / "tablet-portrait-customer.png")
     finally:
         close(page)
