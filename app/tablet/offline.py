@@ -14,12 +14,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import Connection
 
 from app.contracts.promotions import OfflineCouponPolicy
 from app.domain.geo import nearest_first
-from app.tablet.cache.outbox import LEASE, DrainReport, Outbox
+from app.tablet.cache.outbox import LEASE, DrainReport, NewCommand, Outbox
 from app.tablet.cache.people import People
 from app.tablet.cache.pull import Progress, Puller, SyncReport
 from app.tablet.cache.store import Cache
@@ -37,7 +36,6 @@ class Submitted:
     status: str  # sent | queued | failed
     answer: Any = None
     problem: ApiProblem | None = None
-    command_id: int | None = None
 
 
 @dataclass
@@ -76,46 +74,20 @@ class Offline:
     # -- writes ------------------------------------------------------------------------------
 
     def submit(
-        self,
-        *,
-        kind: str,
-        method: str,
-        path: str,
-        body: BaseModel | dict[str, Any],
-        key: str,
-        store_code: str,
-        associate_code: str,
-        customer_id: int | None = None,
-        label: str = "",
-        effect: Callable[[Connection], None] | None = None,
-        till_id: str | None = None,
-        amount_kurus: int | None = None,
+        self, command: NewCommand, effect: Callable[[Connection], None] | None = None
     ) -> Submitted:
         """Store the command (and its optimistic effect) durably, then try to send the queue
         up to it. A refusal met right now is the associate's to see at once, so it does not
         also wait in the failed list."""
         with self.cache.write() as conn:
-            command_id = Outbox.enqueue(
-                conn,
-                kind=kind,
-                method=method,
-                path=path,
-                body=body,
-                key=key,
-                associate_code=associate_code,
-                store_code=store_code,
-                customer_id=customer_id,
-                label=label,
-                till_id=till_id,
-                amount_kurus=amount_kurus,
-            )
+            command_id = Outbox.enqueue(conn, command)
             if effect is not None:
                 effect(conn)
         self.drain()
         cmd = self.outbox.get(command_id)
         assert cmd is not None
         if cmd.status == "sent":
-            return Submitted("sent", json.loads(cmd.response or "null"), command_id=command_id)
+            return Submitted("sent", json.loads(cmd.response or "null"))
         if cmd.status == "failed":
             extra = json.loads(cmd.response or "{}")
             problem = ApiProblem(
@@ -126,8 +98,8 @@ class Offline:
                 extra,
             )
             self.outbox.dismiss(command_id)
-            return Submitted("failed", problem=problem, command_id=command_id)
-        return Submitted("queued", command_id=command_id)
+            return Submitted("failed", problem=problem)
+        return Submitted("queued")
 
     def drain(self) -> DrainReport:
         with self._drain_lock:

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, event
 
 from app.contracts.customers import TryOnCreate
 from app.tablet.cache.models import CachedVariant
-from app.tablet.cache.outbox import Outbox
+from app.tablet.cache.outbox import NewCommand, Outbox
 from app.tablet.cache.store import Cache
 from app.tablet.client import ReyonClient
 from app.tablet.offline import Offline
@@ -240,15 +240,16 @@ def outbox_figures(
             for _ in range(commands):
                 Outbox.enqueue(
                     conn,
-                    kind="try_on",
-                    method="POST",
-                    path=path,
-                    body=body,
-                    key=str(uuid.uuid4()),
-                    associate_code=ASSOCIATE,
-                    store_code=STORE,
-                    customer_id=TRY_ON_CUSTOMER,
-                    label="bench",
+                    NewCommand(
+                        kind="try_on",
+                        path=path,
+                        body=body,
+                        key=str(uuid.uuid4()),
+                        associate_code=ASSOCIATE,
+                        store_code=STORE,
+                        customer_id=TRY_ON_CUSTOMER,
+                        label="bench",
+                    ),
                 )
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)

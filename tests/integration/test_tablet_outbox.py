@@ -19,7 +19,7 @@ from sqlmodel import col
 
 from app.contracts.customers import TryOnCreate
 from app.server.customers.models import TryOn
-from app.tablet.cache.outbox import Outbox, backoff
+from app.tablet.cache.outbox import NewCommand, Outbox, backoff
 from app.tablet.cache.people import OfflineLoginError
 from app.tablet.client import ReyonClient
 from app.tablet.offline import Offline
@@ -58,14 +58,15 @@ def _queue_try_ons(kit: Offline, customer_id: int, sku: str, n: int) -> list[str
         with kit.cache.write() as conn:
             Outbox.enqueue(
                 conn,
-                kind="try_on",
-                method="POST",
-                path=f"/v1/customers/{customer_id}/try-ons",
-                body=TryOnCreate.model_validate({"sku": sku, "outcome": "liked"}),
-                key=key,
-                associate_code="t-associate",
-                store_code="IST01",
-                customer_id=customer_id,
+                NewCommand(
+                    kind="try_on",
+                    path=f"/v1/customers/{customer_id}/try-ons",
+                    body=TryOnCreate.model_validate({"sku": sku, "outcome": "liked"}),
+                    key=key,
+                    associate_code="t-associate",
+                    store_code="IST01",
+                    customer_id=customer_id,
+                ),
             )
     return keys
 

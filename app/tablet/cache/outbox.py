@@ -54,6 +54,24 @@ def is_transient(exc: ApiProblem) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class NewCommand:
+    """A write as the associate made it, before it is stored: what to send, whose session
+    sends it, and what the queue shows of it."""
+
+    kind: str  # order | try_on | wishlist | note | redemption
+    path: str
+    body: BaseModel | dict[str, Any]
+    key: str  # the Idempotency-Key, made when the associate tapped
+    store_code: str
+    associate_code: str
+    method: str = "POST"
+    customer_id: int | None = None
+    label: str = ""
+    till_id: str | None = None  # a redemption: the till it was made at
+    amount_kurus: int | None = None  # a redemption: the discount given at the till
+
+
 @dataclass
 class DrainReport:
     sent: int = 0
@@ -72,38 +90,25 @@ class Outbox:
     # -- writing ---------------------------------------------------------------------------
 
     @staticmethod
-    def enqueue(
-        conn: Connection,
-        *,
-        kind: str,
-        method: str,
-        path: str,
-        body: BaseModel | dict[str, Any],
-        key: str,
-        associate_code: str,
-        store_code: str,
-        customer_id: int | None = None,
-        label: str = "",
-        till_id: str | None = None,
-        amount_kurus: int | None = None,
-    ) -> int:
+    def enqueue(conn: Connection, command: NewCommand) -> int:
         """Store a command inside the caller's transaction (with its optimistic effect)."""
         now = utcnow()
+        body = command.body
         payload = body.model_dump_json() if isinstance(body, BaseModel) else dumps(body)
         new_id = conn.execute(
             insert(_TABLE)
             .values(
-                key=key,
-                kind=kind,
-                method=method,
-                path=path,
+                key=command.key,
+                kind=command.kind,
+                method=command.method,
+                path=command.path,
                 body=payload,
-                associate_code=associate_code,
-                store_code=store_code,
-                customer_id=customer_id,
-                label=label,
-                till_id=till_id,
-                amount_kurus=amount_kurus,
+                associate_code=command.associate_code,
+                store_code=command.store_code,
+                customer_id=command.customer_id,
+                label=command.label,
+                till_id=command.till_id,
+                amount_kurus=command.amount_kurus,
                 status="pending",
                 attempts=0,
                 next_attempt_at=now,

@@ -29,6 +29,7 @@ from app.contracts.customers import (
 from app.contracts.inventory import Availability
 from app.contracts.orders import OrderCreate, OrderOut
 from app.contracts.scan import ScannedProduct, ScanResult
+from app.tablet.cache.outbox import NewCommand
 from app.tablet.client import ApiProblem, ReyonClient
 from app.tablet.offline import Offline, Submitted
 
@@ -155,9 +156,8 @@ class Backend:
                     raise
                 return Submitted("failed", problem=exc)
             return Submitted("sent", answer)
-        return self.offline.submit(
+        command = NewCommand(
             kind=kind,
-            method="POST",
             path=path,
             body=body,
             key=key,
@@ -165,8 +165,8 @@ class Backend:
             associate_code=self.associate_code,
             customer_id=customer_id,
             label=label,
-            effect=effect,
         )
+        return self.offline.submit(command, effect)
 
     def _amend(
         self, customer_id: int, change: Callable[[CustomerView], None]

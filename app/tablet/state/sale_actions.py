@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from app.contracts.customers import CustomerView
 from app.contracts.promotions import RedemptionCreate, RedemptionOut
+from app.tablet.cache.outbox import NewCommand
 from app.tablet.client import ApiProblem, ReyonClient
 from app.tablet.i18n import LOCAL as STORE_TIME  # a till's day is the store's day
 from app.tablet.offline import Offline
@@ -211,17 +212,18 @@ class SaleActions:
             }
         )
         submitted = kit.submit(
-            kind="redemption",
-            method="POST",
-            path="/v1/redemptions",
-            body=body,
-            key=str(uuid.uuid4()),
-            store_code=self.backend.store_code,
-            associate_code=self.backend.associate_code,
-            customer_id=self._customer_id(),
-            label=f"{offer.campaign} · {till.sale_ref}",
-            till_id=till.till_id,
-            amount_kurus=offer.discount_kurus,
+            NewCommand(
+                kind="redemption",
+                path="/v1/redemptions",
+                body=body,
+                key=str(uuid.uuid4()),
+                store_code=self.backend.store_code,
+                associate_code=self.backend.associate_code,
+                customer_id=self._customer_id(),
+                label=f"{offer.campaign} · {till.sale_ref}",
+                till_id=till.till_id,
+                amount_kurus=offer.discount_kurus,
+            )
         )
         till.offline_offer = None
         if submitted.status == "failed" and submitted.problem is not None:
