@@ -20,8 +20,10 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 env: $(VENV)/.synced
 
+# Other ports: make demo DEMO_ARGS="--port 8100 --tablet-port 8650"
+DEMO_ARGS ?=
 demo: env
-	$(VENV)/bin/reyon demo
+	$(VENV)/bin/reyon demo $(DEMO_ARGS)
 
 test: env
 	$(VENV)/bin/ruff check app tests

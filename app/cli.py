@@ -3,13 +3,37 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from app.settings import get_api_settings
+
+
+class CliError(Exception):
+    """What went wrong, in one line for the person at the terminal (no traceback)."""
+
+
+def _ensure_port_free(host: str, port: int, way_out: str) -> None:
+    """A busy port named before anything starts, with the way out, instead of a server that
+    dies half-started with a traceback. SO_REUSEADDR as uvicorn and Flet bind: a port in
+    TIME_WAIT from a stopped demo is free to them, so it is free here too."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise CliError(
+                    f"port {port} on {host} is already in use (another Reyon demo?); {way_out}"
+                ) from exc
+            raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
 
 
 def _cmd_migrate(_: argparse.Namespace) -> int:
@@ -52,6 +76,7 @@ def _serve(host: str, port: int, workers: int) -> None:
 
 
 def _cmd_api(args: argparse.Namespace) -> int:
+    _ensure_port_free(args.host, args.port, "choose another with --port N")
     print(f"Reyon API on http://{args.host}:{args.port}  (docs: /docs)", flush=True)
     _serve(args.host, args.port, args.workers)
     return 0
@@ -76,6 +101,12 @@ def _database_is_empty(url: str) -> bool:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from app.server.seed import DEMO_LOGINS, seed
 
+    for port, flag in ((args.port, "--port"), (args.tablet_port, "--tablet-port")):
+        _ensure_port_free(
+            args.host,
+            port,
+            f"choose another with reyon demo {flag} N (make demo DEMO_ARGS='{flag} N')",
+        )
     base = f"http://{args.host}:{args.port}"
     # The demo wallet is on, and shelf labels and pay links point at this server.
     os.environ.setdefault("REYON_DEMO_MODE", "1")
@@ -102,7 +133,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
                     for code in DEMO_LOGINS["associates"]
                 ),
                 "",
-                "  Stop with Ctrl+C.",
+                f"  Stop with Ctrl+C (or kill {os.getpid()}).",
                 "",
             ]
         ),
@@ -114,15 +145,39 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         [sys.executable, "-m", "app.cli", "tablet", "--api", base, "--host", args.host,
          "--port", str(args.tablet_port)]
     )  # fmt: skip
+
+    # uvicorn stops gracefully on SIGINT or SIGTERM and then raises the signal again with
+    # the handlers it found: ours turn it into a normal return, so the tablet is stopped too
+    # (with the default SIGTERM handler the demo died there and left the tablet running).
+    def stopped(signum: int, _frame: object) -> None:
+        raise _Stopped(signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stopped)
     try:
         _serve(args.host, args.port, 1)
+    except _Stopped:
+        pass
     finally:
-        tablet.terminate()
-        try:
-            tablet.wait(10)
-        except subprocess.TimeoutExpired:
-            tablet.kill()
+        _stop(tablet)
+    print("Reyon demo stopped.", flush=True)
     return 0
+
+
+class _Stopped(Exception):
+    """Ctrl+C or a service manager's SIGTERM: a requested stop, not a failure."""
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    """SIGINT first: Flet's web server was seen to ignore SIGTERM (FLET.md)."""
+    if child.poll() is not None:
+        return
+    child.send_signal(signal.SIGINT)
+    try:
+        child.wait(15)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 def _cmd_qr(args: argparse.Namespace) -> int:
@@ -159,8 +214,6 @@ def _cmd_qr(args: argparse.Namespace) -> int:
 
 def _cmd_labels(args: argparse.Namespace) -> int:
     """An A4 PDF of shelf labels for one store."""
-    from pathlib import Path
-
     from app.server.catalog.labels import LabelError, labels_for_store, render_pdf
     from app.server.db import Database, make_scratch_engine
 
@@ -181,6 +234,7 @@ def _cmd_labels(args: argparse.Namespace) -> int:
                 print(f"\r  {done}/{total} labels", end="", file=sys.stderr, flush=True)
 
         out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
         pages = render_pdf(labels, out, progress=progress)
     except LabelError as exc:
         print(f"reyon labels: {exc}", file=sys.stderr)
@@ -196,6 +250,7 @@ def _cmd_tablet(args: argparse.Namespace) -> int:
     from app.tablet.app import serve
 
     settings = TabletSettings()
+    _ensure_port_free(args.host, args.port, "choose another with --port N")
     # What the tablet notes about itself (a sync round that failed, a customer it forgot).
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("reyon").setLevel(logging.INFO)
@@ -271,8 +326,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from app.server.db import DatabaseLocationError
+
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except (CliError, DatabaseLocationError) as exc:
+        print(f"reyon {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        if exc.filename is None:
+            raise
+        # A file or folder Reyon must write: where, and why not.
+        print(f"reyon {args.command}: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

@@ -67,13 +67,34 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+class DatabaseLocationError(Exception):
+    """The SQLite file's folder does not exist and cannot be made."""
+
+
+def prepare_sqlite_folder(url: str) -> None:
+    """A SQLite file can be made only in a folder that exists: a fresh clone has no var/.
+    Every engine and migration makes the folder first, or says clearly why it cannot."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return
+    if parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        return
+    folder = Path(parsed.database).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseLocationError(
+            f"cannot make the database folder {folder}/ ({exc.strerror or exc}); "
+            "set REYON_DATABASE_URL to a file in a writable folder"
+        ) from exc
+
+
 def make_engine(
     url: str, *, pool_size: int = 10, max_overflow: int = 10, application_name: str = "reyon"
 ) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        prepare_sqlite_folder(url)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
@@ -98,6 +119,7 @@ def make_engine(
 
 def make_scratch_engine(url: str) -> Engine:
     """An engine without a pool, for CLI commands and migrations."""
+    prepare_sqlite_folder(url)
     engine = create_engine(url, poolclass=NullPool)
     if is_sqlite(engine):
         configure_sqlite(engine)
