@@ -12,6 +12,7 @@ Every wait is for a condition, bounded only by a limit that a real hang reaches.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -114,10 +115,8 @@ class Demo:
             raise SmokeFailure("a process of the demo (the tablet?) outlived it")
 
     def kill(self) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def smoke(work: Path) -> int:
@@ -175,7 +174,7 @@ def smoke(work: Path) -> int:
                 str(api_port),
                 "--tablet-port",
                 str(free_port()),
-            ],  # fmt: skip
+            ],
             cwd=clone,
             capture_output=True,
             text=True,
