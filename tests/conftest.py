@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from app.server.db import Database, make_engine
 from app.server.migrate import upgrade
 from tests.factories import PIN, Base, build_base
-from tests.server import ApiProcess, start_api
+from tests.server import HANG_S, ApiProcess, start_api
 
 PG_ADMIN_URL = os.environ.get(
     "REYON_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -92,7 +92,7 @@ class World:
         headers = {}
         if associate is not None:
             headers["Authorization"] = f"Bearer {self.token(associate)}"
-        return httpx.Client(base_url=self.url, headers=headers, timeout=30.0, **kw)
+        return httpx.Client(base_url=self.url, headers=headers, timeout=HANG_S, **kw)
 
     def token(self, associate: str) -> str:
         if associate not in self._tokens:
@@ -105,7 +105,7 @@ class World:
                     "pin": PIN,
                     "device_id": "pytest",
                 },
-                timeout=30.0,
+                timeout=HANG_S,
             )
             r.raise_for_status()
             self._tokens[associate] = r.json()["access_token"]
@@ -159,7 +159,7 @@ class DemoWorld:
                 "pin": "1234",
                 "device_id": "pytest",
             },
-            timeout=30.0,
+            timeout=HANG_S,
         )
         r.raise_for_status()
         return str(r.json()["access_token"])

@@ -3,32 +3,39 @@ type into Flutter's text fields, log in."""
 
 from __future__ import annotations
 
+import re
+import time
+from pathlib import Path
 from typing import Any
 
 TABLET = {"width": 1280, "height": 800}
+# Every wait is for a condition (a scene, a text, a value); this bounds them, and only a real
+# hang reaches it, however busy the machine.
+HANG_MS = 300_000
 PORTRAIT = {"width": 800, "height": 1280}
 
 
 def open_app(browser: Any, url: str, *, viewport: dict[str, int] = TABLET) -> Any:
     context = browser.new_context(viewport=viewport, locale="tr-TR", permissions=["camera"])
+    context.set_default_timeout(HANG_MS)
     page = context.new_page()
     page.goto(url)
-    page.wait_for_selector("#loading", state="detached", timeout=30_000)
+    page.wait_for_selector("#loading", state="detached")
     # Switch on Flutter's accessibility tree: roles, names and identifiers for selectors.
     page.dispatch_event("flt-semantics-placeholder", "click")
     return page
 
 
 def type_into(page: Any, label: str, text: str) -> None:
-    # Click first: Flutter creates the real <input> for a field when it gains focus. Then wait
-    # until it has the focus: text filled in before that is shown but never reaches the app
-    # (seen as an intermittently empty field after a scene was rebuilt).
+    """Click first: Flutter creates the real <input> for a field when it gains focus. Then wait
+    until it has the focus (text filled in before that is shown but never reaches the app),
+    fill, and wait until the input holds exactly the text before going on."""
     box = page.get_by_role("textbox", name=label)
     box.click()
-    page.wait_for_function(
-        "e => document.activeElement === e", arg=box.element_handle(), timeout=10_000
-    )
+    handle = box.element_handle()
+    page.wait_for_function("e => document.activeElement === e", arg=handle)
     box.fill(text)
+    page.wait_for_function("([e, text]) => e.value === text", arg=[handle, text])
 
 
 def by_id(page: Any, identifier: str) -> Any:
@@ -36,36 +43,69 @@ def by_id(page: Any, identifier: str) -> Any:
 
 
 def enter_pin(page: Any, pin: str) -> None:
+    """One digit at a time, each taken by the app (the dots say how many) before the next:
+    a tap that lands while the pad is redrawn is lost."""
+    digits = by_id(page, "pin-dots")
+    taken = re.compile(r"PIN: (\d+) (hane|digits)")
+    start = taken.search(digits.inner_text())
+    done = int(start.group(1)) if start else 0
     for digit in pin:
         by_id(page, f"pin-{digit}").click()
+        done += 1
+        page.wait_for_function(
+            "([e, n]) => new RegExp('PIN: ' + n + ' ').test(e.textContent)",
+            arg=[digits.element_handle(), done],
+        )
 
 
 def log_in(page: Any, associate: str, pin: str = "1234", store: str = "IST01") -> None:
-    """Log in through the PIN pad. On a loaded machine Flutter's web text input now and then
-    loses what was typed before the app saw it (seen in CI, never by hand): if the log-in
-    scene is still there after a while, say so in the output and type it all once more."""
-    for attempt in (1, 2):
-        type_into(page, "Mağaza kodu", store)
-        type_into(page, "Personel kodu", associate)
-        if attempt == 2:
-            by_id(page, "pin-clear").click()  # whatever of the PIN was kept
-        enter_pin(page, pin)
-        page.get_by_role("button", name="Giriş").click()
-        try:
-            page.get_by_text("Son müşteriler").wait_for(timeout=20_000 if attempt == 1 else 30_000)
-            return
-        except Exception:
-            if attempt == 2 or not page.get_by_role("button", name="Giriş").is_visible():
-                raise
-            print("log-in scene still shown after 20 s; typing the log-in again")
+    """Store, associate, PIN, each confirmed by the screen before the next; then the home
+    scene or, if the app answered with a message instead, that message in the failure."""
+    type_into(page, "Mağaza kodu", store)
+    type_into(page, "Personel kodu", associate)
+    enter_pin(page, pin)
+    page.get_by_role("button", name="Giriş").click()
+    home = page.get_by_text("Son müşteriler")
+    refused = page.get_by_text(_LOGIN_MESSAGES)
+    home.or_(refused).first.wait_for()
+    if not home.is_visible():
+        raise AssertionError(f"log-in refused: {refused.first.inner_text()}")
+
+
+# What the log-in scene says instead of going home (app/tablet/i18n/tr.py).
+_LOGIN_MESSAGES = re.compile("PIN hatalı|kilitlendi|Sunucuya ulaşılamıyor|personel kodu ve PIN")
 
 
 def close(page: Any) -> None:
     page.context.close()
 
 
+def frames(page: Any, n: int = 2) -> None:
+    """Wait for the browser to draw `n` more frames."""
+    page.evaluate(
+        """n => new Promise(done => {
+            const step = left => left ? requestAnimationFrame(() => step(left - 1)) : done();
+            step(n);
+        })""",
+        n,
+    )
+
+
+def settled(target: Any, page: Any) -> bytes:
+    """A screenshot of `target` (a page or a locator) once what is painted has stopped
+    changing: Flutter paints a frame or two after the accessibility tree (what the selectors
+    see) changed, and bars or images grow in over a few more."""
+    last = target.screenshot()
+    deadline = time.monotonic() + HANG_MS / 1000
+    while time.monotonic() < deadline:
+        frames(page)
+        now = target.screenshot()
+        if now == last:
+            return bytes(now)
+        last = now
+    return bytes(last)
+
+
 def shot(page: Any, path: Any) -> None:
-    """A screenshot of what is painted: Flutter paints a frame or two after the
-    accessibility tree (what the selectors see) has changed."""
-    page.wait_for_timeout(700)
-    page.screenshot(path=str(path))
+    """A screenshot of what is painted, once it has settled."""
+    Path(path).write_bytes(settled(page, page))

@@ -17,7 +17,16 @@ from app.server.db import Database, make_engine
 from app.server.orders.models import Order
 from tests import factories
 from tests.conftest import DemoWorld
-from tests.e2e.tablet_browser import by_id, close, enter_pin, open_app, shot, type_into
+from tests.e2e.tablet_browser import (
+    by_id,
+    close,
+    enter_pin,
+    log_in,
+    open_app,
+    settled,
+    shot,
+    type_into,
+)
 from tests.server import ApiProcess
 
 
@@ -80,12 +89,8 @@ def test_log_in_scan_a_customer_and_see_them_as_one_person(
         number = by_id(page, "order-number").inner_text().rsplit(" ", 1)[-1]
         assert number.startswith("EA-IST01-")
         # The customer's phone scans the QR on the tablet's screen: read it off a screenshot.
-        shown = None
-        for _ in range(20):  # the image is decoded and drawn a moment after the layout
-            shown = decode_one(by_id(page, "pay-link-qr").screenshot())
-            if shown is not None:
-                break
-            page.wait_for_timeout(250)
+        # The image is decoded and drawn a moment after the layout: read it once settled.
+        shown = decode_one(settled(by_id(page, "pay-link-qr"), page))
         assert shown is not None, "no QR code readable on the confirmation screen"
         link = verify_pay_token(factories.TEST_RING, shown.text)
         shot(page, screenshot_dir / "tablet-order.png")
@@ -131,10 +136,7 @@ def test_cashier_redeems_a_coupon_once_and_the_second_time_is_refused(
         db.dispose()
     page = open_app(browser, tablet.url)
     try:
-        type_into(page, "Mağaza kodu", "IST01")
-        type_into(page, "Personel kodu", "demo-cashier")
-        enter_pin(page, "1234")
-        page.get_by_role("button", name="Giriş").click()
+        log_in(page, "demo-cashier")
         by_id(page, "till").click()
 
         def scan_at_till(text: str) -> None:

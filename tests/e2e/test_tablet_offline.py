@@ -19,13 +19,13 @@ from app.server.inventory.models import StockLevel
 from app.server.orders.models import Order
 from tests import factories
 from tests.conftest import DemoWorld
-from tests.e2e.tablet_browser import by_id, close, log_in, open_app, shot, type_into
+from tests.e2e.tablet_browser import HANG_MS, by_id, close, log_in, open_app, shot, type_into
 from tests.server import free_port, start_api, start_tablet
 
 SCAN = "QR veya barkodu okutun ya da kodu yazın"
 
 
-def _wait(what: str, check: Any, timeout: float = 60.0) -> None:
+def _wait(what: str, check: Any, timeout: float = HANG_MS / 1000) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
@@ -34,17 +34,32 @@ def _wait(what: str, check: Any, timeout: float = 60.0) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _synced(cache: Path) -> bool:
+def _sync_state(cache: Path, name: str) -> str | None:
     if not cache.exists():
-        return False
+        return None
     with sqlite3.connect(cache) as conn:
         try:
-            row = conn.execute(
-                "SELECT value FROM sync_state WHERE name = 'snapshot.done'"
-            ).fetchone()
+            row = conn.execute("SELECT value FROM sync_state WHERE name = ?", (name,)).fetchone()
         except sqlite3.OperationalError:
-            return False
-    return row is not None and row[0] == "1"
+            return None
+    return None if row is None else str(row[0])
+
+
+def _synced(cache: Path) -> bool:
+    return _sync_state(cache, "snapshot.done") == "1"
+
+
+def _rounds_after(cache: Path, rounds: int) -> Any:
+    """A check that holds once the tablet has finished `rounds` more sync rounds."""
+    seen = [_sync_state(cache, "last_sync")]
+
+    def check() -> bool:
+        now = _sync_state(cache, "last_sync")
+        if now != seen[-1]:
+            seen.append(now)
+        return len(seen) > rounds
+
+    return check
 
 
 def test_an_order_queued_while_the_api_is_down_arrives_once(
@@ -83,7 +98,8 @@ def test_an_order_queued_while_the_api_is_down_arrives_once(
             type_into(page, SCAN, code)
             page.keyboard.press("Enter")
             by_id(page, "customer-name").wait_for()
-            _wait("the first sync", lambda: _synced(tmp_path / "tablet-cache" / "e2e-tablet.db"))
+            cache = tmp_path / "tablet-cache" / "e2e-tablet.db"
+            _wait("the first sync", lambda: _synced(cache))
             before = orders()
 
             api.kill()  # the store's Wi-Fi is gone
@@ -112,10 +128,10 @@ def test_an_order_queued_while_the_api_is_down_arrives_once(
             assert orders() == before
 
             api = start_api(demo_world.database_url, log_dir=tmp_path, port=port)  # back
-            page.get_by_text("Bekleyen iş yok", exact=False).wait_for(timeout=30_000)
+            page.get_by_text("Bekleyen iş yok", exact=False).wait_for()
             assert orders() == before + 1
-            time.sleep(6)  # another sync round or two: still one order
-            assert orders() == before + 1
+            _wait("two more sync rounds", _rounds_after(cache, 2))
+            assert orders() == before + 1  # still one order
         except Exception:
             # What the screen and the tablet said, for whoever reads a failed run.
             page.screenshot(path=str(tmp_path / "failure.png"))

@@ -23,7 +23,7 @@ from tests.conftest import DemoWorld
 from tests.e2e.conftest import launch
 from tests.e2e.tablet_browser import PORTRAIT, by_id, close, log_in, open_app, shot, type_into
 from tests.qr_scenes import barcode_png, photo_scene, y4m_video
-from tests.server import ApiProcess
+from tests.server import HANG_S, ApiProcess
 
 
 def _db(world: DemoWorld) -> Database:
@@ -50,7 +50,7 @@ def test_the_camera_reads_a_customers_identity_code(
         log_in(page, "demo-associate")
         by_id(page, "scan-camera").click()
         # The dialog films the counter until the code decodes, then opens the customer.
-        by_id(page, "customer-name").wait_for(timeout=30_000)
+        by_id(page, "customer-name").wait_for()
         assert by_id(page, "camera-status").count() == 0  # the camera closed itself
         page.get_by_text("QR ile tanımlandı", exact=False).first.wait_for()
         close(page)
@@ -80,7 +80,7 @@ def test_a_picked_photo_of_a_barcode_opens_the_product(
         with page.expect_file_chooser() as chooser:
             by_id(page, "scan-photo").click()
         chooser.value.set_files(str(photo))
-        by_id(page, "product-name").wait_for(timeout=20_000)
+        by_id(page, "product-name").wait_for()
         assert name in by_id(page, "product-name").inner_text()
 
         # A photo with no code in it says so.
@@ -121,7 +121,7 @@ def _endless_aisle_order(world: DemoWorld) -> int:
                 "address": {"recipient": "Test", "line1": "Bağdat Cad. 1", "city": "İstanbul"},
             },
         },
-        timeout=30,
+        timeout=HANG_S,
     )
     assert r.status_code == 201, r.text
     return int(r.json()["total_kurus"])
@@ -135,7 +135,7 @@ def test_the_manager_sees_the_store_day_as_charts(
     report = httpx.get(
         f"{demo_world.url}/v1/reports/store",
         headers={"Authorization": f"Bearer {manager}"},
-        timeout=30,
+        timeout=HANG_S,
     ).json()
     assert report["endless_aisle_orders"] >= 1
     page = open_app(browser, tablet.url)
@@ -150,7 +150,6 @@ def test_the_manager_sees_the_store_day_as_charts(
         # A month ending today holds the demo data's shelf scans and redemptions too.
         by_id(page, "period-30").click()
         page.get_by_text(re.compile(r"\d+ okutma")).wait_for()
-        page.wait_for_timeout(800)  # the bars grow in with an animation
         shot(page, screenshot_dir / "tablet-manager.png")
         by_id(page, "report-earlier").click()
         assert "–" in by_id(page, "report-date").inner_text()

@@ -6,7 +6,6 @@ scope. `test_fault_injection.py` runs a short day in `make test`; `make soak` a 
 
 from __future__ import annotations
 
-import itertools
 import json
 import random
 import threading
@@ -33,7 +32,7 @@ from app.tablet.state.tablet import TabletState
 from tests import factories
 from tests.factories import PIN, Base
 from tests.faults.proxy import FaultyProxy
-from tests.server import ApiProcess
+from tests.server import HANG_S, ApiProcess
 
 OUTCOMES = ("bought", "did_not_fit", "liked", "disliked")
 
@@ -81,12 +80,13 @@ def stock_up(db: Database, base: Base) -> Shop:
 
 
 def _tablet(url: str, path: Path, n: int) -> TabletState:
-    client = ReyonClient(url, timeout=3)
+    client = ReyonClient(url, timeout=HANG_S)
     kit = Offline.open(client, path / f"tablet-{n}.db", lease=timedelta(seconds=3))
     return TabletState(client=client, device_id=f"soak-{n}", offline=kit)
 
 
-def _log_in(state: TabletState, deadline: float) -> None:
+def _log_in(state: TabletState) -> None:
+    deadline = time.monotonic() + HANG_S
     while time.monotonic() < deadline:
         state.login.store_code, state.login.associate_code = "IST01", "t-associate"
         for d in PIN:
@@ -125,6 +125,48 @@ def _act(state: TabletState, shop: Shop, rng: random.Random) -> None:
         state.sync_now()
 
 
+class ActionClock:
+    """The day's clock: how many actions the tablets have done between them."""
+
+    def __init__(self) -> None:
+        self._done = 0
+        self._cond = threading.Condition()
+
+    def tick(self) -> None:
+        with self._cond:
+            self._done += 1
+            self._cond.notify_all()
+
+    def wait_until(self, actions: int) -> None:
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._done >= actions, timeout=HANG_S):
+                raise AssertionError(f"the tablets stopped before action {actions}")
+
+
+@dataclass(frozen=True)
+class Storm:
+    kind: str  # outage (Wi-Fi gone) | kill (the API process crashes, then comes back)
+    starts: int  # after this many of the tablets' actions
+    ends: int  # the Wi-Fi returns, or the API is started again, after this many
+
+
+def forecast(day: Day) -> list[Storm]:
+    """The day's outages and crashes, seeded, each starting and ending at a count of the
+    tablets' actions, all within the day and one after another."""
+    rng = random.Random(day.seed)
+    kinds = ["outage"] * day.outages + ["kill"] * day.kills
+    rng.shuffle(kinds)
+    total = day.tablets * day.actions
+    slot = total // (len(kinds) + 1)
+    if kinds and slot < 4:
+        raise ValueError(f"a day of {total} actions is too short for {len(kinds)} storms")
+    storms = []
+    for i, kind in enumerate(kinds):
+        starts = slot * i + rng.randint(1, slot // 2)
+        storms.append(Storm(kind, starts, starts + rng.randint(2, slot // 2)))
+    return storms
+
+
 def play(
     *,
     db: Database,
@@ -141,46 +183,43 @@ def play(
     proxy = FaultyProxy(api_port, seed=day.seed)
     tablets = [_tablet(proxy.url, workdir, n) for n in range(day.tablets)]
     for t in tablets:
-        _log_in(t, time.monotonic() + 30)
+        _log_in(t)
         t.sync_now()
     proxy.faults.cut_answer, proxy.faults.refuse = day.cut_answer, day.refuse
     proxy.faults.delay_s = day.delay_s
     current = {"api": api}
-
-    weather_done = threading.Event()
+    clock = ActionClock()
+    storms = forecast(day)
 
     def shop_floor(n: int, state: TabletState) -> None:
-        """At least `actions` things, and on until the weather has done all it will: every
-        outage and crash happens while the tablets are busy."""
+        """`actions` things, then wait for the weather to clear. The weather is timed in the
+        tablets' actions, so every outage and crash meets busy tablets however slow the
+        machine, and the day is as long in actions on any machine."""
         rng = random.Random(day.seed * 1000 + n)
-        for i in itertools.count():
-            if i >= day.actions and weather_done.is_set():
-                break
+        for _ in range(day.actions):
             try:
                 _act(state, shop, rng)
             except Exception:
                 report.errors.append(f"tablet {n}: {traceback.format_exc(limit=6)}")
-            time.sleep(rng.uniform(0, 0.05))
+            clock.tick()
+            time.sleep(rng.uniform(0, 0.05))  # the associate's own pace between taps
 
     def weather() -> None:
-        """Outages and crashes at seeded moments while the tablets work."""
-        rng = random.Random(day.seed)
-        events = ["outage"] * day.outages + ["kill"] * day.kills
-        rng.shuffle(events)
         try:
-            for event in events:
-                time.sleep(rng.uniform(0.5, 2.0))
-                if event == "outage":
+            for storm in storms:
+                clock.wait_until(storm.starts)
+                if storm.kind == "outage":
                     proxy.set_outage(True)
-                    time.sleep(rng.uniform(0.5, 2.0))
+                    clock.wait_until(storm.ends)
                     proxy.set_outage(False)
                 else:
                     current["api"].kill()  # no shutdown handlers: a crash
                     report.kills += 1
-                    time.sleep(rng.uniform(0.2, 1.0))
+                    clock.wait_until(storm.ends)
                     current["api"] = restart_api()
-        finally:
-            weather_done.set()
+        except Exception:
+            report.errors.append(f"weather: {traceback.format_exc(limit=6)}")
+            proxy.set_outage(False)
 
     workers = [
         threading.Thread(target=shop_floor, args=(n, t), daemon=True) for n, t in enumerate(tablets)
@@ -190,23 +229,26 @@ def play(
     for w in workers:
         w.start()
     for w in workers:
-        w.join(timeout=600)
-    chaos.join(timeout=60)
+        w.join(HANG_S)
+    chaos.join(HANG_S)
+    if chaos.is_alive() or any(w.is_alive() for w in workers):
+        report.errors.append(f"the day hung: no end after {HANG_S:.0f} s")
 
-    # The weather clears: every tablet sends what it holds and catches up.
+    # The weather clears: every tablet sends what it holds and catches up, until the whole
+    # shop is quiet (commands backing off after a 5xx or a 409 of a request the crash left
+    # running go when their time comes).
     proxy.faults = type(proxy.faults)()
-    deadline = time.monotonic() + 120
-    for t in tablets:
-        while time.monotonic() < deadline:
+    deadline = time.monotonic() + HANG_S
+    while time.monotonic() < deadline:
+        for t in tablets:
             t.sync_now()
-            if t.queued == 0:
-                break
             assert t.offline is not None
             t.offline.outbox.wake()
-            time.sleep(0.3)
-        t.sync_now()  # and one more pull, after everyone's writes
+        if all(t.queued == 0 for t in tablets):
+            break
+        time.sleep(0.3)
     for t in tablets:
-        t.sync_now()
+        t.sync_now()  # and one more pull each, after everyone's writes
     report.proxy = dict(proxy.counts)
     check(db, base, shop, tablets, report)
     for t in tablets:

@@ -3,13 +3,14 @@ from __future__ import annotations
 import httpx
 
 from tests.conftest import World
+from tests.server import HANG_S
 
 
 def login(world: World, code: str, pin: str, store: str = "IST01") -> httpx.Response:
     return httpx.post(
         f"{world.url}/v1/auth/login",
         json={"store_code": store, "associate_code": code, "pin": pin, "device_id": "t"},
-        timeout=30,
+        timeout=HANG_S,
     )
 
 

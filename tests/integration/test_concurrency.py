@@ -19,7 +19,7 @@ from app.server.orders.models import Order
 from app.server.promotions.models import Coupon, Redemption
 from tests import factories
 from tests.conftest import World
-from tests.server import start_api
+from tests.server import HANG_S, start_api
 
 ADDRESS = {"recipient": "Ayşe", "line1": "Bağdat Cad. 1", "city": "İstanbul"}
 
@@ -60,7 +60,9 @@ def _orders_race(world: World, urls: list[str]) -> None:
     token = world.token("t-associate")
     clients = [
         httpx.Client(
-            base_url=urls[i % len(urls)], timeout=60, headers={"Authorization": f"Bearer {token}"}
+            base_url=urls[i % len(urls)],
+            timeout=HANG_S,
+            headers={"Authorization": f"Bearer {token}"},
         )
         for i in range(30)
     ]
@@ -95,7 +97,9 @@ def test_50_concurrent_redemptions_of_a_single_use_coupon_exactly_one_succeeds(
     code = factories.coupon(world.db, max_redemptions=1)
     token = world.token("t-cashier")
     clients = [
-        httpx.Client(base_url=world.url, timeout=60, headers={"Authorization": f"Bearer {token}"})
+        httpx.Client(
+            base_url=world.url, timeout=HANG_S, headers={"Authorization": f"Bearer {token}"}
+        )
         for _ in range(50)
     ]
     try:
@@ -140,7 +144,7 @@ def test_concurrent_retries_with_one_idempotency_key_create_one_order(world: Wor
     clients = [
         httpx.Client(
             base_url=world.url,
-            timeout=60,
+            timeout=HANG_S,
             headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key},
         )
         for _ in range(20)
@@ -183,7 +187,7 @@ def test_two_api_processes_on_one_postgresql_never_oversell(pg_world: World) -> 
         urls = [pg_world.url, second.url]
         clients = [
             httpx.Client(
-                base_url=urls[i % 2], timeout=60, headers={"Authorization": f"Bearer {token}"}
+                base_url=urls[i % 2], timeout=HANG_S, headers={"Authorization": f"Bearer {token}"}
             )
             for i in range(20)
         ]

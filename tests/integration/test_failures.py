@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy import func, select, text, update
@@ -20,7 +21,26 @@ from app.settings import ApiSettings
 from tests import factories
 from tests.conftest import World
 from tests.integration.test_concurrency import ADDRESS, assert_stock_consistent
-from tests.server import start_api
+from tests.server import HANG_S, start_api
+
+
+def _wait_until(what: str, check: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + HANG_S
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {what} after {HANG_S:.0f} s")
+        time.sleep(0.02)
+
+
+def _claims(world: World, keys: list[str]) -> int:
+    with world.db.session() as s:
+        return int(
+            s.execute(select(func.count()).where(col(IdempotencyRecord.key).in_(keys))).scalar_one()
+        )
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def test_killed_api_leaves_nothing_half_written_and_retries_create_each_order_once(
@@ -57,7 +77,8 @@ def test_killed_api_leaves_nothing_half_written_and_retries_create_each_order_on
     threads = [threading.Thread(target=fire, args=(api.url, i)) for i in range(len(keys))]
     for t in threads:
         t.start()
-    time.sleep(0.3)
+    # Mid-flight: once the first requests have claimed their keys, however slow the machine.
+    _wait_until("requests in flight", lambda: _claims(world, keys) >= 3)
     api.kill()  # SIGKILL mid-flight: no shutdown handler, open transactions just vanish
     for t in threads:
         t.join(30)
@@ -80,7 +101,17 @@ def test_killed_api_leaves_nothing_half_written_and_retries_create_each_order_on
     for sku in skus:
         assert_stock_consistent(world, sku)
 
-    time.sleep(1.2)  # claims left "running" by the dead process become stale
+    # Claims left "running" by the dead process become stale one second after they were taken.
+    with world.db.session() as s:
+        newest = s.execute(
+            select(func.max(IdempotencyRecord.locked_at)).where(
+                col(IdempotencyRecord.key).in_(keys), col(IdempotencyRecord.state) == "running"
+            )
+        ).scalar_one()
+    if newest is not None:
+        _wait_until(
+            "stale claims", lambda: datetime.now(UTC) - _aware(newest) > timedelta(seconds=1)
+        )
     restarted = start_api(
         world.database_url,
         log_dir=world.log_dir,

@@ -16,7 +16,7 @@ from app.qr.images import decode
 from app.qr.shelf import ShelfRef, verify_shelf
 from tests import factories
 from tests.conftest import World
-from tests.server import ROOT, TEST_SECRET
+from tests.server import HANG_S, ROOT, TEST_SECRET
 
 BASE = "https://magaza.example.com"
 
@@ -34,7 +34,7 @@ def reyon_labels(world: World, *args: str) -> subprocess.CompletedProcess[str]:
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_S,
     )
 
 

@@ -20,6 +20,7 @@ from app.server.promotions.models import Coupon, OfflineRedemptionLossRow, Redem
 from tests import factories
 from tests.conftest import World
 from tests.integration.test_concurrency import race
+from tests.server import HANG_S
 
 LOST = "https://reyon.dev/problems/offline-redemption-lost"
 POLICY = "/v1/stores/{}/offline-coupon-policy"
@@ -44,12 +45,12 @@ def _client(world: World, code: str, store: str) -> httpx.Client:
     r = httpx.post(
         f"{world.url}/v1/auth/login",
         json={"store_code": store, "associate_code": code, "pin": factories.PIN, "device_id": "t"},
-        timeout=30.0,
+        timeout=HANG_S,
     )
     r.raise_for_status()
     token = r.json()["access_token"]
     return httpx.Client(
-        base_url=world.url, headers={"Authorization": f"Bearer {token}"}, timeout=30.0
+        base_url=world.url, headers={"Authorization": f"Bearer {token}"}, timeout=HANG_S
     )
 
 
@@ -288,7 +289,7 @@ def test_ten_tills_redeem_one_coupon_offline_at_once(world: World, ank: int) -> 
             f"{world.url}/v1/redemptions",
             json=_body(code, ank, skus[0], till=f"R{i}", sale=f"ANK-RACE-{i}", offline_at=sold),
             headers={"Authorization": token, "Idempotency-Key": uuid.uuid4().hex},
-            timeout=60.0,
+            timeout=HANG_S,
         )
 
     results = race(10, call)

@@ -21,7 +21,7 @@ from app.server.customers.models import DeviceKey
 from tests import factories
 from tests.conftest import World
 from tests.integration.test_concurrency import race
-from tests.server import ROOT, TEST_SECRET, start_api
+from tests.server import HANG_S, ROOT, TEST_SECRET, start_api
 
 BRAND_KEY = "brand-app-test-credential"
 RING = factories.TEST_RING
@@ -103,7 +103,7 @@ def test_replayed_identity_code_refused_across_two_api_processes(pg_world: World
                     f"{urls[i % 2]}/v1/customers/identify",
                     json={"token": code},
                     headers={"Authorization": f"Bearer {token}"},
-                    timeout=30,
+                    timeout=HANG_S,
                 )
 
             responses = race(10, identify)
@@ -123,7 +123,7 @@ def test_brand_app_registers_a_device_key_and_gets_coupon_codes(world: World) ->
     try:
         phone, public = new_device_key()
         body = {"customer_id": customer, "public_key": base64.b64encode(public).decode()}
-        with httpx.Client(base_url=api.url, timeout=30) as brand:
+        with httpx.Client(base_url=api.url, timeout=HANG_S) as brand:
             assert brand.post("/v1/brand/device-keys", json=body).status_code == 401
             wrong = {"Authorization": "Bearer not-the-key"}
             assert brand.post("/v1/brand/device-keys", json=body, headers=wrong).status_code == 401
@@ -174,7 +174,7 @@ def test_reyon_qr_prints_codes_the_api_accepts(world: World) -> None:
             env=env,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=HANG_S,
         )
         assert done.returncode == 0, done.stderr
         return done.stdout.strip()
@@ -195,7 +195,7 @@ def test_reyon_qr_prints_codes_the_api_accepts(world: World) -> None:
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HANG_S,
     )
     assert missing.returncode == 1 and "no coupon" in missing.stderr
 
@@ -203,11 +203,11 @@ def test_reyon_qr_prints_codes_the_api_accepts(world: World) -> None:
 def test_demo_wallet_shows_live_codes_only_in_demo_mode(world: World) -> None:
     customer = factories.customer(world.db)
     code = factories.coupon(world.db, customer_id=customer)
-    with httpx.Client(base_url=world.url, timeout=30) as plain:
+    with httpx.Client(base_url=world.url, timeout=HANG_S) as plain:
         assert plain.get(f"/demo/wallet/{customer}").status_code == 404  # demo mode is off
     api = start_api(world.database_url, log_dir=world.log_dir, extra_env={"REYON_DEMO_MODE": "1"})
     try:
-        with httpx.Client(base_url=api.url, timeout=30) as phone:
+        with httpx.Client(base_url=api.url, timeout=HANG_S) as phone:
             page = phone.get(f"/demo/wallet/{customer}")
             assert page.status_code == 200 and "Zeynep Demir" in page.text
             assert page.headers["cache-control"] == "no-store"

@@ -21,6 +21,7 @@ from app.server.promotions.models import Coupon, Redemption
 from app.server.storefront.models import ShelfScan
 from tests import factories
 from tests.conftest import World
+from tests.server import HANG_S
 
 STORE = "IZM01"
 ADDRESS = {"recipient": "Ayşe Yılmaz", "line1": "Kıbrıs Şehitleri Cad. 5", "city": "İzmir"}
@@ -37,7 +38,7 @@ class Staff:
     tokens: dict[str, str]
 
     def client(self, who: str) -> httpx.Client:
-        return httpx.Client(headers={"Authorization": f"Bearer {self.tokens[who]}"}, timeout=30)
+        return httpx.Client(headers={"Authorization": f"Bearer {self.tokens[who]}"}, timeout=HANG_S)
 
 
 def izmir_staff(world: World) -> Staff:
@@ -66,7 +67,7 @@ def izmir_staff(world: World) -> Staff:
     for name, code in codes.items():
         login = {"store_code": STORE, "associate_code": code, "pin": factories.PIN}
         r = httpx.post(
-            f"{world.url}/v1/auth/login", json={**login, "device_id": "pytest"}, timeout=30
+            f"{world.url}/v1/auth/login", json={**login, "device_id": "pytest"}, timeout=HANG_S
         )
         r.raise_for_status()
         tokens[name] = r.json()["access_token"]
@@ -383,7 +384,7 @@ def test_report_is_for_managers_of_their_own_store_only(world: World) -> None:
         assert m.get("/v1/reports/store").json()["store_code"] == "IST01"
     r = report(staff, world, location_id=999_999)
     assert r.status_code == 404 and r.json()["type"].endswith("/not-found")
-    with httpx.Client(timeout=30) as anonymous:
+    with httpx.Client(timeout=HANG_S) as anonymous:
         assert anonymous.get(f"{world.url}/v1/reports/store").status_code == 401
 
 

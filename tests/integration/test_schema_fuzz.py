@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import DemoWorld
+from tests.server import HANG_S
 
 CHECKS = ",".join(
     [
@@ -37,7 +38,7 @@ def run_schemathesis(
             "--seed",
             "20261122",
             "--request-timeout",
-            "30",
+            str(int(HANG_S)),
             "--continue-on-failure",
             "--report",
             "junit",
@@ -48,7 +49,7 @@ def run_schemathesis(
         ],
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=HANG_S,
     )
 
 

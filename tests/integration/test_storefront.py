@@ -23,6 +23,7 @@ from app.server.storefront.service import attributable_scan
 from tests import factories
 from tests.conftest import World
 from tests.integration.test_concurrency import ADDRESS
+from tests.server import HANG_S
 
 RING = factories.TEST_RING
 
@@ -49,7 +50,7 @@ def test_shelf_page_shows_this_stores_sizes_and_online_stock_and_records_the_sca
         sizes=("S", "M", "L"),
         stock={b.stores["IST01"]: 2, b.stores["IST02"]: 9, b.warehouse: 4},
     )
-    with httpx.Client(base_url=world.url, timeout=30) as phone:
+    with httpx.Client(base_url=world.url, timeout=HANG_S) as phone:
         r = phone.get(_path(product_id, "IST01"), headers={"Accept-Language": "tr-TR,tr;q=0.9"})
         assert r.status_code == 200, r.text
         assert r.headers["cache-control"] == "no-store"
@@ -83,7 +84,7 @@ def test_forged_moved_and_malformed_labels_are_404_pages(world: World) -> None:
     other = KeyRing({"A": b"not-this-retailers-key-0123456"}, "A")
     good = _path(product_id, "IST01")
     mac = good.rsplit("/", 1)[1]
-    with httpx.Client(base_url=world.url, timeout=30) as phone:
+    with httpx.Client(base_url=world.url, timeout=HANG_S) as phone:
         for path in (
             _path(product_id, "IST01", other),  # forged
             f"/p/{product_id}/IST02/{mac}",  # credit moved to another store
@@ -160,7 +161,7 @@ def test_pay_link_from_the_tablet_pays_the_order_once(world: World) -> None:
     url = link["url"]
     assert "/pay/RY1P" in url
     path = "/pay/" + url.rsplit("/pay/", 1)[1]
-    with httpx.Client(base_url=world.url, timeout=30) as phone:
+    with httpx.Client(base_url=world.url, timeout=HANG_S) as phone:
         page = phone.get(path)
         assert page.status_code == 200 and "999,80 TL" in page.text and "<form" in page.text
         r = phone.post(path)
@@ -185,7 +186,7 @@ def test_concurrent_payments_charge_once(world: World) -> None:
     results: list[str] = []
 
     def tap() -> None:
-        with httpx.Client(base_url=world.url, timeout=30) as phone:
+        with httpx.Client(base_url=world.url, timeout=HANG_S) as phone:
             barrier.wait()
             location = phone.post(path).headers["location"]
             results.append(re.search(r"result=(\w+)", location)[1])  # type: ignore[index]
@@ -209,7 +210,7 @@ def test_expired_and_forged_pay_links_are_refused(world: World) -> None:
     order_id = _order(world)
     expired = "/pay/" + paylink.make_pay_token(RING, order_id, now=0)
     forged = "/pay/" + paylink.make_pay_token(KeyRing({"A": b"x" * 32}, "A"), order_id)
-    with httpx.Client(base_url=world.url, timeout=30) as phone:
+    with httpx.Client(base_url=world.url, timeout=HANG_S) as phone:
         r = phone.get(expired, headers={"Accept-Language": "en"})
         assert r.status_code == 410 and "expired" in r.text
         assert phone.post(expired).status_code == 410

@@ -7,6 +7,7 @@ import httpx
 from tests import factories
 from tests.conftest import World
 from tests.integration.test_concurrency import ADDRESS, race
+from tests.server import HANG_S
 
 
 def _all_changes(c: httpx.Client, since: int, **params: object) -> list[dict]:
@@ -73,7 +74,9 @@ def test_a_reader_never_skips_a_change_committed_after_it_read(world: World) -> 
     reader.start()
     token = world.token("t-associate")
     clients = [
-        httpx.Client(base_url=world.url, timeout=60, headers={"Authorization": f"Bearer {token}"})
+        httpx.Client(
+            base_url=world.url, timeout=HANG_S, headers={"Authorization": f"Bearer {token}"}
+        )
         for _ in range(12)
     ]
     try:

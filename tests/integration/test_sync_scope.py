@@ -22,6 +22,7 @@ from app.server.sync.models import ChangeLog, DeviceCustomer
 from app.settings import ApiSettings
 from tests import factories
 from tests.conftest import World, _world
+from tests.server import HANG_S
 
 
 @pytest.fixture(
@@ -43,12 +44,12 @@ def tablet(world: World, device_id: str, associate: str = "t-associate") -> http
             "pin": factories.PIN,
             "device_id": device_id,
         },
-        timeout=30,
+        timeout=HANG_S,
     )
     r.raise_for_status()
     token = r.json()["access_token"]
     return httpx.Client(
-        base_url=world.url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        base_url=world.url, headers={"Authorization": f"Bearer {token}"}, timeout=HANG_S
     )
 
 

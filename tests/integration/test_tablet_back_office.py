@@ -15,6 +15,7 @@ from tests import factories
 from tests.conftest import World
 from tests.integration.test_tablet_state import log_in, state_for
 from tests.qr_scenes import photo_scene
+from tests.server import HANG_S
 
 
 def test_reserve_in_a_store_that_has_the_whole_basket(world: World) -> None:
@@ -152,7 +153,7 @@ def test_the_manager_report_for_a_day_a_week_and_never_the_future(world: World) 
 def test_settings_switch_only_to_an_api_that_answers(world: World) -> None:
     kept: dict[str, str] = {}
     state = TabletState(
-        client=ReyonClient(world.url, timeout=2),
+        client=ReyonClient(world.url, timeout=HANG_S),
         device_id="settings-test",
         remember=kept.__setitem__,
     )

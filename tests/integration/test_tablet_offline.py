@@ -24,12 +24,13 @@ from app.tablet.state.tablet import TabletState
 from tests import factories
 from tests.conftest import World
 from tests.integration.test_tablet_state import log_in
+from tests.server import HANG_S
 
 DEAD = "http://127.0.0.1:9"
 
 
 def tablet(world: World, tmp_path: Path) -> TabletState:
-    client = ReyonClient(world.url, timeout=5)
+    client = ReyonClient(world.url, timeout=HANG_S)
     kit = Offline.open(client, tmp_path / "tablet.db")
     return TabletState(client=client, device_id=f"offline-{tmp_path.name}", offline=kit)
 
@@ -174,7 +175,7 @@ def test_a_sync_that_dies_half_way_resumes_without_duplicates(
     kit.close()
 
     # The app starts again on the same file.
-    again = Offline.open(ReyonClient(world.url, timeout=5), kit.cache.path)
+    again = Offline.open(ReyonClient(world.url, timeout=HANG_S), kit.cache.path)
     again.client.token = state.client.token
     again.puller.snapshot()
     with world.db.session() as s:

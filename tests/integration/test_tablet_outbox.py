@@ -25,6 +25,7 @@ from app.tablet.client import ReyonClient
 from app.tablet.offline import Offline
 from tests import factories
 from tests.conftest import PIN, World
+from tests.server import HANG_S
 
 DEAD = "http://127.0.0.1:9"  # nothing listens there: the store's Wi-Fi is down
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _kit(tmp_path: Path, url: str) -> Offline:
     return Offline.open(
-        ReyonClient(url, timeout=5), tmp_path / "cache.db", lease=timedelta(seconds=2)
+        ReyonClient(url, timeout=HANG_S), tmp_path / "cache.db", lease=timedelta(seconds=2)
     )
 
 
@@ -165,7 +166,7 @@ import sys, time
 from datetime import timedelta
 from app.tablet.client import ReyonClient
 from app.tablet.offline import Offline
-kit = Offline.open(ReyonClient(sys.argv[1], timeout=10), sys.argv[2], lease=timedelta(seconds=2))
+kit = Offline.open(ReyonClient(sys.argv[1], timeout=HANG_S), sys.argv[2], lease=timedelta(seconds=2))
 print("ready", flush=True)
 while kit.queued:
     kit.drain()
@@ -196,17 +197,17 @@ def test_two_processes_on_one_cache_one_killed_mid_drain_apply_each_once(
     for p in procs:
         assert p.stdout is not None and p.stdout.readline().strip() == "ready"
     # Kill one while both are sending: whatever it held goes back to the queue.
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + HANG_S
     while _try_ons(world, customer) < 10 and time.monotonic() < deadline:
         time.sleep(0.02)
     procs[0].send_signal(signal.SIGKILL)
     procs[0].wait(10)
     # The survivor (and this process, once a killed sender's lease runs out) finish the rest.
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + HANG_S
     while kit.queued and time.monotonic() < deadline:
         kit.drain()
         time.sleep(0.2)
-    procs[1].wait(30)
+    procs[1].wait(HANG_S)
     assert kit.queued == 0
     counts = kit.outbox.counts()
     assert counts.get("sent") == 60 and not counts.get("failed")

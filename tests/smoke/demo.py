@@ -27,7 +27,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.server import ROOT, free_port
+from tests.server import HANG_S, ROOT, free_port
 
 HANG = 900.0  # seconds: only a demo that hangs takes this long, whatever the machine's load
 
@@ -133,7 +133,7 @@ def smoke(work: Path) -> int:
         checks += 1
         if not (clone / "var" / "reyon.db").exists() or not (clone / "var" / "secret.key").exists():
             raise SmokeFailure("the demo did not make var/reyon.db and var/secret.key")
-        with httpx.Client(base_url=first.api, timeout=30.0) as api:
+        with httpx.Client(base_url=first.api, timeout=HANG_S) as api:
             r = api.post(
                 "/v1/auth/login",
                 json={

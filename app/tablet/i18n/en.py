@@ -7,6 +7,7 @@ EN: dict[str, str] = {
     "store_code": "Store code",
     "associate_code": "Associate code",
     "pin": "PIN",
+    "pin_entered": "PIN: {n} digits",
     "log_in": "Log in",
     "log_out": "Log out",
     "clear": "Clear",

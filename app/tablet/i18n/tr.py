@@ -7,6 +7,7 @@ TR: dict[str, str] = {
     "store_code": "Mağaza kodu",
     "associate_code": "Personel kodu",
     "pin": "PIN",
+    "pin_entered": "PIN: {n} hane",
     "log_in": "Giriş",
     "log_out": "Çıkış",
     "clear": "Sil",

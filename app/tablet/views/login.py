@@ -19,13 +19,16 @@ def build(state: TabletState) -> ft.Control:
         login.associate_code = e.control.value or ""
 
     # The PIN pad only redraws the dots: rebuilding the scene on every tap would swap the
-    # buttons under a fast finger and lose taps.
+    # buttons under a fast finger and lose taps. The dots say how many digits were taken
+    # (a screen reader hears it; a browser test waits for it before the next tap).
     dots = ft.Row(spacing=10, height=24)
+    pin_dots = ft.Semantics(content=dots, identifier="pin-dots")
 
     def show_pin() -> None:
         dots.controls = [
             ft.Container(width=16, height=16, border_radius=8, bgcolor=BRAND) for _ in login.pin
         ] or [ft.Text(t(lang, "pin"), size=18, color=ft.Colors.GREY_700)]
+        pin_dots.label = t(lang, "pin_entered", n=len(login.pin))
 
     show_pin()
 
@@ -56,7 +59,7 @@ def build(state: TabletState) -> ft.Control:
         def press(_: object) -> None:
             login.press_digit(d)
             show_pin()
-            dots.update()
+            pin_dots.update()
             if error_bar.visible:  # typing again: the old message no longer applies
                 error_bar.visible = False
                 error_bar.update()
@@ -77,7 +80,7 @@ def build(state: TabletState) -> ft.Control:
     def clear(_: object) -> None:
         login.clear_pin()
         show_pin()
-        dots.update()
+        pin_dots.update()
 
     pad = ft.Column(
         [
@@ -106,7 +109,7 @@ def build(state: TabletState) -> ft.Control:
                 # Flutter's web input would no longer take typed text from the browser.
                 store_field,
                 code_field,
-                tagged(dots, "pin-dots"),
+                pin_dots,
                 pad,
                 error_bar,
                 button(t(lang, "log_in"), log_in, "log-in"),
