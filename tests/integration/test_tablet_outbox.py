@@ -166,7 +166,7 @@ import sys, time
 from datetime import timedelta
 from app.tablet.client import ReyonClient
 from app.tablet.offline import Offline
-kit = Offline.open(ReyonClient(sys.argv[1], timeout=HANG_S), sys.argv[2], lease=timedelta(seconds=2))
+kit = Offline.open(ReyonClient(sys.argv[1], timeout=600), sys.argv[2], lease=timedelta(seconds=2))
 print("ready", flush=True)
 while kit.queued:
     kit.drain()
