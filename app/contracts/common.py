@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://reyon.dev/problems/"
@@ -14,6 +23,32 @@ Quantity = Annotated[int, Field(ge=1, le=99)]
 Kurus = Annotated[int, Field(ge=0, le=10**12)]
 LocationId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 EntityId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+# Times a store can mean. Outside them Python's datetime overflows when shifted to UTC or to
+# a local day (year 1 at +14:00, year 9999 at -14:00): a 422, never a 500.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
+
+
+def _plausible_moment(value: datetime) -> datetime:
+    try:
+        at = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        at = None
+    if at is None or not EARLIEST_YEAR <= at.year <= LATEST_YEAR:
+        raise ValueError(f"must be a time between {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return at
+
+
+def _plausible_day(value: date) -> date:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"must be a day between {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
+# A time on the wire, in UTC once read (one without an offset is taken to be UTC already).
+Moment = Annotated[datetime, AfterValidator(_plausible_moment)]
+Day = Annotated[date, AfterValidator(_plausible_day)]
 
 
 def _no_nul(value: Any) -> Any:
@@ -40,6 +75,17 @@ class Request(BaseModel):
     @classmethod
     def _text_without_nul(cls, value: Any) -> Any:
         return _no_nul(value)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_true_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        # Lax pydantic reads true as 1: `"quantity": true` would order one item. A number
+        # field takes numbers only.
+        if isinstance(value, bool) and info.field_name is not None:
+            annotation = cls.model_fields[info.field_name].annotation
+            if annotation is not bool and bool not in get_args(annotation):
+                raise ValueError("takes no true or false here")
+        return value
 
 
 class FieldError(BaseModel):

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from app.contracts.common import EntityId, LocationId, Quantity, Request, Sku
+from app.contracts.common import EntityId, LocationId, Moment, Quantity, Request, Sku
 
 CouponKind = Literal["percent", "amount"]
 RedemptionStatus = Literal["reserved", "confirmed", "voided"]
@@ -72,7 +72,7 @@ class RedemptionCreate(CouponRef):
     till_id: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     sale_ref: Annotated[str, StringConstraints(min_length=1, max_length=80)]
     basket: Basket
-    offline_at: datetime | None = Field(
+    offline_at: Moment | None = Field(
         default=None,
         description="Set by a till that redeemed this coupon while offline, within its store's "
         "offline limit: when the sale happened. The server settles it on arrival; if the coupon "

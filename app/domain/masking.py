@@ -30,3 +30,19 @@ def mask_email(email: str | None) -> str | None:
         host, tld = domain, ""
     masked_host = f"{host[:1]}***" if host else "***"
     return f"{local[:1]}***@{masked_host}{dot}{tld}"
+
+
+def mask_address(address: dict[str, str | None]) -> dict[str, str | None]:
+    """A delivery address as someone may see it who may not see the customer: the city stays
+    (which store or carrier), the person and the street do not."""
+    masked: dict[str, str | None] = dict(address)
+    for key, value in address.items():
+        if not value:
+            continue
+        if key == "recipient":
+            masked[key] = " ".join(mask_name(word) for word in value.split())
+        elif key == "phone":
+            masked[key] = mask_phone(value)
+        elif key != "city":
+            masked[key] = "***"
+    return masked

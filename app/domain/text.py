@@ -32,8 +32,14 @@ def fold(text: str) -> str:
     # Decompose first (compatibility forms like "™" or "Ⅸ" become letters, accents split off),
     # then drop the accents (é, â, î in loanwords: "sapka" matches "Şâpka"), then map the
     # Turkish letters and lower-case what is left.
+    # Format characters (zero-width space and joiners, soft hyphen, direction marks) are
+    # invisible: pasted from a chat or a web page they must not split or hide a word.
     decomposed = unicodedata.normalize("NFKD", text.translate(_TURKISH))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = "".join(
+        ch
+        for ch in decomposed
+        if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf"
+    )
     return _SPACES.sub(" ", bare.translate(_TURKISH).lower()).strip()
 
 

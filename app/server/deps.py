@@ -51,6 +51,10 @@ def current_principal(
     key: bytes = request.app.state.signing_key
     try:
         claims = verify(credentials.credentials, ACCESS_TOKEN_KIND, key, now=time.time())
+        if claims.get("role") not in ROLE_RANK:
+            # Signed by us but naming no role we know (an old or a forged-with-a-leaked-key
+            # token): no access, and not a KeyError later in a role check.
+            raise ApiError(401, "unauthorized", "Invalid token")
         return Principal(
             associate_id=int(claims["sub"]),
             role=str(claims["role"]),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -262,10 +262,10 @@ def test_validity_is_judged_at_the_sale_when_the_tills_time_is_plausible(
             json=_body(recent, ank, skus[0], till="K4", sale="ANK-OFF-4", offline_at=sold),
         )
         assert r.status_code == 201, r.text
-        too_old = utcnow() - timedelta(hours=49)  # not trusted: judged now, and expired
+        a_minute_ahead = utcnow() + timedelta(minutes=1)  # a till clock a little fast: now
         r = c.post(
             "/v1/redemptions",
-            json=_body(stale, ank, skus[0], till="K4", sale="ANK-OFF-5", offline_at=too_old),
+            json=_body(stale, ank, skus[0], till="K4", sale="ANK-OFF-5", offline_at=a_minute_ahead),
         )
         assert r.status_code == 409 and r.json()["reason"] == "expired"
         # Not a refusal of the coupon: answered as online, nothing recorded.
@@ -354,3 +354,71 @@ def test_the_server_holds_a_till_to_its_offline_limit_for_the_day(world: World, 
     assert [r.status_code for r in answers] == [201] * 5 + [409], [r.text for r in answers]
     assert answers[5].json()["reason"] == "offline_over_limit"
     assert other.status_code == 201, other.text
+
+
+def test_a_sale_time_outside_the_offline_window_is_refused(world: World, ank: int) -> None:
+    """Security finding 6 and 8: a till cannot date a sale years away, and extreme times are
+    a 422 (they were an OverflowError and a 500)."""
+    _, skus = factories.product(world.db, price_kurus=10000)
+    code = factories.coupon(world.db, kind="amount", value=1000)
+    now = utcnow()
+    with _client(world, "t-ank-cashier", "ANK01") as c:
+        for n, when in enumerate(
+            [
+                now - timedelta(hours=49),  # older than the offline window
+                now + timedelta(minutes=10),  # ahead of any honest clock
+                datetime(2031, 6, 1, tzinfo=UTC),
+            ]
+        ):
+            r = c.post(
+                "/v1/redemptions",
+                json=_body(code, ank, skus[0], till="K6", sale=f"W-{n}", offline_at=when),
+            )
+            assert r.status_code == 422, r.text
+            assert r.json()["type"].endswith("offline-at-out-of-range")
+        for n, raw in enumerate(["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"]):
+            body = _body(code, ank, skus[0], till="K6", sale=f"X-{n}", offline_at=None)
+            r = c.post("/v1/redemptions", json={**body, "offline_at": raw})
+            assert r.status_code == 422, r.text
+    with _client(world, "t-ank-manager", "ANK01") as m:
+        for raw in ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"]:
+            r = m.get(LOSSES.format(ank), params={"since": raw})
+            assert r.status_code == 422, r.text
+    assert _redeemed(world, code) == 0 and _loss_rows(world, code) == 0
+
+
+def test_spreading_sale_times_over_days_does_not_multiply_the_limit(world: World, ank: int) -> None:
+    """Security finding 6: with a limit of one per till per day, sales dated on three local
+    days arriving today give one redemption, not three."""
+    _, skus = factories.product(world.db, price_kurus=10000)
+    with _client(world, "t-ank-manager", "ANK01") as m:
+        body = {"max_count_per_till_day": 1, "max_value_kurus_per_till_day": 100_000}
+        assert m.put(POLICY.format(ank), json=body).status_code == 200
+    codes = [factories.coupon(world.db, kind="amount", value=1000) for _ in range(3)]
+    now = utcnow()
+    with world.db.write() as s:  # valid on every day the sales claim
+        s.execute(
+            update(Coupon)
+            .where(col(Coupon.code).in_(codes))
+            .values(valid_from=now - timedelta(days=3))
+        )
+    with _client(world, "t-ank-cashier", "ANK01") as c:
+        answers = [
+            c.post(
+                "/v1/redemptions",
+                json=_body(
+                    code,
+                    ank,
+                    skus[0],
+                    till="K7",
+                    sale=f"D-{n}",
+                    offline_at=now - timedelta(hours=h),
+                ),
+            )
+            for n, (code, h) in enumerate(zip(codes, (47, 24, 0), strict=True))
+        ]
+    assert [r.status_code for r in answers] == [201, 409, 409], [
+        r.json().get("reason") for r in answers
+    ]
+    assert all(r.json()["reason"] == "offline_over_limit" for r in answers[1:])
+    assert sum(_redeemed(world, code) for code in codes) == 1

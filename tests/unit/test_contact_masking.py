@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.contact import normalize_email, normalize_phone
-from app.domain.masking import mask_email, mask_name, mask_phone
+from app.domain.masking import mask_address, mask_email, mask_name, mask_phone
 
 PROPERTY = settings(max_examples=120, deadline=None, database=None)
 
@@ -244,3 +244,27 @@ def test_mask_email_hides_local_part_and_host(email: str) -> None:
     assert masked.endswith("." + tld)
     assert masked.count("@") == 1
     assert len(masked) <= len("x***@y***.") + len(tld)
+
+
+def test_an_address_keeps_its_city_and_hides_the_person_and_the_street() -> None:
+    address = {
+        "recipient": "Ayşe Nur Yılmaz",
+        "line1": "Bağdat Cad. No: 12 D: 3",
+        "district": "Kadıköy",
+        "city": "İstanbul",
+        "postal_code": "34710",
+        "phone": "+905321234567",
+    }
+    masked = mask_address(address)
+    assert masked == {
+        "recipient": "A*** N*** Y***",
+        "line1": "***",
+        "district": "***",
+        "city": "İstanbul",
+        "postal_code": "***",
+        "phone": "*** *** 45 67",
+    }
+    assert (
+        mask_address({"recipient": "A", "line1": "x", "district": "", "phone": None})["district"]
+        == ""
+    )

@@ -220,3 +220,10 @@ def _unescape_like(pattern: str) -> str:
 @PROPERTY
 def test_like_escape_round_trips_and_leaves_no_bare_wildcard(term: str) -> None:
     assert _unescape_like(like_escape(term)) == term
+
+
+def test_invisible_format_characters_neither_split_nor_hide_a_word() -> None:
+    # A zero-width space pasted from a chat, a soft hyphen from a web page, a direction mark.
+    for typed in ("ka\u200bzak", "ka\u00adzak", "\u200ekazak\u200f", "ka\u200dzak"):
+        assert fold(typed) == "kazak", repr(typed)
+    assert search_terms("ka\u200bzak  \u200bgömlek") == ["kazak", "gomlek"]

@@ -12,6 +12,7 @@ from app.contracts.orders import (
     OrderCancel,
     OrderOut,
 )
+from app.domain import masking
 from app.server.catalog.models import Product, Variant
 from app.server.catalog.service import LocationDirectory, Place
 from app.server.customers.access import access_level
@@ -31,7 +32,9 @@ OPEN_STATUSES = ("placed", "paid", "ready")
 Names = dict[int, tuple[str, str, str, str]]  # variant id -> (name_tr, name_en, size, colour)
 
 
-def order_out(session: Session, order: Order, locations: dict[int, Place]) -> OrderOut:
+def order_out(
+    session: Session, order: Order, locations: dict[int, Place], *, masked: bool = False
+) -> OrderOut:
     lines = list(
         session.execute(
             select(OrderLine).where(col(OrderLine.order_id) == order.id).order_by(col(OrderLine.id))
@@ -59,8 +62,11 @@ def order_out(session: Session, order: Order, locations: dict[int, Place]) -> Or
         if order.coupon_id
         else None
     )
+    columns = order.model_dump()
+    if masked and columns.get("ship_to"):
+        columns["ship_to"] = masking.mask_address(columns["ship_to"])
     return assemble(
-        order.model_dump(),
+        columns,
         [ln.model_dump() for ln in lines],
         names,
         [{"status": e.status, "at": e.at, "note": e.note} for e in history],
@@ -144,11 +150,47 @@ def _readable_order(session: Session, order_id: int, principal: Principal) -> Or
     return order
 
 
+def may_see_recipient(session: Session, order: Order, principal: Principal) -> bool:
+    """The one rule for an order's personal data (the delivery name, street and phone): shown
+    to whoever may see its customer (consent, or their QR visit at this store); an order with
+    no customer, only to the store that took it."""
+    if order.customer_id is None:
+        return order.store_location_id == principal.store_id
+    customer = session.get(Customer, order.customer_id)
+    return customer is not None and access_level(session, customer, principal) != "none"
+
+
+def _writable_order(session: Session, order_id: int, principal: Principal) -> Order:
+    """An order the caller's store may change: one it sold, or one it fulfils (the pickup
+    store, or a store a line ships from). Reading it is not enough: a manager elsewhere who
+    may see a consenting customer's web order must not cancel it."""
+    order = _readable_order(session, order_id, principal)
+    if principal.store_id in (order.store_location_id, order.pickup_location_id):
+        return order
+    ships_from_here = session.execute(
+        select(col(OrderLine.id))
+        .where(
+            col(OrderLine.order_id) == order.id,
+            col(OrderLine.source_location_id) == principal.store_id,
+        )
+        .limit(1)
+    ).first()
+    if ships_from_here is None:
+        raise ApiError(
+            403,
+            "other-store",
+            "Another store's order",
+            "Only the store that sold or fulfils this order can change it.",
+        )
+    return order
+
+
 def get_order(
     *, db_session: Session, principal: Principal, order_id: int, directory: LocationDirectory
 ) -> OrderOut:
     order = _readable_order(db_session, order_id, principal)
-    return order_out(db_session, order, directory.all(db_session))
+    masked = not may_see_recipient(db_session, order, principal)
+    return order_out(db_session, order, directory.all(db_session), masked=masked)
 
 
 def _close(
@@ -204,7 +246,7 @@ def cancel_order(
     body: OrderCancel,
     directory: LocationDirectory,
 ) -> OrderOut:
-    order = _readable_order(db_session, order_id, principal)
+    order = _writable_order(db_session, order_id, principal)
     if not _claim_status(db_session, order_id, "cancelled"):
         raise ApiError(
             409,
@@ -223,7 +265,8 @@ def cancel_order(
         reservation_status="released",
     )
     db_session.flush()
-    return order_out(db_session, order, directory.all(db_session))
+    masked = not may_see_recipient(db_session, order, principal)
+    return order_out(db_session, order, directory.all(db_session), masked=masked)
 
 
 def expire_holds(session: Session, limit: int = 200) -> int:

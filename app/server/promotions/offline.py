@@ -8,7 +8,7 @@ refuses, keeps the refusal as a loss the store's manager sees instead of losing 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -40,6 +40,8 @@ from app.server.promotions.models import (
 # A till's clock is trusted for the coupon's validity window only this far back: a redemption
 # queued for longer (or stamped in the future) is judged at its arrival.
 MAX_OFFLINE_AGE = timedelta(hours=48)
+# How far ahead of the server a till's clock may run before its sale time is refused.
+CLOCK_SKEW = timedelta(minutes=5)
 LOSSES_PAGE = 200
 NOT_ALLOWED = "offline_not_allowed"
 OVER_LIMIT = "offline_over_limit"  # the till went past its day's count or value
@@ -177,7 +179,18 @@ def settle(
     if sold is None:
         raise ValueError("settle() is for redemptions made offline")
     service.own_store_only(principal, body.location_id)
-    at = judged_at(sold, utcnow())
+    now = utcnow()
+    if not now - MAX_OFFLINE_AGE <= as_utc(sold) <= now + CLOCK_SKEW:
+        # A till is offline for hours, not for years; and a sale time it may choose freely
+        # would pick the day whose limit is still unused.
+        raise ApiError(
+            422,
+            "offline-at-out-of-range",
+            "The sale time is not plausible",
+            f"An offline sale must be from the last {MAX_OFFLINE_AGE.total_seconds() / 3600:.0f} "
+            "hours and not in the future; check the till's clock.",
+        )
+    at = judged_at(sold, now)
     coupon = service.resolve(db_session, body, ring, at=at)
     total = service.basket_total(db_session, body.basket)
 
@@ -215,14 +228,18 @@ def settle(
     ):
         raise lost(NOT_ALLOWED)
     # The tablet keeps the till's tally, but the server has the last word: a second tablet
-    # posing as the same till, or a reset cache, cannot go past the manager's limit.
-    count, value = _till_day(db_session, body, timezone)
+    # posing as the same till, or a reset cache, cannot go past the manager's limit. The
+    # limit holds for the day of the sale and for the day of arrival: sale times spread over
+    # several days still arrive on one, so choosing them cannot multiply the limit.
     discount = rules.discount_for(service.terms(coupon), total)
-    if (
-        count + 1 > policy.max_count_per_till_day
-        or value + discount > policy.max_value_kurus_per_till_day
-    ):
-        raise lost(OVER_LIMIT)
+    sale_day = local_day(as_utc(sold), timezone)
+    for day, by_arrival in ((sale_day, False), (local_day(now, timezone), True)):
+        count, value = _till_day(db_session, body, day, timezone, by_arrival=by_arrival)
+        if (
+            count + 1 > policy.max_count_per_till_day
+            or value + discount > policy.max_value_kurus_per_till_day
+        ):
+            raise lost(OVER_LIMIT)
     try:
         redemption = service.claim(
             db_session,
@@ -245,18 +262,25 @@ def settle(
     return 201, service.redemption_out(redemption, coupon.code)
 
 
-def _till_day(session: Session, body: RedemptionCreate, timezone: str) -> tuple[int, int]:
-    """Offline redemptions accepted, and losses recorded, for this till on the local day of
-    this sale: how much of the day's limit is used."""
-    assert body.offline_at is not None
-    day = local_day(as_utc(body.offline_at), timezone)
+def _till_day(
+    session: Session, body: RedemptionCreate, day: date, timezone: str, *, by_arrival: bool
+) -> tuple[int, int]:
+    """Offline redemptions accepted, and losses recorded, for this till on one local day, by
+    the day of the sale or of their arrival: how much of that day's limit is used."""
     start, end = day_starts(day, day, timezone)
+    redeemed_at = col(Redemption.created_at) if by_arrival else col(Redemption.offline_at)
+    lost_at = (
+        col(OfflineRedemptionLossRow.arrived_at)
+        if by_arrival
+        else col(OfflineRedemptionLossRow.offline_at)
+    )
     taken = session.execute(
         select(func.count(), func.coalesce(func.sum(Redemption.discount_kurus), 0)).where(
             col(Redemption.location_id) == body.location_id,
             col(Redemption.till_id) == body.till_id,
-            col(Redemption.offline_at) >= start,
-            col(Redemption.offline_at) < end,
+            col(Redemption.offline_at).is_not(None),
+            redeemed_at >= start,
+            redeemed_at < end,
             col(Redemption.status) != "voided",
         )
     ).one()
@@ -266,8 +290,8 @@ def _till_day(session: Session, body: RedemptionCreate, timezone: str) -> tuple[
         ).where(
             col(OfflineRedemptionLossRow.location_id) == body.location_id,
             col(OfflineRedemptionLossRow.till_id) == body.till_id,
-            col(OfflineRedemptionLossRow.offline_at) >= start,
-            col(OfflineRedemptionLossRow.offline_at) < end,
+            lost_at >= start,
+            lost_at < end,
             col(OfflineRedemptionLossRow.reason) != OVER_LIMIT,
         )
     ).one()

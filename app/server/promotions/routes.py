@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.contracts.common import problem_responses
+from app.contracts.common import Moment, problem_responses
 from app.contracts.promotions import (
     CouponValidateRequest,
     CouponValidation,
@@ -146,7 +145,7 @@ def offline_redemption_losses(
     db: DbDep,
     principal: CurrentManager,
     since: Annotated[
-        datetime | None, Query(description="Only losses that arrived at or after this time")
+        Moment | None, Query(description="Only losses that arrived at or after this time")
     ] = None,
 ):
     """Offline redemptions the server refused on arrival, newest first, at most 200

@@ -332,7 +332,9 @@ def void(
     *, db_session: Session, principal: Principal, redemption_id: int, timezone: str
 ) -> RedemptionOut:
     r = db_session.get(Redemption, redemption_id)
-    if r is None:
+    if r is None or r.location_id != principal.store_id:
+        # Another store's sale is not this store's to void; answered as a missing one, so
+        # redemption ids elsewhere are not revealed either.
         raise not_found("Redemption", redemption_id)
     if not principal.at_least("manager"):
         own = r.associate_id == principal.associate_id

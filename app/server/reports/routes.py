@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.contracts.common import problem_responses
+from app.contracts.common import Day, problem_responses
 from app.contracts.reports import StoreReport
 from app.server.deps import CurrentManager, DbDep, SettingsDep
 from app.server.reports import service
@@ -18,8 +17,8 @@ def store_report(
     db: DbDep,
     settings: SettingsDep,
     principal: CurrentManager,
-    first_day: Annotated[date | None, Query(description="Default: last_day")] = None,
-    last_day: Annotated[date | None, Query(description="Default: today, local time")] = None,
+    first_day: Annotated[Day | None, Query(description="Default: last_day")] = None,
+    last_day: Annotated[Day | None, Query(description="Default: today, local time")] = None,
     location_id: Annotated[
         int | None, Query(ge=1, le=2**31 - 1, description="Default: your store")
     ] = None,
