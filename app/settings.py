@@ -40,6 +40,20 @@ class ApiSettings(BaseSettings):
     reservation_hold_hours: int = 48
     idempotency_ttl_hours: int = 48
     idempotency_stale_seconds: int = 60
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for counters every API process shares (rate limits): set it when "
+        "more than one process serves. Unset: each process counts in its own memory.",
+    )
+    login_limit_per_client: str = Field(
+        default="20/minute", description="Log-in attempts per client address (limits syntax)."
+    )
+    login_limit_per_device: str = Field(
+        default="10/minute", description="Log-in attempts per tablet (its device id)."
+    )
+    shelf_scan_limit_per_client: str = Field(
+        default="30/minute", description="Shelf scans recorded per client address."
+    )
     pin_max_failures: int = 5
     pin_lock_minutes: int = 15
     visit_grant_hours: int = 4

@@ -118,6 +118,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         413: "Request body too large",
         422: "Invalid request body or parameters",
         423: "Locked after too many wrong PINs",
+        429: "Too many attempts; Retry-After says when to try again",
     }
     return {
         status: {

@@ -37,6 +37,7 @@ from app.server.inventory.routes import router as inventory_router
 from app.server.orders.routes import router as orders_router
 from app.server.orders.service import expire_holds
 from app.server.promotions.routes import router as promotions_router
+from app.server.ratelimit import RateLimits
 from app.server.reports.routes import router as reports_router
 from app.server.scanning.routes import router as scanning_router
 from app.server.storefront.routes import router as storefront_router
@@ -218,6 +219,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
     app.state.signing_key = settings.signing_key()
     app.state.key_ring = settings.key_ring()
     app.state.locations = LocationDirectory()
+    app.state.rate_limits = RateLimits(settings.redis_url)
     if database is not None:
         app.state.db = database
 

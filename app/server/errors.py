@@ -54,7 +54,9 @@ def not_found(what: str, ident: object) -> ApiError:
 
 
 def problem_response(err: ApiError, instance: str | None = None) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if err.status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if err.status == 401 else {}
+    if "retry_after" in err.extra:
+        headers["Retry-After"] = str(err.extra["retry_after"])
     return JSONResponse(
         err.body(instance), status_code=err.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )

@@ -6,25 +6,32 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlmodel import col
 
+from app.qr import paylink, shelf
 from app.qr.signing import sign
+from app.server.auth.models import Associate
 from app.server.customers.models import Customer, CustomerAddress, VisitGrant
 from app.server.db import utcnow
 from app.server.deps import ACCESS_TOKEN_KIND
+from app.server.storefront.models import ShelfScan
 from tests import factories
 from tests.conftest import World
 from tests.integration.test_offline_coupons import _client, _staff
-from tests.server import HANG_S, TEST_SECRET
+from tests.server import HANG_S, TEST_SECRET, start_api
+
+REDIS_URL = os.environ.get("REYON_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 SECRET_PERSON = {
     "first_name": "Gizemli",
@@ -317,3 +324,118 @@ def test_a_zero_width_space_does_not_hide_a_product(
     plain = staff["t-associate"].get("/v1/products", params={"q": "kazak örgülü"}).json()
     hidden = staff["t-associate"].get("/v1/products", params={"q": "ka\u200bzak örgülü"}).json()
     assert plain == hidden and plain
+
+
+# -- finding 4: log-in floods -------------------------------------------------------------
+
+
+def _login(url: str, code: str, device: str) -> httpx.Response:
+    return httpx.post(
+        f"{url}/v1/auth/login",
+        json={"store_code": "IST01", "associate_code": code, "pin": "0000", "device_id": device},
+        timeout=HANG_S,
+    )
+
+
+def test_log_in_attempts_from_one_address_are_limited_before_any_pin_is_hashed(
+    world: World, tmp_path: Path
+) -> None:
+    """20 clients posting unknown codes made every log-in wait; now the sixth attempt from
+    one address in a minute is 429 with Retry-After, and no associate is locked by them."""
+    api = start_api(
+        world.database_url,
+        log_dir=tmp_path,
+        extra_env={
+            "REYON_LOGIN_LIMIT_PER_CLIENT": "5/minute",
+            "REYON_LOGIN_LIMIT_PER_DEVICE": "100/minute",
+        },
+    )
+    try:
+        answers = [_login(api.url, f"nobody-{n}", f"dev-{uuid.uuid4().hex[:8]}") for n in range(5)]
+        assert [r.status_code for r in answers] == [401] * 5
+        r = _login(api.url, "t-lockme", "dev-x")
+        assert r.status_code == 429, r.text
+        assert 1 <= int(r.headers["Retry-After"]) <= 60
+        assert r.json()["type"].endswith("/too-many-requests")
+    finally:
+        api.stop()
+    with world.db.session() as s:
+        lockme = s.get(Associate, world.base.associates["t-lockme"])
+        assert lockme is not None and lockme.failed_pins == 0  # never reached the PIN check
+
+
+@pytest.mark.parametrize("workers", [2])
+def test_a_tablets_limit_is_shared_by_every_api_process(
+    world: World, tmp_path: Path, workers: int
+) -> None:
+    """Two API processes count one tablet's attempts together, in Redis."""
+    api = start_api(
+        world.database_url,
+        log_dir=tmp_path,
+        workers=workers,
+        extra_env={
+            "REYON_REDIS_URL": REDIS_URL,
+            "REYON_LOGIN_LIMIT_PER_CLIENT": "1000/minute",
+            "REYON_LOGIN_LIMIT_PER_DEVICE": "4/minute",
+        },
+    )
+    device = f"tablet-{uuid.uuid4().hex}"  # its own counter, whatever else uses this Redis
+    try:
+        # New connections each time: uvicorn hands them to either process.
+        statuses = [_login(api.url, "nobody", device).status_code for _ in range(8)]
+        other = _login(api.url, "nobody", f"tablet-{uuid.uuid4().hex}").status_code
+    finally:
+        api.stop()
+    assert statuses == [401] * 4 + [429] * 4, statuses
+    assert other == 401  # another tablet is not held up
+
+
+# -- finding 9: the storefront counts a shopper once and says only what is true ----------
+
+
+def test_replaying_a_shelf_url_does_not_inflate_the_stores_scans(
+    world: World, tmp_path: Path
+) -> None:
+    product_id, _ = factories.product(world.db, stock={world.base.stores["IST01"]: 2})
+    path = shelf.shelf_path(factories.TEST_RING, shelf.ShelfRef(product_id, "IST01"))
+    api = start_api(
+        world.database_url,
+        log_dir=tmp_path,
+        extra_env={"REYON_SHELF_SCAN_LIMIT_PER_CLIENT": "10/minute"},
+    )
+    try:
+        with httpx.Client(base_url=api.url, timeout=HANG_S) as phone:  # keeps its cookies
+            for _ in range(5):
+                assert phone.get(path).status_code == 200
+        for _ in range(30):  # a script without cookies
+            assert httpx.get(f"{api.url}{path}", timeout=HANG_S).status_code == 200
+    finally:
+        api.stop()
+    with world.db.session() as s:
+        scans = s.execute(
+            select(func.count()).where(col(ShelfScan.product_id) == product_id)
+        ).scalar_one()
+    # One for the phone's five views, then the script's until the address's limit of ten
+    # views a minute is used up (five): six, not 35.
+    assert scans == 6, scans
+
+
+def test_a_pay_page_shows_only_what_the_server_knows(
+    world: World, staff: dict[str, httpx.Client]
+) -> None:
+    _, skus = factories.product(world.db, stock={world.base.warehouse: 5})
+    order = _order(
+        staff["t-associate"],
+        world.base.consenting_customer,
+        skus[0],
+        {"type": "click_collect"},
+    )
+    path = "/pay/" + paylink.make_pay_token(factories.TEST_RING, int(order["id"]))
+    with httpx.Client(base_url=world.url, timeout=HANG_S) as phone:
+        claimed = phone.get(path, params={"result": "paid"})
+        assert claimed.status_code == 200 and "Ödendi" not in claimed.text
+        assert "<form" in claimed.text  # still to be paid
+        told = phone.get(path, params={"result": "failed", "why": "Kartınız çalındı, arayın"})
+        assert "çalındı" not in told.text
+        paid = phone.get(phone.post(path).headers["location"])
+        assert "Ödendi" in paid.text and "<form" not in paid.text

@@ -19,4 +19,7 @@ class ShelfScan(SQLModel, table=True):
     visitor_ref: str | None = Field(default=None, max_length=64)
     scanned_at: datetime = Field(default_factory=utcnow)
 
-    __table_args__ = (Index("ix_shelfscan_location", "location_id", "scanned_at"),)
+    __table_args__ = (
+        Index("ix_shelfscan_location", "location_id", "scanned_at"),
+        Index("ix_shelfscan_visitor", "visitor_ref", "scanned_at"),
+    )

@@ -54,7 +54,9 @@ def _availability(lang: Lang, n: int) -> tuple[str, str]:
     return "ok", t(lang, "in_stock")
 
 
-def product(page: ProductPage, lang: Lang, *, scan_id: int, shop_url: str, self_path: str) -> str:
+def product(
+    page: ProductPage, lang: Lang, *, scan_id: int | None, shop_url: str, self_path: str
+) -> str:
     p = page.product
     name = p.name_tr if lang == "tr" else p.name_en
     price = format_try(page.price_min)
@@ -77,10 +79,10 @@ def product(page: ProductPage, lang: Lang, *, scan_id: int, shop_url: str, self_
     )
     # The brand app registers this scheme; it opens the app on "add to wishlist" and credits
     # the store. Without the app installed the phone offers to get it.
-    save = "reyon-app://wishlist/add?" + urlencode(
-        {"product": p.id, "store": page.store.code, "scan": scan_id}
-    )
-    buy = shop_url + "?" + urlencode({"store": page.store.code, "scan": scan_id})
+    # No scan recorded (a replayed URL past its limit): the links credit the store only.
+    credit = {"store": page.store.code, **({"scan": scan_id} if scan_id is not None else {})}
+    save = "reyon-app://wishlist/add?" + urlencode({"product": p.id, **credit})
+    buy = shop_url + "?" + urlencode(credit)
     body = (
         f'<div class="brand">{escape(p.brand)}</div><h1>{escape(name)}</h1>'
         f'<p class="price">{escape(price)}</p><div class="muted">{t(lang, "price_incl")}</div>'

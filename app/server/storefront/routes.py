@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.qr import paylink, shelf
 from app.qr.envelope import TokenError
 from app.server.deps import DbDep, SettingsDep
+from app.server.ratelimit import RateLimits
 from app.server.storefront import i18n, pages, service
 from app.server.storefront.payments import PaymentProvider, TestProvider
 
@@ -62,9 +63,16 @@ def shelf_page(
         visitor = secrets.token_hex(16)
     assert page.store.id is not None and page.product.id is not None
     earlier = request.cookies.get(SCAN_COOKIE, "")
+    limits: RateLimits = request.app.state.rate_limits
+    client = request.client.host if request.client else "unknown"
+    scan_id: int | None
     if "lang" in request.query_params and earlier.isdigit():
         # Our own language link: the same visit, not another scan of the label.
         scan_id = int(earlier)
+    elif limits.retry_after(settings.shelf_scan_limit_per_client, "shelf-scan", client):
+        # A replayed URL (a script, not a shopper): the page still shows, the store's
+        # figures do not grow.
+        scan_id = int(earlier) if earlier.isdigit() else None
     else:
         with db.write() as session:
             scan_id = service.record_scan(
@@ -78,14 +86,15 @@ def shelf_page(
     response.set_cookie(
         VISITOR_COOKIE, visitor, max_age=400 * 86400, httponly=True, samesite="lax", secure=secure
     )
-    response.set_cookie(
-        SCAN_COOKIE,
-        str(scan_id),
-        max_age=int(service.ATTRIBUTION_WINDOW.total_seconds()),
-        httponly=True,
-        samesite="lax",
-        secure=secure,
-    )
+    if scan_id is not None:
+        response.set_cookie(
+            SCAN_COOKIE,
+            str(scan_id),
+            max_age=int(service.ATTRIBUTION_WINDOW.total_seconds()),
+            httponly=True,
+            samesite="lax",
+            secure=secure,
+        )
     return response
 
 
@@ -124,13 +133,12 @@ def pay_page(
         order = service.order_for_payment(session, link.order_id, request.app.state.locations)
     if order is None:
         return _html(pages.message(lang, "Reyon", i18n.t(lang, "pay_invalid")), 404)
-    result = request.query_params.get("result")
-    notice = {
-        "paid": i18n.t(lang, "paid"),
-        "already_paid": i18n.t(lang, "paid"),
-        "failed": i18n.t(lang, "pay_failed", message=request.query_params.get("why", "")[:120]),
-    }.get(result or "")
-    if notice is None and order.status not in ("placed", "paid"):
+    # Only what the server knows: the order's own status, never words from the URL (a
+    # link with ?result=paid must not say "Paid" for an unpaid order).
+    notice = None
+    if order.status == "paid":
+        notice = i18n.t(lang, "paid")
+    elif order.status != "placed":
         notice = i18n.t(lang, "pay_not_payable", status=order.status)
     return _html(pages.pay(order, lang, action=request.url.path, notice=notice))
 
@@ -144,9 +152,15 @@ def pay(
     if isinstance(link, HTMLResponse):
         return link
     outcome = service.pay(db, link.order_id, _provider(request))
-    params = {"result": outcome.status, "lang": lang}
     if outcome.status == "failed":
-        params["why"] = outcome.message[:120]
-    query = "?" + urlencode(params)
-    # Post/redirect/get: a reload shows the result instead of paying again.
+        # The provider's reason, shown on this answer only: nothing was paid, so trying
+        # again (or reloading) is safe.
+        with db.session() as session:
+            order = service.order_for_payment(session, link.order_id, request.app.state.locations)
+        assert order is not None
+        notice = i18n.t(lang, "pay_failed", message=outcome.message[:120])
+        return _html(pages.pay(order, lang, action=request.url.path, notice=notice), 402)
+    # Post/redirect/get: a reload shows the order's status instead of paying again. The
+    # result in the address is for logs and scripts; the page reads the order, not it.
+    query = "?" + urlencode({"result": outcome.status, "lang": lang})
     return RedirectResponse(request.url.path + query, status_code=303, headers=_HEADERS)

@@ -21,6 +21,8 @@ from app.server.storefront.payments import PaymentProvider
 from app.server.sync import changelog
 
 ATTRIBUTION_WINDOW = timedelta(days=7)
+# The same phone scanning the same label again within this long is one scan.
+REPEAT_SCAN_WINDOW = timedelta(minutes=30)
 
 
 @dataclass
@@ -78,7 +80,29 @@ def product_page(session: Session, product_id: int, store_code: str) -> ProductP
     )
 
 
-def record_scan(session: Session, *, product_id: int, location_id: int, visitor_ref: str) -> int:
+def record_scan(
+    session: Session,
+    *,
+    product_id: int,
+    location_id: int,
+    visitor_ref: str,
+    window: timedelta = REPEAT_SCAN_WINDOW,
+) -> int:
+    """One scan per phone, label and store within `window`: a shopper scanning the same
+    label again, or a page reloaded, is the same scan for the store's figures."""
+    earlier = session.execute(
+        select(col(ShelfScan.id))
+        .where(
+            col(ShelfScan.visitor_ref) == visitor_ref,
+            col(ShelfScan.product_id) == product_id,
+            col(ShelfScan.location_id) == location_id,
+            col(ShelfScan.scanned_at) > utcnow() - window,
+        )
+        .order_by(col(ShelfScan.id).desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if earlier is not None:
+        return int(earlier)
     scan = ShelfScan(product_id=product_id, location_id=location_id, visitor_ref=visitor_ref)
     session.add(scan)
     session.flush()
