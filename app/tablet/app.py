@@ -31,6 +31,7 @@ from app.tablet.views import (
 )
 from app.tablet.views.common import BRAND, TOUCH, notice_bar, tagged
 from app.tablet.views.scanner import camera_button, photo_button
+from app.tablet.web_server import SameOriginOnly
 
 log = logging.getLogger("reyon.tablet")
 
@@ -277,17 +278,27 @@ def serve(
     customer_keep_days: int = 30,
 ) -> None:
     """The tablet app as a web app (what a browser on the tablet opens). no_cdn: stores have
-    no internet to fetch Flutter's renderer from (FLET.md)."""
-    ft.run(
+    no internet to fetch Flutter's renderer from (FLET.md); SameOriginOnly: nor anything else
+    (web_server.py)."""
+    import uvicorn
+
+    web = ft.run(
         make_main(
             api_url,
             data_dir=data_dir,
             sync_seconds=sync_seconds,
             customer_keep_days=customer_keep_days,
         ),
+        export_asgi_app=True,
+        no_cdn=True,
+        assets_dir=str(Path(__file__).resolve().parents[2] / "assets"),
+    )
+    uvicorn.run(
+        SameOriginOnly(web),
         host=host,
         port=port,
-        view=ft.AppView.WEB_BROWSER,
-        no_cdn=True,
-        assets_dir=str(os.path.join(os.path.dirname(__file__), "..", "..", "assets")),
+        ws="websockets-sansio",  # what Flet's own web server uses
+        log_level="warning",
+        # Open tablet sessions (websockets) do not hold a stop up for long.
+        timeout_graceful_shutdown=5,
     )

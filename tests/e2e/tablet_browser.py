@@ -15,9 +15,14 @@ HANG_MS = 300_000
 PORTRAIT = {"width": 800, "height": 1280}
 
 
-def open_app(browser: Any, url: str, *, viewport: dict[str, int] = TABLET) -> Any:
+def open_app(
+    browser: Any, url: str, *, viewport: dict[str, int] = TABLET, requests: list[str] | None = None
+) -> Any:
+    """`requests`, when given, collects the address of every request the page makes."""
     context = browser.new_context(viewport=viewport, locale="tr-TR", permissions=["camera"])
     context.set_default_timeout(HANG_MS)
+    if requests is not None:
+        context.on("request", lambda r: requests.append(r.url))
     page = context.new_page()
     page.goto(url)
     page.wait_for_selector("#loading", state="detached")

@@ -1,0 +1,70 @@
+"""Serving the tablet app to a browser, with nothing loaded from anywhere but this server.
+
+Flet's prebuilt Flutter client (flet_web's main.dart.js, and main.dart.wasm for browsers that
+run the WebAssembly build) carries one address of its own even with no_cdn: the Rive
+animation runtime on jsDelivr, fetched as a <script> when the client starts. A store tablet
+must not run code from a CDN (and without internet the request hangs), and Reyon shows no Rive
+animation. So both files are served with that address swapped for one on this server of the
+same length (the wasm keeps its string table intact), and that path answers 404: the
+client's Rive loader fails as it does offline, harmlessly, and the browser asks no one else."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+RIVE_CDN = b"https://cdn.jsdelivr.net/npm/@rive-app/flutter-native-wasm@44.0.0/"
+LOCAL_PREFIX = "/reyon-local/"
+# Same length as RIVE_CDN: a path on this server that nothing serves.
+RIVE_HERE = (LOCAL_PREFIX + "rive/").encode().ljust(len(RIVE_CDN) - 1, b"-") + b"/"
+CLIENT_FILES = ("main.dart.js", "main.dart.wasm")
+
+
+class SameOriginOnly:
+    """ASGI middleware around Flet's web app (see the module's docstring)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+        elif path.startswith(LOCAL_PREFIX):
+            await send({"type": "http.response.start", "status": 404, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+        elif path.endswith(CLIENT_FILES):
+            await self.app(scope, receive, _Rewriting(send))
+        else:
+            await self.app(scope, receive, send)
+
+
+class _Rewriting:
+    """Holds the response back until its body is whole, then sends it with the address
+    swapped (same length, so Content-Length and any ETag stay true)."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self._start: Message | None = None
+        self._body = bytearray()
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self._start = message
+            return
+        if message["type"] != "http.response.body":
+            await self._send(message)
+            return
+        self._body += message.get("body", b"")
+        if message.get("more_body", False):
+            return
+        assert self._start is not None
+        await self._send(self._start)
+        body = bytes(self._body).replace(RIVE_CDN, RIVE_HERE)
+        await self._send({"type": "http.response.body", "body": body})
