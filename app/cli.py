@@ -139,27 +139,33 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         ),
         flush=True,
     )
-    # The tablet app in its own process: Flet's web server and the API's each want the main
-    # thread's event loop.
-    tablet = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "tablet", "--api", base, "--host", args.host,
-         "--port", str(args.tablet_port)]
-    )  # fmt: skip
 
     # uvicorn stops gracefully on SIGINT or SIGTERM and then raises the signal again with
     # the handlers it found: ours turn it into a normal return, so the tablet is stopped too
     # (with the default SIGTERM handler the demo died there and left the tablet running).
+    # Installed before the tablet starts, so no stop can come between the two; a second
+    # Ctrl+C while stopping is ignored (the tablet is killed after a wait in any case).
     def stopped(signum: int, _frame: object) -> None:
+        for each in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(each, signal.SIG_IGN)
         raise _Stopped(signum)
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, stopped)
+    tablet: subprocess.Popen[bytes] | None = None
     try:
+        # The tablet app in its own process: Flet's web server and the API's each want the
+        # main thread's event loop.
+        tablet = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "tablet", "--api", base, "--host", args.host,
+             "--port", str(args.tablet_port)]
+        )  # fmt: skip
         _serve(args.host, args.port, 1)
     except _Stopped:
         pass
     finally:
-        _stop(tablet)
+        if tablet is not None:
+            _stop(tablet)
     print("Reyon demo stopped.", flush=True)
     return 0
 

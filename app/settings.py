@@ -8,7 +8,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.qr.keys import KeyRing
@@ -52,8 +52,22 @@ class ApiSettings(BaseSettings):
         default="10/minute", description="Log-in attempts per tablet (its device id)."
     )
     shelf_scan_limit_per_client: str = Field(
-        default="30/minute", description="Shelf scans recorded per client address."
+        default="30/minute",
+        description="New phones (no Reyon cookie yet) whose shelf scans are recorded, per "
+        "client address; a phone with its cookie counts once per label in 30 minutes.",
     )
+
+    @field_validator(
+        "login_limit_per_client", "login_limit_per_device", "shelf_scan_limit_per_client"
+    )
+    @classmethod
+    def _a_rate(cls, value: str) -> str:
+        # Refused at start-up, not at the first log-in (limits syntax: "10/minute").
+        from limits import parse
+
+        parse(value)
+        return value
+
     pin_max_failures: int = 5
     pin_lock_minutes: int = 15
     visit_grant_hours: int = 4

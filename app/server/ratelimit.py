@@ -20,7 +20,12 @@ log = logging.getLogger("reyon.api")
 
 class RateLimits:
     def __init__(self, redis_url: str | None = None) -> None:
-        backend = storage.storage_from_string(redis_url) if redis_url else storage.MemoryStorage()
+        # Short socket time-outs: a Redis that does not answer must not hold log-ins up.
+        backend = (
+            storage.storage_from_string(redis_url, socket_connect_timeout=1, socket_timeout=1)
+            if redis_url
+            else storage.MemoryStorage()
+        )
         self._limiter = strategies.MovingWindowRateLimiter(backend)
         self._rules: dict[str, RateLimitItem] = {}
 

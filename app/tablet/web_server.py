@@ -40,14 +40,36 @@ class SameOriginOnly:
             await send({"type": "http.response.start", "status": 404, "headers": []})
             await send({"type": "http.response.body", "body": b""})
         elif path.endswith(CLIENT_FILES):
-            await self.app(scope, receive, _Rewriting(send))
+            await self.app(_asking_for_ours(scope), receive, _Rewriting(send))
         else:
             await self.app(scope, receive, send)
 
 
+# Our version of a file is told apart from Flet's by its ETag: a browser that cached Flet's
+# (same file, same ETag) before this existed must get ours, not a 304.
+ETAG_MARK = b"-same-origin"
+
+
+def _asking_for_ours(scope: Scope) -> Scope:
+    """The request as Flet's static files should see it: a revalidation only of our own
+    version (its ETag unmarked), no date-based one, and no byte range (a range could cut
+    through the address and be sent unchanged)."""
+    headers = []
+    for name, value in scope.get("headers", []):
+        key = name.lower()
+        if key in (b"range", b"if-range", b"if-modified-since"):
+            continue
+        if key == b"if-none-match":
+            if ETAG_MARK not in value:
+                continue
+            value = value.replace(ETAG_MARK, b"")
+        headers.append((name, value))
+    return {**scope, "headers": headers}
+
+
 class _Rewriting:
     """Holds the response back until its body is whole, then sends it with the address
-    swapped (same length, so Content-Length and any ETag stay true)."""
+    swapped (same length, so Content-Length stays true) and its ETag marked as ours."""
 
     def __init__(self, send: Send) -> None:
         self._send = send
@@ -65,6 +87,16 @@ class _Rewriting:
         if message.get("more_body", False):
             return
         assert self._start is not None
-        await self._send(self._start)
+        start = dict(self._start)
+        start["headers"] = [
+            (name, _marked(value) if name.lower() == b"etag" else value)
+            for name, value in self._start.get("headers", [])
+        ]
+        await self._send(start)
         body = bytes(self._body).replace(RIVE_CDN, RIVE_HERE)
         await self._send({"type": "http.response.body", "body": body})
+
+
+def _marked(etag: bytes) -> bytes:
+    quoted = etag.endswith(b'"')
+    return etag[:-1] + ETAG_MARK + b'"' if quoted else etag + ETAG_MARK

@@ -4,7 +4,6 @@ type into Flutter's text fields, log in."""
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ TABLET = {"width": 1280, "height": 800}
 # Every wait is for a condition (a scene, a text, a value); this bounds them, and only a real
 # hang reaches it, however busy the machine.
 HANG_MS = 300_000
+SETTLE_TRIES = 60
 PORTRAIT = {"width": 800, "height": 1280}
 
 
@@ -101,8 +101,9 @@ def settled(target: Any, page: Any) -> bytes:
     changing: Flutter paints a frame or two after the accessibility tree (what the selectors
     see) changed, and bars or images grow in over a few more."""
     last = target.screenshot()
-    deadline = time.monotonic() + HANG_MS / 1000
-    while time.monotonic() < deadline:
+    # Counted in frames, not seconds: something that never stops moving (a progress bar)
+    # gives up after this many and keeps the last picture.
+    for _ in range(SETTLE_TRIES):
         frames(page)
         now = target.screenshot()
         if now == last:

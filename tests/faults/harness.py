@@ -6,12 +6,13 @@ scope. `test_fault_injection.py` runs a short day in `make test`; `make soak` a 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -130,12 +131,34 @@ class ActionClock:
 
     def __init__(self) -> None:
         self._done = 0
+        self._held = False
         self._cond = threading.Condition()
 
+    @property
+    def done(self) -> int:
+        with self._cond:
+            return self._done
+
     def tick(self) -> None:
+        """One more action; while the clock is held, the tablets wait here."""
         with self._cond:
             self._done += 1
             self._cond.notify_all()
+            if not self._cond.wait_for(lambda: not self._held, timeout=HANG_S):
+                raise AssertionError("the clock was held for good")
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Stop the day while the API restarts: against a dead API every action fails in a
+        moment, and the tablets would otherwise finish the day before the next storm."""
+        with self._cond:
+            self._held = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._held = False
+                self._cond.notify_all()
 
     def wait_until(self, actions: int) -> None:
         with self._cond:
@@ -205,9 +228,12 @@ def play(
             time.sleep(rng.uniform(0, 0.05))  # the associate's own pace between taps
 
     def weather() -> None:
+        total = day.tablets * day.actions
         try:
             for storm in storms:
                 clock.wait_until(storm.starts)
+                if clock.done >= total:
+                    report.errors.append(f"{storm} came after the tablets' last action")
                 if storm.kind == "outage":
                     proxy.set_outage(True)
                     clock.wait_until(storm.ends)
@@ -216,7 +242,8 @@ def play(
                     current["api"].kill()  # no shutdown handlers: a crash
                     report.kills += 1
                     clock.wait_until(storm.ends)
-                    current["api"] = restart_api()
+                    with clock.held():
+                        current["api"] = restart_api()
         except Exception:
             report.errors.append(f"weather: {traceback.format_exc(limit=6)}")
             proxy.set_outage(False)

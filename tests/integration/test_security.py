@@ -364,28 +364,35 @@ def test_log_in_attempts_from_one_address_are_limited_before_any_pin_is_hashed(
         assert lockme is not None and lockme.failed_pins == 0  # never reached the PIN check
 
 
-@pytest.mark.parametrize("workers", [2])
-def test_a_tablets_limit_is_shared_by_every_api_process(
-    world: World, tmp_path: Path, workers: int
-) -> None:
-    """Two API processes count one tablet's attempts together, in Redis."""
-    api = start_api(
-        world.database_url,
-        log_dir=tmp_path,
-        workers=workers,
-        extra_env={
-            "REYON_REDIS_URL": REDIS_URL,
-            "REYON_LOGIN_LIMIT_PER_CLIENT": "1000/minute",
-            "REYON_LOGIN_LIMIT_PER_DEVICE": "4/minute",
-        },
-    )
+def _need_redis() -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        message = f"Redis not reachable at {REDIS_URL}: {type(exc).__name__}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (required in CI)")
+        pytest.skip(message)
+
+
+def test_a_tablets_limit_is_shared_by_every_api_process(world: World, tmp_path: Path) -> None:
+    """Two API processes, asked in turn, count one tablet's attempts together, in Redis."""
+    _need_redis()
+    env = {
+        "REYON_REDIS_URL": REDIS_URL,
+        "REYON_LOGIN_LIMIT_PER_CLIENT": "1000/minute",
+        "REYON_LOGIN_LIMIT_PER_DEVICE": "4/minute",
+    }
+    apis = [start_api(world.database_url, log_dir=tmp_path, extra_env=env) for _ in range(2)]
     device = f"tablet-{uuid.uuid4().hex}"  # its own counter, whatever else uses this Redis
     try:
-        # New connections each time: uvicorn hands them to either process.
-        statuses = [_login(api.url, "nobody", device).status_code for _ in range(8)]
-        other = _login(api.url, "nobody", f"tablet-{uuid.uuid4().hex}").status_code
+        statuses = [_login(apis[n % 2].url, "nobody", device).status_code for n in range(8)]
+        other = _login(apis[0].url, "nobody", f"tablet-{uuid.uuid4().hex}").status_code
     finally:
-        api.stop()
+        for api in apis:
+            api.stop()
+    # Alone, each process would have let all four of its own attempts through.
     assert statuses == [401] * 4 + [429] * 4, statuses
     assert other == 401  # another tablet is not held up
 
@@ -415,9 +422,9 @@ def test_replaying_a_shelf_url_does_not_inflate_the_stores_scans(
         scans = s.execute(
             select(func.count()).where(col(ShelfScan.product_id) == product_id)
         ).scalar_one()
-    # One for the phone's five views, then the script's until the address's limit of ten
-    # views a minute is used up (five): six, not 35.
-    assert scans == 6, scans
+    # One for the phone's five views (its first, cookie-less, used one of the address's ten
+    # new visitors a minute), nine for the script's cookie-less replays: ten, not 35.
+    assert scans == 10, scans
 
 
 def test_a_pay_page_shows_only_what_the_server_knows(

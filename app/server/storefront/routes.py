@@ -59,7 +59,8 @@ def shelf_page(
     if page is None:
         return _html(pages.not_found(lang), 404)
     visitor = request.cookies.get(VISITOR_COOKIE, "")
-    if not (16 <= len(visitor) <= 64 and visitor.isalnum()):
+    known_phone = 16 <= len(visitor) <= 64 and visitor.isalnum()
+    if not known_phone:
         visitor = secrets.token_hex(16)
     assert page.store.id is not None and page.product.id is not None
     earlier = request.cookies.get(SCAN_COOKIE, "")
@@ -69,10 +70,13 @@ def shelf_page(
     if "lang" in request.query_params and earlier.isdigit():
         # Our own language link: the same visit, not another scan of the label.
         scan_id = int(earlier)
-    elif limits.retry_after(settings.shelf_scan_limit_per_client, "shelf-scan", client):
-        # A replayed URL (a script, not a shopper): the page still shows, the store's
-        # figures do not grow.
-        scan_id = int(earlier) if earlier.isdigit() else None
+    elif not known_phone and limits.retry_after(
+        settings.shelf_scan_limit_per_client, "shelf-scan", client
+    ):
+        # A phone keeps its cookie and is counted once per label (record_scan); a flood of
+        # cookie-less "new phones" from one address is a replayed URL, not shoppers: the page
+        # still shows, the store's figures do not grow.
+        scan_id = None
     else:
         with db.write() as session:
             scan_id = service.record_scan(

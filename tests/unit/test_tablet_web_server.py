@@ -1,0 +1,76 @@
+"""The tablet's web server keeps Flet's client from loading code from a CDN (web_server.py):
+the address is swapped in any chunking, a browser's cached copy of Flet's original is never
+revalidated into use, and a byte range cannot cut through the address."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from app.tablet.web_server import LOCAL_PREFIX, RIVE_CDN, RIVE_HERE, SameOriginOnly
+
+BODY = b"var a=1;dvv(){return'" + RIVE_CDN + b"'};var b=2;"
+
+
+def _serve(path: str, headers: list[tuple[bytes, bytes]], chunk: int = 7) -> tuple[Any, ...]:
+    seen: dict[str, Any] = {}
+
+    async def flet(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen["headers"] = scope["headers"]
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"etag", b'"abc123"'), (b"content-length", str(len(BODY)).encode())],
+            }
+        )
+        for i in range(0, len(BODY), chunk):
+            part = BODY[i : i + chunk]
+            await send({"type": "http.response.body", "body": part, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b""}
+
+    scope = {"type": "http", "path": path, "headers": headers}
+    asyncio.run(SameOriginOnly(flet)(scope, receive, send))
+    return seen, sent
+
+
+def test_the_address_is_swapped_whatever_the_chunks_and_keeps_its_length() -> None:
+    assert len(RIVE_HERE) == len(RIVE_CDN) and RIVE_HERE.startswith(LOCAL_PREFIX.encode())
+    for chunk in (1, 7, 64, 10_000):
+        _, sent = _serve("/main.dart.js", [], chunk)
+        body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+        assert body == BODY.replace(RIVE_CDN, RIVE_HERE)
+        start = sent[0]
+        assert dict(start["headers"])[b"content-length"] == str(len(body)).encode()
+        assert dict(start["headers"])[b"etag"] == b'"abc123-same-origin"'
+
+
+def test_only_our_version_is_revalidated_and_no_range_reaches_flet() -> None:
+    seen, _ = _serve(
+        "/main.dart.wasm",
+        [
+            (b"if-none-match", b'"abc123"'),  # Flet's original, cached before: not revalidated
+            (b"if-modified-since", b"Tue, 01 Dec 2026 10:00:00 GMT"),
+            (b"range", b"bytes=0-20"),
+            (b"accept", b"*/*"),
+        ],
+    )
+    assert seen["headers"] == [(b"accept", b"*/*")]
+    seen, _ = _serve("/main.dart.js", [(b"if-none-match", b'"abc123-same-origin"')])
+    assert seen["headers"] == [(b"if-none-match", b'"abc123"')]
+
+
+def test_the_local_rive_path_answers_404_and_other_files_pass_untouched() -> None:
+    _, sent = _serve(RIVE_HERE.decode() + "wasm/rive_native.js", [])
+    assert sent[0]["status"] == 404
+    seen, sent = _serve("/flutter.js", [(b"range", b"bytes=0-1")])
+    assert seen["headers"] == [(b"range", b"bytes=0-1")]
+    assert b"".join(m.get("body", b"") for m in sent[1:]) == BODY
