@@ -5,6 +5,7 @@ revalidated into use, and a byte range cannot cut through the address."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from app.tablet.web_server import LOCAL_PREFIX, RIVE_CDN, RIVE_HERE, SameOriginOnly
@@ -38,7 +39,10 @@ def _serve(path: str, headers: list[tuple[bytes, bytes]], chunk: int = 7) -> tup
         return {"type": "http.request", "body": b""}
 
     scope = {"type": "http", "path": path, "headers": headers}
-    asyncio.run(SameOriginOnly(flet)(scope, receive, send))
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running in
+    # this one for the whole session, and asyncio.run() refuses to start inside it.
+    with ThreadPoolExecutor(1) as worker:
+        worker.submit(asyncio.run, SameOriginOnly(flet)(scope, receive, send)).result()
     return seen, sent
 
 
