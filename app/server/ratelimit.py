@@ -11,6 +11,7 @@ import logging
 import math
 import time
 
+from fastapi import Request
 from limits import RateLimitItem, parse, storage, strategies
 
 from app.server.errors import ApiError
@@ -55,3 +56,9 @@ class RateLimits:
                 f"Too many {what} from here; try again in {wait} s.",
                 retry_after=wait,
             )
+
+
+def client_address(request: Request) -> str:
+    """Whom a per-client limit counts: the peer's address (behind a balancer, the one uvicorn
+    reads from X-Forwarded-For when FORWARDED_ALLOW_IPS trusts it)."""
+    return request.client.host if request.client else "unknown"

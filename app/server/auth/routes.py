@@ -7,7 +7,7 @@ from app.contracts.auth import LoginRequest, LoginResponse
 from app.contracts.common import problem_responses
 from app.server.auth import service
 from app.server.deps import DbDep, SettingsDep
-from app.server.ratelimit import RateLimits
+from app.server.ratelimit import RateLimits, client_address
 
 router = APIRouter(tags=["auth"])
 
@@ -23,7 +23,7 @@ async def login(body: LoginRequest, request: Request, db: DbDep, settings: Setti
     is hashed: guessing is slow, and a flood cannot make every log-in wait."""
     key: bytes = request.app.state.signing_key
     limits: RateLimits = request.app.state.rate_limits
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request)
 
     def limited_login() -> LoginResponse:
         limits.check(settings.login_limit_per_client, "login", client, what="log-in attempts")

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.qr import paylink, shelf
 from app.qr.envelope import TokenError
 from app.server.deps import DbDep, SettingsDep
-from app.server.ratelimit import RateLimits
+from app.server.ratelimit import RateLimits, client_address
 from app.server.storefront import i18n, pages, service
 from app.server.storefront.payments import PaymentProvider, TestProvider
 
@@ -65,7 +65,7 @@ def shelf_page(
     assert page.store.id is not None and page.product.id is not None
     earlier = request.cookies.get(SCAN_COOKIE, "")
     limits: RateLimits = request.app.state.rate_limits
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request)
     scan_id: int | None
     if "lang" in request.query_params and earlier.isdigit():
         # Our own language link: the same visit, not another scan of the label.
