@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from app.settings import get_api_settings
+from app.settings import VAR_DIR, get_api_settings
 
 
 class CliError(Exception):
@@ -64,6 +64,9 @@ def _cmd_seed(args: argparse.Namespace) -> int:
 def _serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
+    from app.server.request_log import uvicorn_log_config
+    from app.server.slow_clients import uvicorn_options
+
     uvicorn.run(
         "app.server.app:create_app",
         factory=True,
@@ -71,7 +74,12 @@ def _serve(host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         log_level="warning",
+        # The app writes its own access lines (request id, no query string) and sets up
+        # logging itself; this makes uvicorn's own lines, the supervisor's too, the same.
         access_log=False,
+        log_config=uvicorn_log_config(get_api_settings()),
+        # A header time-out and a connection cap (the body's time-out is in the app).
+        **uvicorn_options(get_api_settings()),
     )
 
 
@@ -156,9 +164,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     try:
         # The tablet app in its own process: Flet's web server and the API's each want the
         # main thread's event loop.
+        device_id, secret = _demo_tablet(settings.database_url)
         tablet = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "tablet", "--api", base, "--host", args.host,
-             "--port", str(args.tablet_port)]
+             "--port", str(args.tablet_port)],
+            env={**os.environ, "REYON_DEVICE_ID": device_id, "REYON_DEVICE_SECRET": secret},
         )  # fmt: skip
         _serve(args.host, args.port, 1)
     except _Stopped:
@@ -167,6 +177,58 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         if tablet is not None:
             _stop(tablet)
     print("Reyon demo stopped.", flush=True)
+    return 0
+
+
+def _demo_tablet(database_url: str) -> tuple[str, str]:
+    """The demo enrols its own tablet in IST01 (a store's manager would, with a one-time
+    code) and keeps the credential beside the database for the next run."""
+    import json
+
+    from app.server.db import Database, make_scratch_engine
+    from app.server.devices.models import Device
+    from app.server.devices.service import enrol_directly
+
+    kept = VAR_DIR / "demo-tablet.json"
+    db = Database(make_scratch_engine(database_url))
+    try:
+        if kept.exists():
+            saved = json.loads(kept.read_text())
+            with db.session() as session:
+                device = session.get(Device, saved.get("device_id", ""))
+            if device is not None and device.revoked_at is None:
+                return str(saved["device_id"]), str(saved["device_secret"])
+        with db.write() as session:
+            credential = enrol_directly(session, store_code="IST01", name="Demo tablet")
+    finally:
+        db.dispose()
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.touch(mode=0o600)
+    kept.write_text(json.dumps(credential.model_dump()))
+    return credential.device_id, credential.device_secret
+
+
+def _cmd_enrol_code(args: argparse.Namespace) -> int:
+    """A one-time enrolment code for a store's first tablet (later ones: a manager's tablet)."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from app.server.catalog.models import Location
+    from app.server.db import Database, make_scratch_engine
+    from app.server.devices.service import new_enrolment_code
+
+    db = Database(make_scratch_engine(get_api_settings().database_url))
+    try:
+        with db.write() as session:
+            store = session.execute(
+                select(Location).where(col(Location.code) == args.store.strip().upper())
+            ).scalar_one_or_none()
+            if store is None or store.id is None:
+                raise CliError(f"no store {args.store}")
+            out = new_enrolment_code(session, store_id=store.id, created_by=None, name=args.name)
+    finally:
+        db.dispose()
+    print(f"{out.code}  (store {store.code}, one use, until {out.expires_at:%H:%M} UTC)")
     return 0
 
 
@@ -318,6 +380,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--base-url", help="storefront address in the QR codes (default REYON_PUBLIC_BASE_URL)"
     )
     labels.set_defaults(func=_cmd_labels)
+
+    enrol = sub.add_parser(
+        "enrol-code", help="a one-time code that enrols a store's tablet (valid 10 minutes)"
+    )
+    enrol.add_argument("--store", required=True, help="store code, e.g. IST01")
+    enrol.add_argument("--name", help="what to call the tablet, e.g. 'Kasa 1'")
+    enrol.set_defaults(func=_cmd_enrol_code)
 
     qr = sub.add_parser("qr", help="print a fresh QR payload, as the brand app shows it")
     qr_sub = qr.add_subparsers(dest="kind", required=True)

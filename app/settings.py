@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.qr.keys import KeyRing
@@ -33,6 +35,26 @@ class ApiSettings(BaseSettings):
     token_ttl_minutes: int = 12 * 60
     timezone: str = "Europe/Istanbul"
     max_body_bytes: int = 256 * 1024
+    # Slow clients (app/server/slow_clients.py); the reverse proxy in front has its own.
+    header_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="A request's line and headers must arrive within this many seconds of the "
+        "connection opening (or of the request's first byte); slower ones are closed.",
+    )
+    body_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="A request's whole body must arrive within this many seconds of its "
+        "headers; slower ones get 408 and are closed.",
+    )
+    max_connections: int = Field(
+        default=1000,
+        ge=1,
+        description="Open connections per API process; a request arriving over it gets 503.",
+    )
     db_pool_size: int = 10
     db_max_overflow: int = 10
     # Shown in PostgreSQL's pg_stat_activity; name each API host or process group apart.
@@ -51,6 +73,18 @@ class ApiSettings(BaseSettings):
     login_limit_per_device: str = Field(
         default="10/minute", description="Log-in attempts per tablet (its device id)."
     )
+    enrol_limit_per_client: str = Field(
+        default="10/minute",
+        description="Tablet enrolment attempts (one-time codes) per client address.",
+    )
+    session_recheck_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=300,
+        description="How long an API process trusts that a session is still open before it "
+        "asks the database again: a log-out, deactivation or revoked tablet made through "
+        "another process takes effect within this time (through the same process at once).",
+    )
     shelf_scan_limit_per_client: str = Field(
         default="30/minute",
         description="New phones (no Reyon cookie yet) whose shelf scans are recorded, per "
@@ -58,7 +92,10 @@ class ApiSettings(BaseSettings):
     )
 
     @field_validator(
-        "login_limit_per_client", "login_limit_per_device", "shelf_scan_limit_per_client"
+        "login_limit_per_client",
+        "login_limit_per_device",
+        "enrol_limit_per_client",
+        "shelf_scan_limit_per_client",
     )
     @classmethod
     def _a_rate(cls, value: str) -> str:
@@ -72,6 +109,28 @@ class ApiSettings(BaseSettings):
     pin_lock_minutes: int = 15
     visit_grant_hours: int = 4
     demo_mode: bool = False
+    log_format: Literal["json", "text"] | None = Field(
+        default=None,
+        description="json: one JSON object per line on stderr, for a log shipper (the "
+        "default); text: one readable line each (the default with REYON_DEMO_MODE).",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] | None = Field(
+        default=None,
+        description="Reyon's loggers; INFO has an access line per request. Default INFO "
+        "(WARNING with REYON_DEMO_MODE: security events and errors only).",
+    )
+
+    @field_validator("log_format", "log_level", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        # REYON_LOG_LEVEL=info works as well as INFO; an empty value means the default.
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text:
+            return None
+        return text.lower() if text.lower() in ("json", "text") else text.upper()
+
     qr_keys: dict[str, SecretStr] | None = Field(
         default=None,
         description="QR key ring as JSON, key id (one letter A-Z or digit 2-7) to secret: "
@@ -92,6 +151,67 @@ class ApiSettings(BaseSettings):
         "keys, coupon codes). Unset: those endpoints refuse every call.",
     )
     identity_code_keep_minutes: int = 10
+    # A consent code costs a text message and disturbs the customer: few per customer, and an
+    # associate cannot spray codes over a whole customer list.
+    consent_challenge_limit_per_customer: str = Field(
+        default="3/15minutes", description="Consent codes sent to one customer (limits syntax)."
+    )
+    consent_challenge_limit_per_associate: str = Field(
+        default="30/hour", description="Consent codes one associate has sent."
+    )
+
+    @field_validator(
+        "consent_challenge_limit_per_customer", "consent_challenge_limit_per_associate"
+    )
+    @classmethod
+    def _a_consent_rate(cls, value: str) -> str:
+        from limits import parse
+
+        parse(value)  # refused at start-up, not when the first code is asked for
+        return value
+
+    # Consent codes (and, later, clienteling outreach) go out by e-mail and SMS; see
+    # app/server/messaging.
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server for e-mail. Unset: sending e-mail answers 503 "
+        "messaging-unavailable (SMS still works).",
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_from: str | None = Field(
+        default=None, description='Sender, "Reyon <noreply@example.com>"; needed with a host.'
+    )
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = Field(
+        default=True, description="Upgrade to TLS before anything is sent (off: a local relay)."
+    )
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    sms_provider: Literal["file"] = Field(
+        default="file",
+        description="Who sends text messages. file: appended as JSON lines to the outbox file "
+        "(what the demo and the tests read); any other name refuses to start.",
+    )
+    sms_outbox_file: Path = Field(
+        default=VAR_DIR / "sms-outbox.jsonl", description="The file provider's outbox."
+    )
+
+    @field_validator("smtp_host", "smtp_from", "smtp_user", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # REYON_SMTP_HOST= in an env file means "no SMTP", not a host named "".
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _smtp_complete(self) -> ApiSettings:
+        # Refused at start-up, not at the first e-mail a customer waits for.
+        if self.smtp_host is not None:
+            if self.smtp_from is None or "@" not in parseaddr(self.smtp_from)[1]:
+                raise ValueError("REYON_SMTP_FROM (an e-mail address) is needed with SMTP_HOST")
+            if (self.smtp_user is None) != (self.smtp_password is None):
+                raise ValueError("REYON_SMTP_USER and REYON_SMTP_PASSWORD go together")
+        return self
+
     changelog_keep_days: int = Field(
         default=7,
         ge=1,

@@ -13,9 +13,11 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from app.contracts.devices import DeviceCredential
 from app.server.db import Database, make_engine
 from app.server.migrate import upgrade
-from tests.factories import PIN, Base, build_base
+from tests import factories
+from tests.factories import Base, build_base
 from tests.server import HANG_S, ApiProcess, start_api
 
 PG_ADMIN_URL = os.environ.get(
@@ -87,6 +89,22 @@ class World:
     api: ApiProcess
     log_dir: Path
     _tokens: dict[str, str] = field(default_factory=dict)
+    _tablets: dict[str, DeviceCredential] = field(default_factory=dict)
+
+    def tablet(self, store: str = "IST01") -> DeviceCredential:
+        """The enrolled tablet the tests of `store` share (make a new one with
+        factories.tablet where a test needs a tablet of its own)."""
+        if store not in self._tablets:
+            self._tablets[store] = factories.tablet(self.db, store)
+        return self._tablets[store]
+
+    def login(self, associate: str, *, store: str | None = None, **kw) -> httpx.Response:  # type: ignore[no-untyped-def]
+        store = store or ("ANK01" if associate.startswith("t-ank") else "IST01")
+        return httpx.post(
+            f"{self.url}/v1/auth/login",
+            json=factories.login_body(self.tablet(store), associate, **kw),
+            timeout=HANG_S,
+        )
 
     def client(self, associate: str | None = "t-associate", **kw) -> httpx.Client:  # type: ignore[no-untyped-def]
         headers = {}
@@ -96,17 +114,7 @@ class World:
 
     def token(self, associate: str) -> str:
         if associate not in self._tokens:
-            store = "ANK01" if associate.startswith("t-ank") else "IST01"
-            r = httpx.post(
-                f"{self.url}/v1/auth/login",
-                json={
-                    "store_code": store,
-                    "associate_code": associate,
-                    "pin": PIN,
-                    "device_id": "pytest",
-                },
-                timeout=HANG_S,
-            )
+            r = self.login(associate)
             r.raise_for_status()
             self._tokens[associate] = r.json()["access_token"]
         return self._tokens[associate]
@@ -149,16 +157,12 @@ class DemoWorld:
     url: str
     database_url: str
     api: ApiProcess
+    tablet: DeviceCredential
 
     def token(self, associate: str = "demo-manager") -> str:
         r = httpx.post(
             f"{self.url}/v1/auth/login",
-            json={
-                "store_code": "IST01",
-                "associate_code": associate,
-                "pin": "1234",
-                "device_id": "pytest",
-            },
+            json=factories.login_body(self.tablet, associate, pin="1234"),
             timeout=HANG_S,
         )
         r.raise_for_status()
@@ -175,7 +179,14 @@ def demo_world(request, fresh_database, tmp_path_factory) -> Iterator[DemoWorld]
     seed(database_url, "demo", progress=lambda _: None)
     api = start_api(database_url, log_dir=tmp_path_factory.mktemp(f"demo-{request.param}"))
     try:
-        yield DemoWorld(kind=request.param, url=api.url, database_url=database_url, api=api)
+        db = Database(make_engine(database_url, pool_size=1))
+        try:
+            tablet = factories.tablet(db, "IST01")
+        finally:
+            db.dispose()
+        yield DemoWorld(
+            kind=request.param, url=api.url, database_url=database_url, api=api, tablet=tablet
+        )
     finally:
         api.stop()
 

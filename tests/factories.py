@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from app.contracts.devices import DeviceCredential
 from app.domain.ean import make as make_ean
 from app.domain.pins import hash_pin
 from app.domain.text import fold
@@ -20,6 +21,7 @@ from app.server.catalog.models import Location, Product, Variant
 from app.server.customers.identity import register_device_key
 from app.server.customers.models import Customer, CustomerAddress
 from app.server.db import Database, utcnow
+from app.server.devices.service import enrol_directly
 from app.server.inventory.models import StockLevel
 from app.server.promotions.models import Coupon
 from app.server.promotions.service import coupon_code
@@ -221,12 +223,34 @@ def session(db: Database) -> Session:
     return db.session()
 
 
-def customer(db: Database, *, consent: bool = False) -> int:
+def tablet(db: Database, store: str = "IST01", name: str = "pytest") -> DeviceCredential:
+    """An enrolled tablet of `store`: log-ins need one."""
+    with db.write() as s:
+        return enrol_directly(s, store_code=store, name=name)
+
+
+def login_body(
+    device: DeviceCredential, associate: str, *, pin: str = PIN, store: str | None = None
+) -> dict[str, str]:
+    return {
+        "store_code": store or device.store_code,
+        "associate_code": associate,
+        "pin": pin,
+        "device_id": device.device_id,
+        "device_secret": device.device_secret,
+    }
+
+
+def customer(
+    db: Database, *, consent: bool = False, phone: str | None = None, email: str | None = None
+) -> int:
     with db.write() as s:
         c = Customer(
             loyalty_number=unique("RYT"),
             first_name="Zeynep",
             last_name="Demir",
+            phone=phone,
+            email=email,
             tier="classic",
             consent_clienteling=consent,
             consent_clienteling_at=utcnow() if consent else None,

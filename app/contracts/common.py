@@ -105,6 +105,8 @@ class Problem(BaseModel):
     detail: str | None = None
     instance: str | None = None
     errors: list[FieldError] | None = None
+    # On 5xx answers: the id of the request in the API's log (also the X-Request-ID header).
+    request_id: str | None = None
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -119,6 +121,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         422: "Invalid request body or parameters",
         423: "Locked after too many wrong PINs",
         429: "Too many attempts; Retry-After says when to try again",
+        503: "A service it needs (database, e-mail, SMS) is unavailable; try again later",
     }
     return {
         status: {

@@ -1,13 +1,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from app.contracts.common import Request, Sku
 from app.contracts.orders import OrderSummary
 from app.contracts.promotions import CouponOut
+from app.domain import consent
+from app.domain.consent import Lang, Method, Purpose
+from app.domain.contact import Channel
 
 Tier = Literal["classic", "silver", "gold", "platinum"]
 WishlistChannel = Literal["web", "app", "store"]
@@ -178,9 +188,114 @@ class NoteCreate(Request):
     body: Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
 
 
-class ConsentUpdate(Request):
-    """Consent the customer gives (or withdraws) in the store; unset fields stay as they are."""
+class ConsentChallengeCreate(Request):
+    """Send a one-time code to the customer's phone or e-mail address on file (never to one
+    typed here), in their language, for them to read back as proof of their consent."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"channel": "sms", "lang": "tr"}]}
+    )
+
+    channel: Channel
+    lang: Lang = "tr"
+
+
+class ConsentChallengeOut(BaseModel):
+    id: int
+    channel: Channel
+    sent_to: str  # masked: "*** *** 45 67", "a***@e***.com"
+    expires_at: datetime
+
+
+# Proofs are plain models: a discriminated union cannot run Request's "before" validators on
+# `kind`; their fields are a literal and digits, with no room for NUL or a stray boolean.
+class CodeProof(BaseModel):
+    """The code the customer received and read back."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["code"]
+    challenge_id: Annotated[int, Field(ge=1, le=2**31 - 1, strict=True)]
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
+
+
+class VisitProof(BaseModel):
+    """The customer's identity QR code, scanned at this store a moment ago."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["visit"]
+
+
+ConsentProof = Annotated[CodeProof | VisitProof, Field(discriminator="kind")]
+
+
+def _known_text(version: str) -> str:
+    if not consent.known_version(version):
+        raise ValueError(f"unknown consent text version; the current one is {consent.TEXT_VERSION}")
+    return version
+
+
+TextVersion = Annotated[
+    str,
+    StringConstraints(max_length=20),
+    AfterValidator(_known_text),
+    Field(json_schema_extra={"enum": sorted(consent.TEXTS)}),  # the versions clients may name
+]
+
+
+class _ConsentChoices(Request):
+    """What the customer says yes or no to; unset purposes stay as they are."""
 
     clienteling: bool | None = None
     email: bool | None = None
     sms: bool | None = None
+    # The version of the consent text (app/domain/consent.py) the customer was shown.
+    text_version: TextVersion
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if self.clienteling is None and self.email is None and self.sms is None:
+            raise ValueError("give at least one of clienteling, email, sms")
+        return self
+
+    def choices(self) -> dict[consent.Purpose, bool]:
+        return {p: v for p in consent.PURPOSES if (v := getattr(self, p)) is not None}
+
+
+class ConsentUpdate(_ConsentChoices):
+    """Consent the customer gives (or withdraws) in the store, with their proof."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "clienteling": True,
+                    "text_version": consent.TEXT_VERSION,
+                    "proof": {"kind": "code", "challenge_id": 1, "code": "123456"},
+                }
+            ]
+        },
+    )
+
+    # Optional in the schema so that a request without it is told what is missing: 403
+    # consent-proof-required, like a proof that does not hold.
+    proof: ConsentProof | None = None
+
+
+class BrandConsentUpdate(_ConsentChoices):
+    """Consent the customer gives or withdraws themselves, in the brand app."""
+
+
+class ConsentEventOut(BaseModel):
+    id: int
+    purpose: Purpose
+    given: bool
+    at: datetime
+    method: Method
+    text_version: str
+    location_code: str | None
+    associate_name: str | None
+    challenge_id: int | None
+    visit_grant_id: int | None

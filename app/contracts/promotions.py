@@ -69,6 +69,7 @@ class RedemptionCreate(CouponRef):
     )
 
     location_id: LocationId
+    # Recorded as the enrolled tablet that sends it (the server replaces what is sent here).
     till_id: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     sale_ref: Annotated[str, StringConstraints(min_length=1, max_length=80)]
     basket: Basket

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+# How a message reaches a customer: a text to their phone, or an e-mail.
+Channel = Literal["sms", "email"]
+
 
 def normalize_phone(raw: str) -> str | None:
     """Turkish numbers to +90XXXXXXXXXX; other international numbers kept as +digits."""

@@ -25,6 +25,7 @@ from app import __version__
 from app.contracts.common import PROBLEM_MEDIA_TYPE
 from app.contracts.sync import Health
 from app.server import errors
+from app.server.auth.gate import SessionGate
 from app.server.auth.routes import router as auth_router
 from app.server.brand.routes import router as brand_router
 from app.server.catalog.routes import router as catalog_router
@@ -33,13 +34,16 @@ from app.server.customers.identity import purge_used_codes
 from app.server.customers.routes import router as customers_router
 from app.server.db import Database, make_engine, utcnow
 from app.server.deps import DbDep, current_principal
+from app.server.devices.routes import router as devices_router
 from app.server.inventory.routes import router as inventory_router
 from app.server.orders.routes import router as orders_router
 from app.server.orders.service import expire_holds
 from app.server.promotions.routes import router as promotions_router
 from app.server.ratelimit import RateLimits
 from app.server.reports.routes import router as reports_router
+from app.server.request_log import RequestLog, configure_logging
 from app.server.scanning.routes import router as scanning_router
+from app.server.slow_clients import BodyTimeout
 from app.server.storefront.routes import router as storefront_router
 from app.server.sync import scope as sync_scope
 from app.server.sync import service as sync_service
@@ -183,6 +187,9 @@ def _serve_docs_offline(app: FastAPI) -> None:
 
 def create_app(settings: ApiSettings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_api_settings()
+    # Here rather than in `reyon api`: however the app is served (uvicorn --factory, the
+    # tests, another ASGI server), its lines are the same.
+    configure_logging(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -195,6 +202,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
             )
         )
         app.state.db = db
+        app.state.session_gate = SessionGate(db, settings.session_recheck_seconds)
         task = asyncio.create_task(_housekeeping_loop(db, settings))
         try:
             yield
@@ -222,6 +230,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
     app.state.rate_limits = RateLimits(settings.redis_url)
     if database is not None:
         app.state.db = database
+        app.state.session_gate = SessionGate(database, settings.session_recheck_seconds)
 
     errors.install(app)
 
@@ -235,6 +244,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
 
     app.include_router(public)
     app.include_router(auth_router)
+    app.include_router(devices_router)  # enrolling a tablet needs no log-in (it has none yet)
     app.include_router(storefront_router)  # customers' phones: no associate log-in
     app.include_router(brand_router)  # the brand app's backend, with its own credential
     if settings.demo_mode:
@@ -255,5 +265,8 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
         app.include_router(router, dependencies=[Depends(current_principal)])
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyTimeout, timeout_s=settings.body_timeout_s)
     app.add_middleware(ServerTiming)
+    # Outermost of ours: the 413 above and every other answer get the id and an access line.
+    app.add_middleware(RequestLog)
     return app

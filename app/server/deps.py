@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.qr.signing import TokenError, verify
+from app.server.auth.gate import SessionGate
 from app.server.db import Database
 from app.server.errors import ApiError
 from app.settings import ApiSettings
@@ -23,7 +24,8 @@ class Principal:
     associate_id: int
     role: str
     store_id: int
-    device_id: str
+    device_id: str  # an enrolled tablet: its credential was checked at log-in
+    session_id: str
 
     def at_least(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
@@ -55,17 +57,28 @@ def current_principal(
             # Signed by us but naming no role we know (an old or a forged-with-a-leaked-key
             # token): no access, and not a KeyError later in a role check.
             raise ApiError(401, "unauthorized", "Invalid token")
-        return Principal(
+        principal = Principal(
             associate_id=int(claims["sub"]),
             role=str(claims["role"]),
             store_id=int(claims["store"]),
             device_id=str(claims["dev"]),
+            session_id=str(claims["sid"]),
         )
     except TokenError as exc:
         detail = "The session has expired; log in again." if exc.reason == "expired" else None
         raise ApiError(401, "unauthorized", "Invalid token", detail) from None
     except (KeyError, ValueError, TypeError):
         raise ApiError(401, "unauthorized", "Invalid token") from None
+    gate: SessionGate = request.app.state.session_gate
+    if not gate.is_open(principal.session_id):
+        raise ApiError(
+            401,
+            "session-ended",
+            "The session has ended",
+            "Logged out, deactivated, or the tablet was revoked; log in again.",
+        )
+    request.state.principal = principal
+    return principal
 
 
 def require_role(role: str):

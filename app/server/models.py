@@ -1,10 +1,12 @@
 """Every table, imported in one place so metadata (Alembic, create_all) sees them all."""
 
-from app.server.auth.models import Associate
+from app.server.auth.models import Associate, AuthSession, PinLock
 from app.server.catalog.models import Location, Product, Variant
 from app.server.customers.models import (
     Cart,
     CartLine,
+    ConsentChallenge,
+    ConsentEvent,
     Customer,
     CustomerAddress,
     CustomerNote,
@@ -12,6 +14,7 @@ from app.server.customers.models import (
     VisitGrant,
     WishlistEntry,
 )
+from app.server.devices.models import Device, DeviceEnrolment
 from app.server.inventory.models import Reservation, StockLevel
 from app.server.loyalty.models import LoyaltyEntry
 from app.server.orders.models import Order, OrderLine, OrderStatusEvent
@@ -26,13 +29,18 @@ from app.server.sync.models import ChangeLog, IdempotencyRecord
 
 __all__ = [
     "Associate",
+    "AuthSession",
     "Cart",
     "CartLine",
     "ChangeLog",
+    "ConsentChallenge",
+    "ConsentEvent",
     "Coupon",
     "Customer",
     "CustomerAddress",
     "CustomerNote",
+    "Device",
+    "DeviceEnrolment",
     "IdempotencyRecord",
     "Location",
     "LoyaltyEntry",
@@ -41,6 +49,7 @@ __all__ = [
     "Order",
     "OrderLine",
     "OrderStatusEvent",
+    "PinLock",
     "Product",
     "Redemption",
     "Reservation",

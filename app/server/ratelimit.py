@@ -15,6 +15,7 @@ from fastapi import Request
 from limits import RateLimitItem, parse, storage, strategies
 
 from app.server.errors import ApiError
+from app.server.security_log import security_event
 
 log = logging.getLogger("reyon.api")
 
@@ -49,6 +50,14 @@ class RateLimits:
         """Raise 429 (with Retry-After) when this attempt is one too many."""
         wait = self.retry_after(rule, *keys)
         if wait is not None:
+            # keys: the limit's name, then whom it counts (an address, a tablet's id).
+            security_event(
+                "rate-limited",
+                limit=keys[0] if keys else rule,
+                rule=rule,
+                counted=":".join(keys[1:]),
+                retry_after=wait,
+            )
             raise ApiError(
                 429,
                 "too-many-requests",

@@ -21,12 +21,14 @@ from app.tablet.state.tablet import TabletState
 from app.tablet.views import (
     basket,
     customer,
+    enrol,
     home,
     login,
     manager,
     product,
     settings,
     sync,
+    team,
     till,
 )
 from app.tablet.views.common import BRAND, TOUCH, notice_bar, tagged
@@ -36,7 +38,14 @@ from app.tablet.web_server import SameOriginOnly
 log = logging.getLogger("reyon.tablet")
 
 PREFS = "reyon."  # prefix of this app's keys in the device's preferences
-REMEMBERED = ("lang", "store_code", "api_url", "device_id")
+REMEMBERED = (
+    "lang",
+    "store_code",
+    "api_url",
+    "device_id",
+    "enrolled_device_id",
+    "device_secret",
+)
 
 
 async def _recall(prefs: ft.SharedPreferences) -> dict[str, str]:
@@ -129,10 +138,17 @@ def make_main(
         prefs = ft.SharedPreferences()
         picker = ft.FilePicker()
         saved = await _recall(prefs)
-        device = os.environ.get("REYON_DEVICE_ID") or saved.get("device_id")
-        if not device:
-            device = f"tablet-{uuid.uuid4().hex[:12]}"
-            await prefs.set(PREFS + "device_id", device)
+        # One offline cache per install of the app, named before any enrolment (the name
+        # predates enrolment: the key is still "device_id" on tablets already in use).
+        install = saved.get("device_id")
+        if not install:
+            install = f"tablet-{uuid.uuid4().hex[:12]}"
+            await prefs.set(PREFS + "device_id", install)
+        # The enrolment: from the device's own storage, or given to the process (the demo
+        # enrols its tablet itself and hands it the credential).
+        enrolled_id = os.environ.get("REYON_DEVICE_ID") or saved.get("enrolled_device_id", "")
+        secret = os.environ.get("REYON_DEVICE_SECRET") or saved.get("device_secret", "")
+        cache_name = os.environ.get("REYON_DEVICE_ID") or install
 
         def remember(key: str, value: str) -> None:
             page.run_task(prefs.set, PREFS + key, value)
@@ -141,7 +157,7 @@ def make_main(
         kit = (
             Offline.open(
                 client,
-                Path(data_dir) / f"{_safe(device)}.db",
+                Path(data_dir) / f"{_safe(cache_name)}.db",
                 customer_keep_days=customer_keep_days,
             )
             if data_dir is not None
@@ -149,7 +165,8 @@ def make_main(
         )
         state = TabletState(
             client=client,
-            device_id=device,
+            device_id=enrolled_id,
+            device_secret=secret,
             offline=kit,
             lang=saved.get("lang", "tr"),
             remember=remember,
@@ -169,6 +186,7 @@ def make_main(
         client.on_activity = activity
 
         scenes: dict[str, Callable[[TabletState], ft.Control]] = {
+            "enrol": enrol.build,
             "login": login.build,
             "home": lambda s: home.build(
                 s, [camera_button(page, s), photo_button(page, s, picker)]
@@ -180,6 +198,7 @@ def make_main(
                 s, [camera_button(page, s), photo_button(page, s, picker)]
             ),
             "manager": manager.build,
+            "team": team.build,
             "settings": settings.build,
             "sync": sync.build,
         }

@@ -12,9 +12,12 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from app.contracts.auth import LoginRequest, LoginResponse
+from app.contracts.auth import LoginRequest, LoginResponse, StaffList
 from app.contracts.catalog import LocationOut, ProductDetail, ProductPage
 from app.contracts.customers import (
+    CodeProof,
+    ConsentChallengeCreate,
+    ConsentChallengeOut,
     Consents,
     ConsentUpdate,
     CustomerSearchResult,
@@ -23,8 +26,17 @@ from app.contracts.customers import (
     NoteOut,
     TryOnCreate,
     TryOnOut,
+    VisitProof,
     WishlistAdd,
     WishlistItem,
+)
+from app.contracts.devices import (
+    DeviceCredential,
+    DeviceList,
+    DeviceOut,
+    EnrolmentCodeCreate,
+    EnrolmentCodeOut,
+    EnrolRequest,
 )
 from app.contracts.inventory import Availability
 from app.contracts.orders import OrderCreate, OrderOut, PayLinkOut
@@ -38,6 +50,7 @@ from app.contracts.promotions import (
 from app.contracts.reports import StoreReport
 from app.contracts.scan import QrKeys, ScanRequest, ScanResult
 from app.contracts.sync import CatalogSnapshotPage, ChangePage, Health, StockSnapshotPage
+from app.domain.consent import TEXT_VERSION
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -149,14 +162,54 @@ class ReyonClient:
             ) from None
 
     def login(
-        self, store_code: str, associate_code: str, pin: str, device_id: str
+        self, store_code: str, associate_code: str, pin: str, device_id: str, device_secret: str
     ) -> LoginResponse:
         body = LoginRequest(
-            store_code=store_code, associate_code=associate_code, pin=pin, device_id=device_id
+            store_code=store_code,
+            associate_code=associate_code,
+            pin=pin,
+            device_id=device_id,
+            device_secret=device_secret,
         )
         answer = self._call("POST", "/v1/auth/login", LoginResponse, body=body)
         self.token = answer.access_token
         return answer
+
+    def log_out(self) -> None:
+        """Ends the session on the server too; offline, the token is only forgotten here (it
+        expires on its own)."""
+        try:
+            if self.token is not None:
+                self._raw("POST", "/v1/auth/logout")
+        except ApiProblem:
+            pass
+        finally:
+            self.token = None
+
+    def enrol(self, code: str, name: str | None = None) -> DeviceCredential:
+        return self._call(
+            "POST", "/v1/devices/enrol", DeviceCredential, body=EnrolRequest(code=code, name=name)
+        )
+
+    def enrolment_code(self) -> EnrolmentCodeOut:
+        return self._call(
+            "POST", "/v1/devices/enrolment-codes", EnrolmentCodeOut, body=EnrolmentCodeCreate()
+        )
+
+    def devices(self) -> DeviceList:
+        return self._call("GET", "/v1/devices", DeviceList)
+
+    def revoke_device(self, device_id: str) -> DeviceOut:
+        return self._call("POST", f"/v1/devices/{device_id}/revoke", DeviceOut)
+
+    def staff(self, store_id: int) -> StaffList:
+        return self._call("GET", f"/v1/stores/{store_id}/staff", StaffList)
+
+    def unlock_associate(self, associate_id: int) -> None:
+        self._raw("POST", f"/v1/associates/{associate_id}/unlock")
+
+    def set_associate_active(self, associate_id: int, *, active: bool) -> None:
+        self._raw("POST", f"/v1/associates/{associate_id}/{'activate' if active else 'deactivate'}")
 
     def health(self) -> Health:
         return self._call("GET", "/v1/health", Health)
@@ -232,13 +285,30 @@ class ReyonClient:
             headers={"Idempotency-Key": key},
         )
 
-    def record_consent(self, customer_id: int, *, clienteling: bool) -> Consents:
-        """Consent the customer gives (or withdraws) here, in the store."""
+    def send_consent_code(self, customer_id: int, channel: str, lang: str) -> ConsentChallengeOut:
+        """A one-time code to the customer's phone or e-mail address on file."""
+        return self._call(
+            "POST",
+            f"/v1/customers/{customer_id}/consent-challenges",
+            ConsentChallengeOut,
+            body=ConsentChallengeCreate.model_validate({"channel": channel, "lang": lang}),
+        )
+
+    def record_consent(
+        self,
+        customer_id: int,
+        *,
+        proof: CodeProof | VisitProof,
+        clienteling: bool = True,
+        text_version: str = TEXT_VERSION,
+    ) -> Consents:
+        """Consent the customer gives (or withdraws) here, in the store, with their proof: the
+        code they received, or their QR code scanned here a moment ago."""
         return self._call(
             "POST",
             f"/v1/customers/{customer_id}/consent",
             Consents,
-            body=ConsentUpdate(clienteling=clienteling),
+            body=ConsentUpdate(clienteling=clienteling, text_version=text_version, proof=proof),
         )
 
     # -- the offline cache's sync --------------------------------------------------------

@@ -302,7 +302,7 @@ def print_profile(title: str, profile: cProfile.Profile, top: int = 25) -> None:
 
 
 @contextmanager
-def serving(kind: str) -> Iterator[str]:
+def serving(kind: str) -> Iterator[tuple[str, str]]:
     """The API on a fresh copy of the seeded bench database (seeded first if need be), as
     `make bench` serves it; its URL."""
     from tests.server import start_api
@@ -323,7 +323,7 @@ def serving(kind: str) -> Iterator[str]:
     try:
         api = start_api(copy, log_dir=log_dir, startup_timeout=120, workers=workers)
         try:
-            yield api.url
+            yield api.url, copy
         finally:
             api.stop()
     finally:
@@ -361,15 +361,15 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             log(f"  skipped: {problem}")
             continue
-        with serving(kind) as api_url:
-            results["databases"][kind] = {"offline": api_figures(api_url, quick=args.quick)}
+        with serving(kind) as (api_url, db_url):
+            results["databases"][kind] = {"offline": api_figures(api_url, db_url, quick=args.quick)}
             if args.profile:
                 with tempfile.TemporaryDirectory(dir=dbs.BENCH_DIR, prefix="offline-") as tmp:
                     profile = cProfile.Profile()
-                    sku = one_sync(api_url, Path(tmp), profile)["_sku"]
+                    sku = one_sync(api_url, db_url, Path(tmp), profile)["_sku"]
                     print_profile(f"one first sync over the {label} API", profile)
                     profile = cProfile.Profile()
-                    outbox_figures(api_url, sku, Path(tmp), 300, profile)
+                    outbox_figures(api_url, db_url, sku, Path(tmp), 300, profile)
                     print_profile(f"draining 300 try-ons over the {label} API", profile)
     print(json.dumps(results, indent=2, ensure_ascii=False))
     for row in report.offline_table(results):

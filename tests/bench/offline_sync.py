@@ -24,6 +24,7 @@ from app.tablet.cache.outbox import NewCommand, Outbox
 from app.tablet.cache.store import Cache
 from app.tablet.client import ReyonClient
 from app.tablet.offline import Offline
+from tests.bench import access
 from tests.bench import databases as dbs
 from tests.bench import offline_data as data
 from tests.bench.load import percentile, rounded, server_time
@@ -138,7 +139,7 @@ def bare_executemany(rows: int, ddl: str, directory: Path) -> float:
 
 
 def one_sync(
-    api_url: str, directory: Path, profile: cProfile.Profile | None = None
+    api_url: str, db_url: str, directory: Path, profile: cProfile.Profile | None = None
 ) -> dict[str, Any]:
     """A new tablet's first sync: log in, follow the home store, sync (timed)."""
     data.remove_files(directory / "tablet.db")
@@ -147,7 +148,8 @@ def one_sync(
     cache = kit.cache
     assert isinstance(cache, TimedCache)
     try:
-        session = client.login(STORE, ASSOCIATE, PIN, "bench-offline")
+        device = access.tablet(db_url)
+        session = client.login(STORE, ASSOCIATE, PIN, device.device_id, device.device_secret)
         kit.follow_store(session.associate.store.id)
         client.calls_s = client.http_s = client.server_ms = 0.0
         client.requests = 0
@@ -193,10 +195,10 @@ def one_sync(
         client.close()
 
 
-def sync_figures(api_url: str, directory: Path, runs: int) -> dict[str, Any]:
+def sync_figures(api_url: str, db_url: str, directory: Path, runs: int) -> dict[str, Any]:
     syncs, bare = [], []
     for _ in range(runs):
-        syncs.append(one_sync(api_url, directory))
+        syncs.append(one_sync(api_url, db_url, directory))
         bare.append(
             syncs[-1]["rows"] / bare_executemany(syncs[-1]["rows"], syncs[-1]["_ddl"], directory)
         )
@@ -220,6 +222,7 @@ def sync_figures(api_url: str, directory: Path, runs: int) -> dict[str, Any]:
 
 def outbox_figures(
     api_url: str,
+    db_url: str,
     sku: str,
     directory: Path,
     commands: int,
@@ -232,9 +235,10 @@ def outbox_figures(
     data.remove_files(directory / "outbox.db")
     kit = Offline.open(ReyonClient(api_url, timeout=60), directory / "outbox.db")
     try:
-        session = kit.client.login(STORE, ASSOCIATE, PIN, "bench-offline")
+        device = access.tablet(db_url)
+        session = kit.client.login(STORE, ASSOCIATE, PIN, device.device_id, device.device_secret)
         kit.people.remember(STORE, PIN, session)
-        kit.client.record_consent(TRY_ON_CUSTOMER, clienteling=True)
+        access.consent(db_url, TRY_ON_CUSTOMER)
         token = session.access_token
         with kit.cache.write() as conn:
             for _ in range(commands):
@@ -306,16 +310,18 @@ def outbox_figures(
         kit.client.close()
 
 
-def api_figures(api_url: str, *, quick: bool = False) -> dict[str, Any]:
+def api_figures(api_url: str, db_url: str, *, quick: bool = False) -> dict[str, Any]:
     """The figures that need the API: the first sync, and draining the outbox."""
     with tempfile.TemporaryDirectory(dir=dbs.BENCH_DIR, prefix="offline-") as tmp:
         directory = Path(tmp)
-        sync = sync_figures(api_url, directory, runs=1 if quick else 3)
+        sync = sync_figures(api_url, db_url, directory, runs=1 if quick else 3)
         log(
             f"  first sync: {sync['median']['rows_per_s']:,.0f} rows/s (bare executemany "
             f"{sync['bare_executemany_rows_per_s']:,}/s), {sync['rows']:,} rows"
         )
-        outbox = outbox_figures(api_url, sync.pop("_sku"), directory, 200 if quick else 1000)
+        outbox = outbox_figures(
+            api_url, db_url, sync.pop("_sku"), directory, 200 if quick else 1000
+        )
         sync.pop("_ddl")
         log(f"  outbox drain: {outbox['per_s']}/s (httpx alone {outbox['httpx_per_s']}/s)")
     return {"sync": sync, "outbox": outbox}

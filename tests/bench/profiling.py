@@ -109,10 +109,10 @@ def _profile(args: argparse.Namespace, url: str) -> int:
         timeout=120,
     )
     try:
-        headers = login(api.url)
+        headers = login(api.url, url)
         with httpx.Client(base_url=api.url, headers=headers, timeout=60) as c:
-            ensure_consent(c, 1)
-            ensure_consent(c, ORDER_CUSTOMER)
+            ensure_consent(c, 1, url)
+            ensure_consent(c, ORDER_CUSTOMER, url)
         request: RequestFn
         if args.what == "availability":
             request = availability_request(dbs.pick_skus(url, 5_000, seed=1))

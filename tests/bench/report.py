@@ -55,6 +55,21 @@ METRICS = [
         lambda r: r["availability"]["client_p95_ms"],
     ),
     Metric(
+        "session_remembered_server_p50_ms",
+        "availability, session check remembered 5 s: server p50 of 5 rounds (ms)",
+        lambda r: r["session_gate"]["remembered"]["server_p50_ms"],
+    ),
+    Metric(
+        "session_every_request_server_p50_ms",
+        "availability, session asked of the database every request: server p50 (ms)",
+        lambda r: r["session_gate"]["every_request"]["server_p50_ms"],
+    ),
+    Metric(
+        "session_every_request_vs_remembered",
+        "asking every request ÷ remembering (server p50)",
+        lambda r: r["session_gate"]["every_request_vs_remembered"],
+    ),
+    Metric(
         "customer_view_server_p50_ms",
         "single customer view, 200 orders: server p50 (ms)",
         lambda r: r["customer_view"]["server_p50_ms"],

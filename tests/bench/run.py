@@ -30,8 +30,8 @@ from typing import Any
 
 import httpx
 
+from tests.bench import access, offline_cache, qr_codes, report, session_gate
 from tests.bench import databases as dbs
-from tests.bench import offline_cache, qr_codes, report
 from tests.bench.load import LoadPlan, RequestFn, sequential, throughput
 from tests.bench.servers import start_bare
 from tests.server import start_api
@@ -62,30 +62,25 @@ def order_request(skus: list[str], customer_id: int = ORDER_CUSTOMER) -> Request
     return place
 
 
-def login(url: str) -> dict[str, str]:
+def login(url: str, db_url: str) -> dict[str, str]:
     r = httpx.post(
         f"{url}/v1/auth/login",
-        json={
-            "store_code": "IST01",
-            "associate_code": "demo-associate",
-            "pin": "1234",
-            "device_id": "bench",
-        },
+        json=access.login_body(db_url, "demo-associate", "1234"),
         timeout=60,
     )
     r.raise_for_status()
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
-def ensure_consent(client: httpx.Client, customer_id: int) -> tuple[str, dict[str, Any]]:
+def ensure_consent(
+    client: httpx.Client, customer_id: int, db_url: str
+) -> tuple[str, dict[str, Any]]:
     """Open the customer's view; record clienteling consent first if it is refused for want
     of it. Returns how consent stood and the view."""
     r = client.get(f"/v1/customers/{customer_id}")
     how = "given in the seed data"
     if r.status_code == 403:
-        client.post(
-            f"/v1/customers/{customer_id}/consent", json={"clienteling": True}
-        ).raise_for_status()
+        access.consent(db_url, customer_id)
         how = "recorded by the bench"
         r = client.get(f"/v1/customers/{customer_id}")
     r.raise_for_status()
@@ -97,16 +92,25 @@ def measure(
 ) -> None:
     plan: LoadPlan = args.plan
     log_dir = dbs.BENCH_DIR / "logs"
-    headers = login(api_url)
+    headers = login(api_url, url)
     with httpx.Client(base_url=api_url, headers=headers, timeout=60) as c:
-        consent, view = ensure_consent(c, 1)
+        consent, view = ensure_consent(c, 1, url)
         out["customer_check"] = {"consent": consent, "orders_in_view": len(view["orders"])}
-        ensure_consent(c, ORDER_CUSTOMER)
+        ensure_consent(c, ORDER_CUSTOMER, url)
         skus = dbs.pick_skus(url, 5_000, seed=1)
         log(f"  customer 1: {out['customer_check']}")
 
         out["availability"] = sequential(c, availability_request(skus), count=args.samples)
         log(f"  availability, 1 SKU x 200 locations: {out['availability']}")
+    out["session_gate"] = session_gate.figures(
+        url,
+        availability_request(skus),
+        lambda api: login(api, url),
+        samples=args.samples,
+        log_dir=log_dir,
+    )
+    log(f"  the session check, remembered vs asked every request: {out['session_gate']}")
+    with httpx.Client(base_url=api_url, headers=headers, timeout=60) as c:
         out["customer_view"] = sequential(
             c, lambda c, i: c.get("/v1/customers/1"), count=args.samples
         )
@@ -160,7 +164,7 @@ def bench_database(kind: str, url: str, args: argparse.Namespace) -> dict[str, A
         try:
             measure(api.url, url, workers, args, out)
             log("  the tablet's offline cache over this API:")
-            out["offline"] = offline_cache.api_figures(api.url, quick=args.quick)
+            out["offline"] = offline_cache.api_figures(api.url, url, quick=args.quick)
         finally:
             api.stop()
     finally:

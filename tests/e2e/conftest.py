@@ -67,7 +67,7 @@ def screenshot_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def tablet(demo_world: DemoWorld, tmp_path: Path) -> Iterator[ApiProcess]:
     """The tablet web app (`reyon tablet`) in its own process, against the demo API."""
-    app = start_tablet(demo_world.url, log_dir=tmp_path)
+    app = start_tablet(demo_world.url, log_dir=tmp_path, device=demo_world.tablet)
     try:
         yield app
     finally:

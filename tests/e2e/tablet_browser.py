@@ -78,7 +78,9 @@ def log_in(page: Any, associate: str, pin: str = "1234", store: str = "IST01") -
 
 
 # What the log-in scene says instead of going home (app/tablet/i18n/tr.py).
-_LOGIN_MESSAGES = re.compile("PIN hatalı|kilitlendi|Sunucuya ulaşılamıyor|personel kodu ve PIN")
+_LOGIN_MESSAGES = re.compile(
+    "PIN hatalı|kilitlendi|Sunucuya ulaşılamıyor|personel kodu ve PIN|kayıtlı değil|Çok fazla"
+)
 
 
 def close(page: Any) -> None:

@@ -91,14 +91,14 @@ def test_an_order_queued_while_the_api_is_down_arrives_once(
 
         port = free_port()
         api = start_api(demo_world.database_url, log_dir=tmp_path, port=port)
-        app = start_tablet(api.url, log_dir=tmp_path)
+        app = start_tablet(api.url, log_dir=tmp_path, device=demo_world.tablet)
         page = open_app(browser, app.url)
         try:
             log_in(page, "demo-associate")
             type_into(page, SCAN, code)
             page.keyboard.press("Enter")
             by_id(page, "customer-name").wait_for()
-            cache = tmp_path / "tablet-cache" / "e2e-tablet.db"
+            cache = tmp_path / "tablet-cache" / f"{demo_world.tablet.device_id}.db"
             _wait("the first sync", lambda: _synced(cache))
             before = orders()
 

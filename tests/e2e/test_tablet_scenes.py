@@ -163,7 +163,7 @@ def test_settings_check_the_api_and_keep_the_tablet_working(
     page = open_app(browser, tablet.url)
     try:
         by_id(page, "login-settings").click()
-        assert by_id(page, "device-id").inner_text() == "e2e-tablet"
+        assert by_id(page, "device-id").inner_text() == demo_world.tablet.device_id
         page.get_by_text("Bağlı: Reyon", exact=False).wait_for()
         type_into(page, "Merkez API adresi", "not a url at all")
         by_id(page, "api-save").click()

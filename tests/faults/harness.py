@@ -80,10 +80,13 @@ def stock_up(db: Database, base: Base) -> Shop:
     return Shop(products, customers, factories.coupon(db, max_redemptions=1))
 
 
-def _tablet(url: str, path: Path, n: int) -> TabletState:
+def _tablet(db: Database, url: str, path: Path, n: int) -> TabletState:
     client = ReyonClient(url, timeout=HANG_S)
     kit = Offline.open(client, path / f"tablet-{n}.db", lease=timedelta(seconds=3))
-    return TabletState(client=client, device_id=f"soak-{n}", offline=kit)
+    device = factories.tablet(db, "IST01", name=f"soak-{n}")
+    return TabletState(
+        client=client, device_id=device.device_id, device_secret=device.device_secret, offline=kit
+    )
 
 
 def _log_in(state: TabletState) -> None:
@@ -204,7 +207,7 @@ def play(
     shop = stock_up(db, base)
     api_port = int(api.url.rsplit(":", 1)[1])
     proxy = FaultyProxy(api_port, seed=day.seed)
-    tablets = [_tablet(proxy.url, workdir, n) for n in range(day.tablets)]
+    tablets = [_tablet(db, proxy.url, workdir, n) for n in range(day.tablets)]
     for t in tablets:
         _log_in(t)
         t.sync_now()

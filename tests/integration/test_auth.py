@@ -3,13 +3,15 @@ from __future__ import annotations
 import httpx
 
 from tests.conftest import World
+from tests.factories import login_body
 from tests.server import HANG_S
 
 
 def login(world: World, code: str, pin: str, store: str = "IST01") -> httpx.Response:
+    """On IST01's shared test tablet, naming `store` (another store's code is refused)."""
     return httpx.post(
         f"{world.url}/v1/auth/login",
-        json={"store_code": store, "associate_code": code, "pin": pin, "device_id": "t"},
+        json=login_body(world.tablet("IST01"), code, pin=pin, store=store),
         timeout=HANG_S,
     )
 
@@ -36,7 +38,7 @@ def test_login_returns_token_role_and_store(world: World) -> None:
 def test_every_v1_path_but_health_and_login_needs_a_token(world: World) -> None:
     spec = httpx.get(f"{world.url}/openapi.json").json()
     for path, ops in spec["paths"].items():
-        if path in {"/v1/health", "/v1/auth/login"}:
+        if path in {"/v1/health", "/v1/auth/login", "/v1/devices/enrol"}:
             continue
         concrete = path.replace("{customer_id}", "1").replace("{order_id}", "1")
         concrete = concrete.replace("{product_id}", "1").replace("{sku}", "X")
@@ -52,13 +54,14 @@ def test_every_v1_path_but_health_and_login_needs_a_token(world: World) -> None:
 
 
 def test_wrong_store_or_code_is_401_without_saying_which(world: World) -> None:
+    # ANK01 on an IST01 tablet: the tablet is not enrolled there.
     assert login(world, "t-associate", "1234", store="ANK01").status_code == 401
     r = login(world, "nobody", "1234")
     assert r.status_code == 401
     assert r.json()["type"].endswith("/invalid-credentials")
 
 
-def test_five_wrong_pins_lock_the_associate(world: World) -> None:
+def test_five_wrong_pins_lock_the_associate_on_that_tablet(world: World) -> None:
     for attempt in range(4):
         r = login(world, "t-lockme", "9999")
         assert r.status_code == 401, attempt
@@ -78,7 +81,14 @@ def test_malformed_login_bodies_are_4xx(world: World) -> None:
         == 400
     )
     r = httpx.post(
-        url, json={"store_code": "IST01", "associate_code": "x", "pin": "12ab", "device_id": "d"}
+        url,
+        json={
+            "store_code": "IST01",
+            "associate_code": "x",
+            "pin": "12ab",
+            "device_id": "d",
+            "device_secret": "s",
+        },
     )
     assert r.status_code == 422
     assert r.json()["errors"][0]["loc"][-1] == "pin"

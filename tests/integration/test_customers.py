@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import json
+import re
 import time
 
+from app.domain.consent import TEXT_VERSION
 from app.qr.identity import make_identity, new_device_key
 from tests import factories
 from tests.conftest import World
@@ -100,10 +103,26 @@ def test_single_customer_view_shows_what_the_store_records(world: World) -> None
 
 
 def test_consent_recorded_with_when_and_where(world: World) -> None:
-    cid = factories.customer(world.db)
+    """With the customer's proof: the code sent to their phone (tests/integration/
+    test_consent.py has the rest)."""
+    phone = factories.unique("+905551")
+    cid = factories.customer(world.db, phone=phone)
     with world.client() as c:
         assert c.get(f"/v1/customers/{cid}").status_code == 403
-        r = c.post(f"/v1/customers/{cid}/consent", json={"clienteling": True, "sms": False})
+        r = c.post(f"/v1/customers/{cid}/consent-challenges", json={"channel": "sms"})
+        assert r.status_code == 201, r.text
+        assert world.api.sms_outbox is not None
+        [text] = [
+            line["text"]
+            for line in map(json.loads, world.api.sms_outbox.read_text().splitlines())
+            if line["to"] == phone
+        ]
+        [code] = re.findall(r"\b[0-9]{6}\b", text)
+        proof = {"kind": "code", "challenge_id": r.json()["id"], "code": code}
+        r = c.post(
+            f"/v1/customers/{cid}/consent",
+            json={"clienteling": True, "sms": False, "text_version": TEXT_VERSION, "proof": proof},
+        )
         assert r.status_code == 200, r.text
         assert r.json()["clienteling"]["given"] is True
         assert r.json()["clienteling"]["source"] == "IST01"

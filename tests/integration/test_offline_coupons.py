@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
+from app.contracts.devices import DeviceCredential
 from app.server.auth.models import Associate
 from app.server.db import utcnow
 from app.server.promotions.models import Coupon, OfflineRedemptionLossRow, Redemption
@@ -41,10 +42,15 @@ def _staff(world: World, code: str, role: str, store: str) -> None:
             )
 
 
-def _client(world: World, code: str, store: str) -> httpx.Client:
+def _client(
+    world: World, code: str, store: str, tablet: DeviceCredential | None = None
+) -> httpx.Client:
+    """Logged in on a tablet of its own (given, or newly enrolled): each is its own till,
+    and the offline limit counts per till and day."""
+    tablet = tablet or factories.tablet(world.db, store)
     r = httpx.post(
         f"{world.url}/v1/auth/login",
-        json={"store_code": store, "associate_code": code, "pin": factories.PIN, "device_id": "t"},
+        json=factories.login_body(tablet, code),
         timeout=HANG_S,
     )
     r.raise_for_status()
@@ -188,7 +194,8 @@ def test_used_up_online_first_then_the_offline_one_is_a_loss_once(world: World, 
     since = utcnow() - timedelta(seconds=1)
     _, skus = factories.product(world.db, price_kurus=30000)
     code = factories.coupon(world.db, kind="percent", value=1000, max_redemptions=1)
-    with _client(world, "t-ank-cashier", "ANK01") as c:
+    till = factories.tablet(world.db, "ANK01")
+    with _client(world, "t-ank-cashier", "ANK01", till) as c:
         online = c.post(
             "/v1/redemptions", json=_body(code, ank, skus[0], till="K1", sale="ON", offline_at=None)
         )
@@ -219,7 +226,9 @@ def test_used_up_online_first_then_the_offline_one_is_a_loss_once(world: World, 
     mine = [loss for loss in _losses(world, ank, since) if loss["coupon_code"] == code]
     assert len(mine) == 1
     loss = mine[0]
-    assert loss["id"] == loss_id and loss["till_id"] == "K2" and loss["sale_ref"] == "ANK-OFF-2"
+    # The till is the tablet that sent it, not the "K2" the body named.
+    assert loss["id"] == loss_id and loss["till_id"] == till.device_id
+    assert loss["sale_ref"] == "ANK-OFF-2"
     assert loss["discount_kurus"] == 3000 and loss["reason"] == "used_up"
     assert loss["associate_id"] == _associate_id(world, "t-ank-cashier")
     assert loss["arrived_at"] >= loss["offline_at"]
@@ -281,14 +290,16 @@ def test_ten_tills_redeem_one_coupon_offline_at_once(world: World, ank: int) -> 
     _, skus = factories.product(world.db, price_kurus=50000)
     code = factories.coupon(world.db, kind="percent", value=2000, max_redemptions=1)
     sold = utcnow() - timedelta(minutes=5)
-    with _client(world, "t-ank-cashier", "ANK01") as c:
-        token = c.headers["Authorization"]
+    tokens = []
+    for _ in range(10):  # ten tablets, each its own till
+        with _client(world, "t-ank-cashier", "ANK01") as c:
+            tokens.append(c.headers["Authorization"])
 
     def call(i: int) -> httpx.Response:
         return httpx.post(
             f"{world.url}/v1/redemptions",
             json=_body(code, ank, skus[0], till=f"R{i}", sale=f"ANK-RACE-{i}", offline_at=sold),
-            headers={"Authorization": token, "Idempotency-Key": uuid.uuid4().hex},
+            headers={"Authorization": tokens[i], "Idempotency-Key": uuid.uuid4().hex},
             timeout=HANG_S,
         )
 
@@ -333,7 +344,8 @@ def test_an_online_redemption_whose_answer_was_lost_is_not_redeemed_again_offlin
 
 def test_the_server_holds_a_till_to_its_offline_limit_for_the_day(world: World, ank: int) -> None:
     """Five a day at ANK01 (the fixture's policy): the sixth offline redemption of one till
-    is a loss, whatever the tablet counted; another till still has its own five."""
+    is a loss, whatever the tablet counted or the till it named; another tablet still has
+    its own five."""
     _, skus = factories.product(world.db, price_kurus=10_000)
     codes = [factories.coupon(world.db, kind="amount", value=1_000) for _ in range(7)]
     sold = utcnow() - timedelta(minutes=5)
@@ -342,10 +354,12 @@ def test_the_server_holds_a_till_to_its_offline_limit_for_the_day(world: World, 
         for n, code in enumerate(codes[:6]):
             r = c.post(
                 "/v1/redemptions",
-                json=_body(code, ank, skus[0], till="K-LIMIT", sale=f"LIM-{n}", offline_at=sold),
+                # A till id of its own on each: the server counts the tablet, not the claim.
+                json=_body(code, ank, skus[0], till=f"K-{n}", sale=f"LIM-{n}", offline_at=sold),
                 headers={"Idempotency-Key": uuid.uuid4().hex},
             )
             answers.append(r)
+    with _client(world, "t-ank-cashier", "ANK01") as c:
         other = c.post(
             "/v1/redemptions",
             json=_body(codes[6], ank, skus[0], till="K-OTHER", sale="LIM-X", offline_at=sold),

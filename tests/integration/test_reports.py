@@ -65,10 +65,8 @@ def izmir_staff(world: World) -> Staff:
             codes[name], ids[name] = a.code, a.id
     tokens = {}
     for name, code in codes.items():
-        login = {"store_code": STORE, "associate_code": code, "pin": factories.PIN}
-        r = httpx.post(
-            f"{world.url}/v1/auth/login", json={**login, "device_id": "pytest"}, timeout=HANG_S
-        )
+        login = factories.login_body(world.tablet(STORE), code)
+        r = httpx.post(f"{world.url}/v1/auth/login", json=login, timeout=HANG_S)
         r.raise_for_status()
         tokens[name] = r.json()["access_token"]
     return Staff(ids=ids, tokens=tokens)

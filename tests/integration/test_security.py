@@ -21,7 +21,7 @@ from sqlmodel import col
 
 from app.qr import paylink, shelf
 from app.qr.signing import sign
-from app.server.auth.models import Associate
+from app.server.auth.models import Associate, PinLock
 from app.server.customers.models import Customer, CustomerAddress, VisitGrant
 from app.server.db import utcnow
 from app.server.deps import ACCESS_TOKEN_KIND
@@ -148,6 +148,15 @@ def _leaks(text: str) -> list[str]:
     return [s for s in SECRETS if s.lower() in text.lower()]
 
 
+# Writes that end the walkers' own sessions (and answer nothing personal): walked, they would
+# log the walk out half-way. tests/integration/test_devices.py has their tests.
+ENDS_SESSIONS = {
+    "/v1/auth/logout",
+    "/v1/associates/{associate_id}/deactivate",
+    "/v1/devices/{device_id}/revoke",
+}
+
+
 def test_no_route_shows_an_unconsented_customer_to_any_associate(
     world: World, staff: dict[str, httpx.Client], secret_customer: dict[str, int]
 ) -> None:
@@ -164,6 +173,8 @@ def test_no_route_shows_an_unconsented_customer_to_any_associate(
         store = world.base.stores[STAFF[who][0]]
         ids = {**secret_customer, "store": store}
         for path, methods in spec["paths"].items():
+            if path in ENDS_SESSIONS:
+                continue
             url = _fill(path, ids, skus[0])
             for method, op in methods.items():
                 if method == "get":
@@ -332,7 +343,13 @@ def test_a_zero_width_space_does_not_hide_a_product(
 def _login(url: str, code: str, device: str) -> httpx.Response:
     return httpx.post(
         f"{url}/v1/auth/login",
-        json={"store_code": "IST01", "associate_code": code, "pin": "0000", "device_id": device},
+        json={
+            "store_code": "IST01",
+            "associate_code": code,
+            "pin": "0000",
+            "device_id": device,
+            "device_secret": "not-enrolled",
+        },
         timeout=HANG_S,
     )
 
@@ -365,7 +382,8 @@ def test_log_in_attempts_from_one_address_are_limited_before_any_pin_is_hashed(
         target = s.execute(
             select(Associate).where(col(Associate.code) == "t-flood-target")
         ).scalar_one()
-        assert target.failed_pins == 0  # the flood never reached the PIN check
+        counted = s.execute(select(PinLock).where(col(PinLock.associate_id) == target.id)).all()
+        assert counted == []  # the flood never reached the PIN check
 
 
 def _need_redis() -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlmodel import col
 
 from app.contracts.catalog import ProductDetail
+from app.contracts.devices import DeviceCredential
 from app.contracts.sync import CatalogSnapshotPage, ChangePage, StockSnapshotPage
 from app.server.app import housekeeping
 from app.server.catalog.models import Product, Variant
@@ -34,16 +35,21 @@ def lone_world(request, fresh_database, tmp_path_factory) -> Iterator[World]:  #
     yield from _world(request.param, fresh_database, tmp_path_factory)
 
 
+_ENROLLED: dict[str, DeviceCredential] = {}
+
+
+def new_tablet(world: World) -> str:
+    """A newly enrolled IST01 tablet; its id names it in the change-feed tables."""
+    credential = factories.tablet(world.db, "IST01")
+    _ENROLLED[credential.device_id] = credential
+    return credential.device_id
+
+
 def tablet(world: World, device_id: str, associate: str = "t-associate") -> httpx.Client:
-    """A client logged in from the tablet `device_id`."""
+    """A client logged in from the tablet `device_id` (made by new_tablet)."""
     r = httpx.post(
         f"{world.url}/v1/auth/login",
-        json={
-            "store_code": "IST01",
-            "associate_code": associate,
-            "pin": factories.PIN,
-            "device_id": device_id,
-        },
+        json=factories.login_body(_ENROLLED[device_id], associate),
         timeout=HANG_S,
     )
     r.raise_for_status()
@@ -107,7 +113,7 @@ def test_a_tablet_gets_the_changes_of_the_customers_it_opened_only(world: World)
     a = factories.customer(world.db, consent=True)
     b = factories.customer(world.db, consent=True)
     private = factories.customer(world.db)
-    one, two, other = (factories.unique("tab-") for _ in range(3))
+    one, two, other = (new_tablet(world) for _ in range(3))
     cursor = head(world)
     with tablet(world, one) as t1, tablet(world, two) as t2, tablet(world, other) as t3:
         assert t1.get(f"/v1/customers/{a}").status_code == 200
@@ -137,7 +143,7 @@ def test_a_tablet_gets_the_changes_of_the_customers_it_opened_only(world: World)
 
 def test_opening_again_refreshes_the_pair_instead_of_adding_one(world: World) -> None:
     a = factories.customer(world.db, consent=True)
-    device = factories.unique("tab-")
+    device = new_tablet(world)
 
     def opened() -> list:
         with world.db.session() as s:
@@ -160,7 +166,7 @@ def test_opening_again_refreshes_the_pair_instead_of_adding_one(world: World) ->
 def test_identifying_by_qr_code_makes_the_tablet_hold_the_customer(world: World) -> None:
     private = factories.customer(world.db)  # no standing consent: only the QR code opens it
     scanned = factories.customer(world.db)
-    by_identify, by_scan = factories.unique("tab-"), factories.unique("tab-")
+    by_identify, by_scan = new_tablet(world), new_tablet(world)
     cursor = head(world)
     with tablet(world, by_identify) as t1, tablet(world, by_scan) as t2, world.client() as other:
         r = t1.post(
@@ -206,7 +212,7 @@ def test_stock_rows_only_for_the_listed_locations_and_shared_rows_for_all(world:
     def shared(changes: list[dict]) -> list[dict]:
         return [ch for ch in changes if ch["entity"] == "coupon" and ch["entity_id"] == code]
 
-    with tablet(world, factories.unique("tab-")) as t:
+    with tablet(world, new_tablet(world)) as t:
         just_ist02 = feed(t, cursor, location_id=ist02)
         both = feed(t, cursor, location_id=[ist02, ank01])
         neither = feed(t, cursor, location_id=izm01)
@@ -232,7 +238,7 @@ def test_a_cursor_behind_the_pruned_log_must_refetch(lone_world: World) -> None:
     _, skus = factories.product(w.db, stock={b.stores["IST02"]: 5})
     reserve(w, skus[0], b.stores["IST02"])
     old = 0
-    with tablet(w, factories.unique("tab-")) as t:
+    with tablet(w, new_tablet(w)) as t:
         assert feed(t, old)  # the log still reaches back to the start
         newest = head(w)
         with w.db.write() as s:
@@ -263,7 +269,7 @@ def test_housekeeping_prunes_old_changes_and_forgets_idle_customers(lone_world: 
     w = lone_world
     settings = ApiSettings(database_url=w.database_url)
     a = factories.customer(w.db, consent=True)
-    device = factories.unique("tab-")
+    device = new_tablet(w)
     with tablet(w, device) as t, w.client() as other:
         assert t.get(f"/v1/customers/{a}").status_code == 200
         cursor = head(w)
@@ -306,7 +312,7 @@ def test_the_catalogue_snapshot_walks_every_product_once(world: World) -> None:
     first_cursor = None
     moved = ""
     after = 0
-    with tablet(world, factories.unique("tab-")) as t:
+    with tablet(world, new_tablet(world)) as t:
         for _ in range(10_000):
             r = t.get("/v1/sync/snapshot/catalog", params={"after": after, "limit": 2})
             assert r.status_code == 200, r.text
@@ -360,7 +366,7 @@ def test_the_stock_snapshot_and_the_feed_after_it_give_the_true_stock(world: Wor
     pages: list[list[int]] = []
     first_cursor = None
     after = 0
-    with tablet(world, factories.unique("tab-")) as t:
+    with tablet(world, new_tablet(world)) as t:
         for _ in range(10_000):
             r = t.get(
                 "/v1/sync/snapshot/stock",
@@ -412,7 +418,7 @@ def test_the_stock_snapshot_and_the_feed_after_it_give_the_true_stock(world: Wor
 
 
 def test_snapshot_pages_past_the_end_are_empty(world: World) -> None:
-    with tablet(world, factories.unique("tab-")) as t:
+    with tablet(world, new_tablet(world)) as t:
         end = 2**31 - 1
         r = t.get("/v1/sync/snapshot/catalog", params={"after": end})
         assert r.status_code == 200 and r.json()["products"] == []

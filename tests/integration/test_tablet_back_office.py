@@ -10,10 +10,10 @@ from datetime import timedelta
 from app.server.customers.models import Customer
 from app.tablet.client import ReyonClient
 from app.tablet.state.basket import NEW_ADDRESS
-from app.tablet.state.tablet import TabletState
 from tests import factories
 from tests.conftest import World
-from tests.integration.test_tablet_state import log_in, state_for
+from tests.integration.test_consent import _code_in, _sms
+from tests.integration.test_tablet_state import enrolled, log_in, state_for
 from tests.qr_scenes import photo_scene
 from tests.server import HANG_S
 
@@ -152,11 +152,7 @@ def test_the_manager_report_for_a_day_a_week_and_never_the_future(world: World) 
 
 def test_settings_switch_only_to_an_api_that_answers(world: World) -> None:
     kept: dict[str, str] = {}
-    state = TabletState(
-        client=ReyonClient(world.url, timeout=HANG_S),
-        device_id="settings-test",
-        remember=kept.__setitem__,
-    )
+    state = enrolled(world, ReyonClient(world.url, timeout=HANG_S), remember=kept.__setitem__)
     state.show_settings()
     assert state.settings.health is not None and state.settings.error is None
     state.apply_api_url("not an address")
@@ -173,8 +169,11 @@ def test_settings_switch_only_to_an_api_that_answers(world: World) -> None:
     assert kept["lang"] == "en" and kept["store_code"] == "IST01"
 
 
-def test_a_customer_without_consent_stays_masked_until_they_agree(world: World) -> None:
-    private = factories.customer(world.db)  # no consent
+def test_a_customer_without_consent_stays_masked_until_they_read_back_a_code(
+    world: World,
+) -> None:
+    phone = factories.unique("+905552")
+    private = factories.customer(world.db, phone=phone)  # no consent
     with world.db.session() as s:
         loyalty = s.get(Customer, private).loyalty_number  # type: ignore[union-attr]
     state = state_for(world)
@@ -186,8 +185,35 @@ def test_a_customer_without_consent_stays_masked_until_they_agree(world: World) 
     state.open_customer(private)
     assert state.customer is None and state.needs_consent is not None
     assert state.notice is not None and state.notice.key == "consent_needed"
-    state.record_consent()
+    assert "açık rıza" in state.consent.text(state.lang)  # what the customer reads first
+    state.send_consent_code("sms")
+    challenge = state.consent.challenge
+    assert challenge is not None and state.notice is not None
+    assert state.notice.key == "consent_code_sent"
+    assert challenge.sent_to == state.needs_consent.phone  # the masked number on the button
+    code = _code_in(_sms(world.api, phone))
+    state.confirm_consent_code("12 34")
+    assert state.notice.key == "consent_code_format" and state.customer is None
+    state.confirm_consent_code(f"{(int(code) + 1) % 10**6:06d}")
+    assert state.notice.key == "consent_code_wrong" and state.notice.values == {"n": 4}
+    assert state.consent.tries_left == 4 and state.consent.challenge is not None
+    state.consent.code = code  # typed into the field
+    state.confirm_consent_code()
     assert state.screen == "customer" and state.customer is not None
     assert state.customer.profile.id == private and state.customer.access == "consent"
     assert state.customer.profile.consents.clienteling.given
-    assert state.needs_consent is None
+    assert state.needs_consent is None and state.consent.challenge is None
+
+
+def test_a_customer_who_just_showed_their_qr_code_consents_with_that_scan(world: World) -> None:
+    customer = factories.customer(world.db)  # nothing on file to send a code to
+    state = state_for(world)
+    log_in(state)
+    state.submit_scan(factories.identity_code(world.db, customer))
+    assert state.customer is not None and state.customer.access == "visit"
+    assert state.may_record_visit_consent
+    state.record_consent()
+    assert state.notice is not None and state.notice.key == "consent_recorded"
+    assert state.customer.access == "consent"
+    assert state.customer.profile.consents.clienteling.given
+    assert not state.may_record_visit_consent

@@ -23,7 +23,7 @@ from app.tablet.offline import Offline
 from app.tablet.state.tablet import TabletState
 from tests import factories
 from tests.conftest import World
-from tests.integration.test_tablet_state import log_in
+from tests.integration.test_tablet_state import enrolled, log_in
 from tests.server import HANG_S
 
 DEAD = "http://127.0.0.1:9"
@@ -32,7 +32,7 @@ DEAD = "http://127.0.0.1:9"
 def tablet(world: World, tmp_path: Path) -> TabletState:
     client = ReyonClient(world.url, timeout=HANG_S)
     kit = Offline.open(client, tmp_path / "tablet.db")
-    return TabletState(client=client, device_id=f"offline-{tmp_path.name}", offline=kit)
+    return enrolled(world, client, own=True, offline=kit)
 
 
 def wifi(state: TabletState, world: World, up: bool) -> None:

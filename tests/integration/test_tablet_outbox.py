@@ -24,7 +24,8 @@ from app.tablet.cache.people import OfflineLoginError
 from app.tablet.client import ReyonClient
 from app.tablet.offline import Offline
 from tests import factories
-from tests.conftest import PIN, World
+from tests.conftest import World
+from tests.factories import PIN
 from tests.server import HANG_S
 
 DEAD = "http://127.0.0.1:9"  # nothing listens there: the store's Wi-Fi is down
@@ -38,7 +39,8 @@ def _kit(tmp_path: Path, url: str) -> Offline:
 
 
 def _logged_in(world: World, kit: Offline, code: str = "t-associate") -> None:
-    session = kit.client.login("IST01", code, PIN, "outbox-test")
+    tablet = world.tablet("IST01")
+    session = kit.client.login("IST01", code, PIN, tablet.device_id, tablet.device_secret)
     kit.people.remember("IST01", PIN, session)
 
 

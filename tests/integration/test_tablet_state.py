@@ -10,7 +10,16 @@ from tests.conftest import World
 
 
 def state_for(world: World) -> TabletState:
-    return TabletState(client=ReyonClient(world.url), device_id="state-test")
+    return enrolled(world, ReyonClient(world.url))
+
+
+def enrolled(world: World, client: ReyonClient, *, own: bool = False, **kw) -> TabletState:  # type: ignore[no-untyped-def]
+    """A tablet enrolled in IST01, as a manager's one-time code would have it: the tablet
+    the tests share, or (own) a new one whose change feed holds only what it opened."""
+    device = factories.tablet(world.db) if own else world.tablet("IST01")
+    return TabletState(
+        client=client, device_id=device.device_id, device_secret=device.device_secret, **kw
+    )
 
 
 def log_in(state: TabletState, code: str = "t-associate", pin: str = "1234") -> None:
@@ -48,7 +57,9 @@ def test_pin_pad_keeps_to_digits_and_length() -> None:
 
 
 def test_unreachable_api_says_offline() -> None:
-    state = TabletState(client=ReyonClient("http://127.0.0.1:9", timeout=1), device_id="x")
+    state = TabletState(
+        client=ReyonClient("http://127.0.0.1:9", timeout=1), device_id="x", device_secret="y"
+    )
     log_in(state)
     assert state.login.error == "offline" and state.screen == "login"
 

@@ -13,6 +13,7 @@ Every wait is for a condition, bounded only by a limit that a real hang reaches.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -133,6 +134,11 @@ def smoke(work: Path) -> int:
         checks += 1
         if not (clone / "var" / "reyon.db").exists() or not (clone / "var" / "secret.key").exists():
             raise SmokeFailure("the demo did not make var/reyon.db and var/secret.key")
+        # The demo enrolled its own tablet and kept the credential: log in as that tablet.
+        kept = clone / "var" / "demo-tablet.json"
+        if not kept.exists():
+            raise SmokeFailure("the demo did not enrol its tablet (no var/demo-tablet.json)")
+        tablet = json.loads(kept.read_text())
         with httpx.Client(base_url=first.api, timeout=HANG_S) as api:
             r = api.post(
                 "/v1/auth/login",
@@ -140,7 +146,8 @@ def smoke(work: Path) -> int:
                     "store_code": "IST01",
                     "associate_code": "demo-associate",
                     "pin": "1234",
-                    "device_id": "ci-smoke",
+                    "device_id": tablet["device_id"],
+                    "device_secret": tablet["device_secret"],
                 },
             )
             if r.status_code != 200:

@@ -3,10 +3,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from app.contracts.auth import LoginRequest, LoginResponse
-from app.contracts.common import problem_responses
+from app.contracts.auth import LoginRequest, LoginResponse, StaffList
+from app.contracts.common import EntityId, LocationId, problem_responses
 from app.server.auth import service
-from app.server.deps import DbDep, SettingsDep
+from app.server.auth.gate import SessionGate
+from app.server.deps import CurrentAssociate, CurrentManager, DbDep, Principal, SettingsDep
+from app.server.errors import ApiError
 from app.server.ratelimit import RateLimits, client_address
 
 router = APIRouter(tags=["auth"])
@@ -33,6 +35,74 @@ async def login(body: LoginRequest, request: Request, db: DbDep, settings: Setti
             body.device_id,
             what="log-in attempts on this tablet",
         )
-        return service.login(db, settings, body, key)
+        try:
+            return service.login(db, settings, body, key)
+        except ApiError as exc:
+            if exc.status == 423:  # the lock ended a session here: not remembered as open
+                gate.forget()
+            raise
 
+    gate: SessionGate = request.app.state.session_gate
     return await run_in_threadpool(limited_login)
+
+
+@router.post("/v1/auth/logout", status_code=204, responses=problem_responses(401))
+def logout(request: Request, db: DbDep, principal: CurrentAssociate) -> None:
+    """Ends this session: its token is refused from now on, on every API process."""
+    with db.write() as session:
+        service.log_out(session, principal)
+    gate: SessionGate = request.app.state.session_gate
+    gate.forget(principal.session_id)
+
+
+@router.get(
+    "/v1/stores/{store_id}/staff",
+    response_model=StaffList,
+    responses=problem_responses(401, 403, 422),
+)
+def staff(store_id: LocationId, db: DbDep, principal: CurrentManager) -> StaffList:
+    """The store's associates: who is active, and on which tablets a PIN lock-out holds."""
+    _own_store(principal, store_id)
+    with db.session() as session:
+        return service.staff(session, principal)
+
+
+def _own_store(principal: Principal, store_id: int) -> None:
+    if store_id != principal.store_id:
+        raise ApiError(403, "other-store", "Not your store", "Managers manage their own store.")
+
+
+@router.post(
+    "/v1/associates/{associate_id}/unlock",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 422),
+)
+def unlock(associate_id: EntityId, db: DbDep, principal: CurrentManager) -> None:
+    """Lifts the associate's PIN lock-out on every tablet of the store."""
+    with db.write() as session:
+        service.unlock(session, principal, associate_id)
+
+
+@router.post(
+    "/v1/associates/{associate_id}/deactivate",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def deactivate(
+    associate_id: EntityId, request: Request, db: DbDep, principal: CurrentManager
+) -> None:
+    """Refuses the associate's log-in and ends every session they have, at once."""
+    with db.write() as session:
+        service.set_active(session, principal, associate_id, active=False)
+    gate: SessionGate = request.app.state.session_gate
+    gate.forget()
+
+
+@router.post(
+    "/v1/associates/{associate_id}/activate",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 422),
+)
+def activate(associate_id: EntityId, db: DbDep, principal: CurrentManager) -> None:
+    with db.write() as session:
+        service.set_active(session, principal, associate_id, active=True)

@@ -1,5 +1,6 @@
-"""For the brand app's backend (server to server): register a phone's identity key, and get
-the QR payloads of a customer's coupons. Authenticated by `REYON_BRAND_APP_KEY`."""
+"""For the brand app's backend (server to server): register a phone's identity key, record the
+consent the customer gives or withdraws in the app, and get the QR payloads of a customer's
+coupons. Authenticated by `REYON_BRAND_APP_KEY`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from sqlalchemy import or_, select
 from sqlmodel import col
 
 from app.contracts.common import EntityId, problem_responses
+from app.contracts.customers import BrandConsentUpdate, Consents
 from app.contracts.scan import CouponCodeOut, DeviceKeyCreate, DeviceKeyOut
+from app.server.customers import consent
 from app.server.customers.identity import decode_public_key, register_device_key
 from app.server.customers.models import Customer
 from app.server.db import utcnow
@@ -55,6 +58,17 @@ def add_device_key(body: DeviceKeyCreate, db: DbDep) -> DeviceKeyOut:
         return DeviceKeyOut(
             key_id=str(key.id), customer_id=key.customer_id, created_at=key.created_at
         )
+
+
+@router.post(
+    "/v1/brand/customers/{customer_id}/consent",
+    response_model=Consents,
+    responses=problem_responses(413),
+)
+def customer_consent(customer_id: EntityId, body: BrandConsentUpdate, db: DbDep) -> Consents:
+    """The customer gives or withdraws consent themselves, in the brand app where they are
+    signed in: recorded with method "app" and the text version the app showed."""
+    return consent.brand_consent(db=db, customer_id=customer_id, body=body)
 
 
 @router.get("/v1/brand/customers/{customer_id}/coupon-codes", response_model=list[CouponCodeOut])

@@ -144,3 +144,55 @@ class IdentityCodeUse(SQLModel, table=True):
     )
     location_id: int | None = Field(default=None, foreign_key="location.id")
     used_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class ConsentChallenge(SQLModel, table=True):
+    """A one-time code sent to the customer's phone or e-mail on file, for them to read back to
+    the associate as proof of their consent. Only its keyed hash is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    channel: str = Field(max_length=8)  # sms | email
+    # HMAC-SHA256 (the server's signing key) of the salt and the code, hex.
+    code_salt: str = Field(max_length=32)
+    code_hash: str = Field(max_length=64)
+    location_id: int = Field(foreign_key="location.id")
+    associate_id: int = Field(foreign_key="associate.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    failed_attempts: int = 0
+    used_at: datetime | None = None
+
+    __table_args__ = (
+        CheckConstraint("channel in ('sms', 'email')", name="ck_consentchallenge_channel"),
+        CheckConstraint("failed_attempts >= 0", name="ck_consentchallenge_failed"),
+        Index("ix_consentchallenge_customer", "customer_id", "created_at"),
+    )
+
+
+class ConsentEvent(SQLModel, table=True):
+    """Every consent given or withdrawn, with who, where, when, how and the text shown: the
+    record a retailer shows the data protection authority. The customer's consent_* columns
+    hold the current state; this table is its history, never updated."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    purpose: str = Field(max_length=16)  # clienteling | email | sms
+    given: bool
+    at: datetime = Field(default_factory=utcnow)
+    location_id: int | None = Field(default=None, foreign_key="location.id")  # None: the app
+    associate_id: int | None = Field(default=None, foreign_key="associate.id")
+    method: str = Field(max_length=16)  # qr | sms-code | email-code | app
+    text_version: str = Field(max_length=20)
+    challenge_id: int | None = Field(default=None, foreign_key="consentchallenge.id")
+    visit_grant_id: int | None = Field(default=None, foreign_key="visitgrant.id")
+
+    __table_args__ = (
+        CheckConstraint(
+            "purpose in ('clienteling', 'email', 'sms')", name="ck_consentevent_purpose"
+        ),
+        CheckConstraint(
+            "method in ('qr', 'sms-code', 'email-code', 'app')", name="ck_consentevent_method"
+        ),
+        Index("ix_consentevent_customer", "customer_id", "at"),
+    )

@@ -6,6 +6,9 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.contracts.common import problem_responses
 from app.contracts.customers import (
+    ConsentChallengeCreate,
+    ConsentChallengeOut,
+    ConsentEventOut,
     Consents,
     ConsentUpdate,
     CustomerSearchResult,
@@ -20,9 +23,10 @@ from app.contracts.customers import (
     WishlistItem,
 )
 from app.server.catalog.service import PathId, PathSku
-from app.server.customers import service, view
+from app.server.customers import consent, consent_codes, service, view
 from app.server.deps import CurrentAssociate, DbDep, SettingsDep
 from app.server.idempotent_routes import IdempotencyKey, create
+from app.server.messaging import MessagingDep
 from app.server.sync import scope
 
 router = APIRouter(tags=["customers"], responses=problem_responses(401, 422))
@@ -172,17 +176,71 @@ def add_note(
 
 
 @router.post(
+    "/v1/customers/{customer_id}/consent-challenges",
+    response_model=ConsentChallengeOut,
+    status_code=201,
+    responses=problem_responses(400, 404, 409, 413, 429, 503),
+)
+def send_consent_challenge(
+    customer_id: CustomerId,
+    body: ConsentChallengeCreate,
+    request: Request,
+    db: DbDep,
+    principal: CurrentAssociate,
+    settings: SettingsDep,
+    messaging: MessagingDep,
+) -> ConsentChallengeOut:
+    """Send a one-time code to the customer's phone or e-mail address on file, in their
+    language, naming this store; they read it back to record their consent. At most a few per
+    customer and per associate (429 with Retry-After)."""
+    return consent_codes.send_challenge(
+        db=db,
+        messaging=messaging,
+        limits=request.app.state.rate_limits,
+        settings=settings,
+        key=request.app.state.signing_key,
+        principal=principal,
+        customer_id=customer_id,
+        body=body,
+    )
+
+
+@router.post(
     "/v1/customers/{customer_id}/consent",
     response_model=Consents,
-    responses=problem_responses(400, 404, 413),
+    responses=problem_responses(400, 403, 404, 413),
 )
 def update_consent(
-    customer_id: CustomerId, body: ConsentUpdate, db: DbDep, principal: CurrentAssociate
-):
-    """Record consent the customer gives or withdraws in the store (when and where)."""
-    with db.write() as session:
-        return service.update_consent(
-            db_session=session, principal=principal, customer_id=customer_id, body=body
+    customer_id: CustomerId,
+    body: ConsentUpdate,
+    request: Request,
+    db: DbDep,
+    principal: CurrentAssociate,
+) -> Consents:
+    """Record consent the customer gives or withdraws in the store, with their proof: the code
+    sent to them, or their identity QR code scanned here in the last 30 minutes. A wrong code
+    says how many tries are left; after five the code is dead."""
+    return consent.update_consent(
+        db=db,
+        key=request.app.state.signing_key,
+        principal=principal,
+        customer_id=customer_id,
+        body=body,
+    )
+
+
+@router.get(
+    "/v1/customers/{customer_id}/consent-events",
+    response_model=list[ConsentEventOut],
+    responses=problem_responses(403, 404),
+)
+def consent_events(
+    customer_id: CustomerId, db: DbDep, principal: CurrentAssociate
+) -> list[ConsentEventOut]:
+    """Every consent given or withdrawn: when, where, by whom, how, and the text version."""
+    with db.read_session() as session:
+        return consent.consent_events(
+            db_session=session, principal=principal, customer_id=customer_id
         )
 
 

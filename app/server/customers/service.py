@@ -1,5 +1,6 @@
 """Customers: search (masked until consent), identification by QR, and what associates record
-about a visit: saved items, try-ons, notes, consent. The single customer view is in view.py."""
+about a visit: saved items, try-ons, notes. The single customer view is in view.py, consent
+(with the customer's proof) in consent.py."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from sqlmodel import Session, col
 from app.contracts.customers import (
     Consent,
     Consents,
-    ConsentUpdate,
     CustomerSearchResult,
     CustomerSummary,
     IdentifyResponse,
@@ -266,25 +266,3 @@ def add_note(
         location_code=location_codes(db_session).get(principal.store_id, ""),
         created_at=note.created_at,
     )
-
-
-def update_consent(
-    *, db_session: Session, principal: Principal, customer_id: int, body: ConsentUpdate
-) -> Consents:
-    """Consent given or withdrawn in the store, recorded with when and which store."""
-    customer = db_session.get(Customer, customer_id)
-    if customer is None:
-        raise not_found("Customer", customer_id)
-    source = location_codes(db_session).get(principal.store_id, "store")
-    now = utcnow()
-    for name in ("clienteling", "email", "sms"):
-        value = getattr(body, name)
-        if value is None:
-            continue
-        setattr(customer, f"consent_{name}", value)
-        setattr(customer, f"consent_{name}_at", now)
-        setattr(customer, f"consent_{name}_source", source)
-    customer.updated_at = now
-    db_session.add(customer)
-    changelog.record(db_session, "customer", customer_id, customer_id=customer_id)
-    return consents_out(customer)

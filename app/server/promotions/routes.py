@@ -58,6 +58,9 @@ def redeem(
     now; if the server refuses it, the loss is recorded for the store's manager and the answer
     is 409 offline-redemption-lost with its `loss_id` (a retry with the key gets the same)."""
     ring = request.app.state.key_ring
+    # The till is the enrolled tablet that sends the redemption, whatever the body names:
+    # the offline limit counts per till and day, and a claimed till id would multiply it.
+    body = body.model_copy(update={"till_id": principal.device_id[:40]})
     if body.offline_at is None:
         return create(
             request,

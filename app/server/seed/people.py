@@ -25,8 +25,7 @@ ADDRESS_COLUMNS = (
     "phone", "is_default",
 )  # fmt: skip
 ASSOCIATE_COLUMNS = (
-    "id", "code", "name", "role", "home_location_id", "pin_hash", "active", "failed_pins",
-    "failed_window_started_at", "locked_until",
+    "id", "code", "name", "role", "home_location_id", "pin_hash", "active",
 )  # fmt: skip
 
 TIERS = (("classic", 55), ("silver", 25), ("gold", 14), ("platinum", 6))
@@ -190,7 +189,7 @@ def associates(
 
     first_store = stores[0]
     for code, name, role in DEMO_LOGINS:
-        rows.append((len(rows) + 1, code, name, role, first_store.id, pin(), True, 0, None, None))
+        rows.append((len(rows) + 1, code, name, role, first_store.id, pin(), True))
         staff.add(first_store.id, role, len(rows))
     for store in stores:
         taken: set[str] = set()
@@ -205,9 +204,6 @@ def associates(
             while code in taken:
                 code, n = f"{store.code.lower()}-{_ascii(first)}{n}", n + 1
             taken.add(code)
-            rows.append(
-                (len(rows) + 1, code, f"{first} {last}", role, store.id, pin(), True, 0, None,
-                 None)
-            )  # fmt: skip
+            rows.append((len(rows) + 1, code, f"{first} {last}", role, store.id, pin(), True))
             staff.add(store.id, role, len(rows))
     return rows, staff

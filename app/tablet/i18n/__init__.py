@@ -24,3 +24,8 @@ def money(kurus: int) -> str:
 
 def local_date(at: datetime) -> str:
     return at.astimezone(LOCAL).strftime("%d.%m.%Y")
+
+
+def local_time(at: datetime) -> str:
+    """A moment on the store's clock, to the minute."""
+    return at.astimezone(LOCAL).strftime("%d.%m.%Y %H:%M")

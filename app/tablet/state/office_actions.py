@@ -21,6 +21,8 @@ TILL_RULES_EVERY = timedelta(minutes=10)
 
 class OfficeActions:
     client: ReyonClient
+    device_id: str
+    device_secret: str
     backend: Backend
     offline: Offline | None
     screen: str
@@ -74,6 +76,14 @@ class OfficeActions:
             self.sync_progress = (phase, done)
             self._status_changed()
 
+        if self.login.offline_session and self.login.resume_online(
+            self.client, (self.device_id, self.device_secret), kit.people
+        ):
+            # Back online with a session of its own: what was queued under the remembered
+            # token (ended by the last log-out) goes now.
+            session = self.login.session or session
+            kit.online = True
+            kit.outbox.wake()
         try:
             if not kit.puller.locations:
                 kit.follow_store(session.associate.store.id)

@@ -18,6 +18,8 @@ from app.tablet.i18n import LOCAL as STORE_TIME  # the store's calendar day
 from app.tablet.offline import Offline
 from app.tablet.state.backend import Backend
 from app.tablet.state.basket import BasketState
+from app.tablet.state.consent import ConsentActions, ConsentState
+from app.tablet.state.enrolment import EnrolmentState
 from app.tablet.state.manager import ManagerState
 from app.tablet.state.notice import Notice
 from app.tablet.state.office_actions import OfficeActions
@@ -25,6 +27,7 @@ from app.tablet.state.product import ProductState
 from app.tablet.state.sale_actions import SaleActions
 from app.tablet.state.session import LoginState
 from app.tablet.state.settings import SettingsState
+from app.tablet.state.team import TeamState
 from app.tablet.state.till import TillState
 
 RECENT_MAX = 8
@@ -40,9 +43,12 @@ def _store_today() -> date:
 
 
 @dataclass
-class TabletState(SaleActions, OfficeActions):
+class TabletState(SaleActions, OfficeActions, ConsentActions):
     client: ReyonClient
-    device_id: str
+    # The tablet's enrolment (a manager's one-time code -> id and secret, kept in the
+    # device's storage); without it the tablet shows the enrolment scene and cannot log in.
+    device_id: str = ""
+    device_secret: str = ""
     # The offline cache and outbox; None runs the tablet online only (tests of the API paths).
     offline: Offline | None = None
     lang: str = "tr"
@@ -54,8 +60,9 @@ class TabletState(SaleActions, OfficeActions):
     recent: list[CustomerSummary] = field(default_factory=list)
     customer: CustomerView | None = None
     # A customer found by search who has not consented: their data stays masked until they
-    # say yes here (KVKK), or scan their app's QR code.
+    # say yes here with proof (a code sent to them, KVKK), or scan their app's QR code.
     needs_consent: CustomerSummary | None = None
+    consent: ConsentState = field(default_factory=ConsentState)
     products: ProductState = field(default_factory=ProductState)
     basket: BasketState = field(default_factory=BasketState)
     till: TillState = field(default_factory=TillState)
@@ -74,9 +81,19 @@ class TabletState(SaleActions, OfficeActions):
     sync_progress: tuple[str, int] | None = None  # (phase, rows) while a sync runs
     backend: Backend = field(init=False, repr=False)
 
+    enrolment: EnrolmentState = field(default_factory=EnrolmentState)
+    team: TeamState = field(default_factory=TeamState)
+
     def __post_init__(self) -> None:
         self.backend = Backend(self.client, self.offline)
         self.till.till_id = self.device_id[:40]  # each tablet is its own till
+        self.team.client, self.team.changed = self.client, self.changed
+        if not self.enrolled:
+            self.screen = "enrol"
+
+    @property
+    def enrolled(self) -> bool:
+        return bool(self.device_id and self.device_secret)
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -96,7 +113,7 @@ class TabletState(SaleActions, OfficeActions):
 
     def log_in(self) -> None:
         people = self.offline.people if self.offline is not None else None
-        if self.login.log_in(self.client, self.device_id, people):
+        if self.login.log_in(self.client, (self.device_id, self.device_secret), people):
             self.remember("store_code", self.login.store_code)
             session = self.login.session
             assert session is not None
@@ -112,18 +129,42 @@ class TabletState(SaleActions, OfficeActions):
             self.notice = Notice("offline_login") if self.login.offline_session else None
         self.changed()
 
+    def enrol(self) -> None:
+        """Spend the manager's one-time code; the tablet keeps what it gets."""
+        credential = self.enrolment.enrol(self.client)
+        if credential is not None:
+            self.device_id, self.device_secret = credential.device_id, credential.device_secret
+            self.remember("enrolled_device_id", credential.device_id)
+            self.remember("device_secret", credential.device_secret)
+            self.till.till_id = self.device_id[:40]
+            self.login.store_code = credential.store_code
+            self.remember("store_code", credential.store_code)
+            self.screen = "login"
+        self.changed()
+
+    def show_team(self) -> None:
+        """The manager's tablets and staff."""
+        session = self.login.session
+        if session is None or session.associate.role != "manager":
+            return
+        self.screen = "team"
+        self.team.code = None
+        self.team.load(session.associate.store.id)
+
     def log_out(self) -> None:
         self.login.log_out(self.client)
         self.screen = "login"
         # A shared tablet: nothing of this session's customers is left for the next one.
         self.customer = None
         self.needs_consent = None
+        self.consent = ConsentState()
         self.recent.clear()
         self.search_results = []
         self.products = ProductState()
         self.basket = BasketState()
         self.till = TillState(till_id=self.device_id[:40])
         self.manager = ManagerState()
+        self.team = TeamState(client=self.client, changed=self.changed)
         self.changed()
 
     def submit_scan(self, payload: str | None = None) -> None:
@@ -211,6 +252,7 @@ class TabletState(SaleActions, OfficeActions):
             if exc.kind == "consent-required":
                 known = [c for c in self.search_results if c.id == customer_id]
                 self.needs_consent = summary or (known[0] if known else None)
+                self.consent = ConsentState()
                 self.notice = Notice("consent_needed", error=True)
                 self.changed()
                 return
@@ -233,19 +275,6 @@ class TabletState(SaleActions, OfficeActions):
         self.screen = "customer"
         self.notice = None
         self.changed()
-
-    def record_consent(self) -> None:
-        """The customer agreed, in front of the associate, to personal service."""
-        who = self.needs_consent
-        if who is None:
-            return
-        try:
-            self.client.record_consent(who.id, clienteling=True)
-        except ApiProblem as exc:
-            self._problem(exc)
-            return
-        self.search_results = []  # their masked summaries are out of date now
-        self.open_customer(who.id)
 
     def add_note(self, text: str) -> None:
         """A note for every store's associates; the key is made at the tap."""

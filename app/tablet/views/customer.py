@@ -10,7 +10,8 @@ import flet as ft
 from app.contracts.customers import CustomerView, ItemRef
 from app.tablet.i18n import local_date, money, t
 from app.tablet.state.tablet import TabletState
-from app.tablet.views.common import button, tagged
+from app.tablet.views.common import attention, button, tagged
+from app.tablet.views.home import consent_text
 
 CHANNEL_ICONS = {
     "web": ft.Icons.LANGUAGE,
@@ -135,6 +136,28 @@ def build(state: TabletState) -> ft.Control:
         if c.kind == "order" and c.customer_id == p.id and c.status != "failed"
     ]
     coupons = [ft.Text(f"{c.campaign} · {c.code}") for c in view.coupons]
+    # Identified by their QR code here just now: that scan is the proof for their consent.
+    consent = (
+        [
+            attention(
+                t(lang, "consent_visit_ask", name=f"{p.first_name} {p.last_name}"),
+                ft.Column(
+                    [
+                        consent_text(state),
+                        button(
+                            t(lang, "consent_record"),
+                            lambda _: state.record_consent(),
+                            "record-consent",
+                        ),
+                    ],
+                    spacing=10,
+                ),
+                "consent-visit",
+            )
+        ]
+        if state.may_record_visit_consent
+        else []
+    )
     note_field = ft.TextField(
         label=t(lang, "note_hint"),
         multiline=True,
@@ -173,6 +196,7 @@ def build(state: TabletState) -> ft.Control:
                 ]
             ),
             header,
+            *consent,
             ft.ResponsiveRow(
                 [
                     _section(t(lang, "wishlist"), wishlist, "section-wishlist", lang),

@@ -23,6 +23,108 @@ def _customer_tile(state: TabletState, c: CustomerSummary, identifier: str) -> f
     )
 
 
+def consent_text(state: TabletState) -> ft.Control:
+    """The words the customer agrees to, in the language on screen, with their version."""
+    flow = state.consent
+    return tagged(
+        ft.Container(
+            ft.Column(
+                [
+                    ft.Text(
+                        t(state.lang, "consent_text_title", version=flow.text_version),
+                        size=13,
+                        color=ft.Colors.GREY_700,
+                    ),
+                    ft.Text(flow.text(state.lang), size=15),
+                ],
+                spacing=4,
+            ),
+            bgcolor=ft.Colors.WHITE,
+            border_radius=8,
+            padding=12,
+        ),
+        "consent-text",
+    )
+
+
+def _consent_panel(state: TabletState) -> ft.Control:
+    """A customer found by search who has not consented: the text, then a code sent to their
+    phone or e-mail on file, which they read back."""
+    lang, flow = state.lang, state.consent
+    c = state.needs_consent
+    assert c is not None
+    actions: list[ft.Control]
+    if flow.challenge is None:
+        actions = [
+            *(
+                [
+                    button(
+                        t(lang, "consent_send_sms", to=c.phone),
+                        lambda _: state.send_consent_code("sms"),
+                        "consent-send-sms",
+                    )
+                ]
+                if c.phone
+                else []
+            ),
+            *(
+                [
+                    button(
+                        t(lang, "consent_send_email", to=c.email),
+                        lambda _: state.send_consent_code("email"),
+                        "consent-send-email",
+                        primary=not c.phone,
+                    )
+                ]
+                if c.email
+                else []
+            ),
+        ] or [ft.Text(t(lang, "consent_no_contact"))]
+    else:
+
+        def set_code(e: ft.Event[ft.TextField]) -> None:
+            flow.code = e.control.value or ""
+
+        code_field = ft.TextField(
+            label=t(lang, "consent_code_field"),
+            value=flow.code,
+            on_change=set_code,
+            on_submit=lambda e: state.confirm_consent_code(e.control.value or ""),
+            keyboard_type=ft.KeyboardType.NUMBER,
+            text_size=20,
+            height=TOUCH + 8,
+            width=380,
+        )
+        actions = [
+            tagged(code_field, "consent-code"),
+            button(
+                t(lang, "consent_confirm"),
+                lambda _: state.confirm_consent_code(code_field.value or ""),
+                "consent-confirm",
+            ),
+            button(
+                t(lang, "consent_new_code"),
+                lambda _: state.new_consent_code(),
+                "consent-new-code",
+                primary=False,
+            ),
+        ]
+        if flow.tries_left is not None:
+            actions.append(
+                tagged(
+                    ft.Text(
+                        t(lang, "consent_code_wrong", n=flow.tries_left), color=ft.Colors.RED_900
+                    ),
+                    "consent-tries-left",
+                )
+            )
+    return attention(
+        t(lang, "consent_ask", name=f"{c.first_name} {c.last_name}"),
+        ft.Column([consent_text(state), ft.Row(actions, wrap=True)], spacing=10),
+        "consent-panel",
+    )
+
+
 def build(state: TabletState, scan_tools: list[ft.Control] | None = None) -> ft.Control:
     """scan_tools: the camera and photo buttons, made by the app (they need the page)."""
     lang = state.lang
@@ -69,17 +171,7 @@ def build(state: TabletState, scan_tools: list[ft.Control] | None = None) -> ft.
         width=560,
     )
     results = [_customer_tile(state, c, f"result-{c.id}") for c in state.search_results]
-    consent: list[ft.Control] = []
-    if state.needs_consent is not None:
-        c = state.needs_consent
-        consent = [
-            attention(
-                t(lang, "consent_ask", name=f"{c.first_name} {c.last_name}"),
-                button(
-                    t(lang, "consent_record"), lambda _: state.record_consent(), "record-consent"
-                ),
-            )
-        ]
+    consent = [_consent_panel(state)] if state.needs_consent is not None else []
     recent = [_customer_tile(state, c, f"recent-{c.id}") for c in state.recent]
     return ft.Column(
         [

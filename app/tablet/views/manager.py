@@ -292,7 +292,14 @@ def build(state: TabletState) -> ft.Control:
         wrap=True,
     )
     body: list[ft.Control] = [
-        ft.Text(t(lang, "manager_title"), size=22, weight=ft.FontWeight.BOLD),
+        ft.Row(
+            [
+                ft.Text(t(lang, "manager_title"), size=22, weight=ft.FontWeight.BOLD),
+                button(t(lang, "team"), lambda _: state.show_team(), "team", primary=False),
+            ],
+            alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
+            wrap=True,
+        ),
         controls,
     ]
     if m.error:

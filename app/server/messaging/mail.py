@@ -1,0 +1,67 @@
+"""E-mail through an SMTP server (the standard library's client): STARTTLS and log-in when the
+settings ask for them, a time-out so a slow server cannot hold a request for long."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Protocol
+
+from app.server.messaging.base import MessagingError
+
+
+@dataclass(frozen=True, slots=True)
+class EmailMessageOut:
+    to: str
+    subject: str
+    text: str
+    lang: str = "tr"  # Content-Language: the customer's, which their mail program may use
+
+
+class EmailSender(Protocol):
+    def send(self, message: EmailMessageOut) -> None:
+        """Hand the message over for delivery, or raise MessagingError."""
+        ...
+
+
+class SmtpSender:
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        sender: str,
+        user: str | None = None,
+        password: str | None = None,
+        starttls: bool = True,
+        timeout: float = 10.0,
+    ) -> None:
+        self.host, self.port, self.sender = host, port, sender
+        self._user, self._password = user, password
+        self._starttls, self._timeout = starttls, timeout
+
+    def send(self, message: EmailMessageOut) -> None:
+        mail = EmailMessage()
+        try:
+            mail["From"] = self.sender
+            mail["To"] = message.to
+            mail["Subject"] = message.subject
+        except ValueError as exc:  # a line break in a header: never sent, never a 500
+            raise MessagingError(f"bad header: {exc.__class__.__name__}") from exc
+        mail["Date"] = formatdate(localtime=False)
+        mail["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2].strip("> ") or None)
+        mail.set_content(message.text)  # first: it clears every Content-* header
+        mail["Content-Language"] = message.lang
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=self._timeout) as smtp:
+                if self._starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+                if self._user is not None and self._password is not None:
+                    smtp.login(self._user, self._password)
+                smtp.send_message(mail)
+        except (smtplib.SMTPException, OSError) as exc:
+            # OSError: refused, unreachable, timed out; the words name no recipient.
+            raise MessagingError(f"smtp {self.host}:{self.port}: {type(exc).__name__}") from exc
