@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import app.server.models  # noqa: F401  (every table, for the foreign keys)
 from app.contracts.devices import DeviceCredential
 from app.server.customers.models import Customer
 from app.server.db import Database, make_scratch_engine, utcnow
