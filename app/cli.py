@@ -282,8 +282,8 @@ def _cmd_qr(args: argparse.Namespace) -> int:
 
 def _cmd_labels(args: argparse.Namespace) -> int:
     """An A4 PDF of shelf labels for one store."""
-    from app.server.catalog.labels import LabelError, labels_for_store, render_pdf
     from app.server.db import Database, make_scratch_engine
+    from app.server.labels.sheet import LabelError, labels_for_store, render_pdf
 
     settings = get_api_settings()
     db = Database(make_scratch_engine(settings.database_url))

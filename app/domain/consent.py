@@ -57,12 +57,12 @@ def consent_text(lang: str, version: str = TEXT_VERSION) -> str:
 
 _CODE_MESSAGE: dict[Lang, str] = {
     "tr": (
-        "Reyon {store}: kişisel verilerinizle ilgili onay tercihinizi kaydetmek için "
+        "{store}: kişisel verilerinizle ilgili onay tercihinizi kaydetmek için "
         "danışmana bu kodu söyleyin: {code}. Kod {minutes} dakika geçerlidir. "
         "Siz istemediyseniz kimseyle paylaşmayın."
     ),
     "en": (
-        "Reyon {store}: to record your consent choice about your personal data, tell the "
+        "{store}: to record your consent choice about your personal data, tell the "
         "associate this code: {code}. It is valid for {minutes} minutes. "
         "If you did not ask for it, do not share it."
     ),

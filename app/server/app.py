@@ -30,11 +30,13 @@ from app.server.auth.routes import router as auth_router
 from app.server.brand.routes import router as brand_router
 from app.server.catalog.routes import router as catalog_router
 from app.server.catalog.service import LocationDirectory
+from app.server.customer_view.routes import router as customer_view_router
 from app.server.customers.identity import purge_used_codes
 from app.server.customers.routes import router as customers_router
 from app.server.db import Database, make_engine, utcnow
 from app.server.deps import DbDep, current_principal
 from app.server.devices.routes import router as devices_router
+from app.server.idempotency.models import IdempotencyRecord
 from app.server.inventory.routes import router as inventory_router
 from app.server.orders.routes import router as orders_router
 from app.server.orders.service import expire_holds
@@ -44,10 +46,10 @@ from app.server.reports.routes import router as reports_router
 from app.server.request_log import RequestLog, configure_logging
 from app.server.scanning.routes import router as scanning_router
 from app.server.slow_clients import BodyTimeout
+from app.server.snapshots.routes import router as snapshots_router
 from app.server.storefront.routes import router as storefront_router
 from app.server.sync import scope as sync_scope
 from app.server.sync import service as sync_service
-from app.server.sync.models import IdempotencyRecord
 from app.server.sync.routes import router as sync_router
 from app.settings import ApiSettings, get_api_settings
 
@@ -255,9 +257,11 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
         catalog_router,
         inventory_router,
         customers_router,
+        customer_view_router,
         orders_router,
         promotions_router,
         sync_router,
+        snapshots_router,
         scanning_router,
         reports_router,
     ]

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.qr.signing import TokenError, verify
-from app.server.auth.gate import SessionGate
 from app.server.db import Database
 from app.server.errors import ApiError
 from app.settings import ApiSettings
 
 ROLE_RANK = {"associate": 0, "cashier": 1, "manager": 2}
 ACCESS_TOKEN_KIND = "at1"
+
+
+class SessionGate(Protocol):
+    """What routes ask of `app.state.session_gate` (auth/gate.py makes it). Declared here, not
+    imported: this module is below every package, and auth and devices both use it."""
+
+    def is_open(self, session_id: str) -> bool: ...
+
+    def forget(self, session_id: str | None = None) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from app.server.customers.models import (
     WishlistEntry,
 )
 from app.server.devices.models import Device, DeviceEnrolment
+from app.server.idempotency.models import IdempotencyRecord
 from app.server.inventory.models import Reservation, StockLevel
 from app.server.loyalty.models import LoyaltyEntry
 from app.server.orders.models import Order, OrderLine, OrderStatusEvent
@@ -25,7 +26,7 @@ from app.server.promotions.models import (
     Redemption,
 )
 from app.server.storefront.models import ShelfScan
-from app.server.sync.models import ChangeLog, IdempotencyRecord
+from app.server.sync.models import ChangeLog
 
 __all__ = [
     "Associate",

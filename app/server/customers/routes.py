@@ -12,7 +12,6 @@ from app.contracts.customers import (
     Consents,
     ConsentUpdate,
     CustomerSearchResult,
-    CustomerView,
     IdentifyRequest,
     IdentifyResponse,
     NoteCreate,
@@ -23,11 +22,10 @@ from app.contracts.customers import (
     WishlistItem,
 )
 from app.server.catalog.service import PathId, PathSku
-from app.server.customers import consent, consent_codes, service, view
+from app.server.customers import consent, consent_codes, service
 from app.server.deps import CurrentAssociate, DbDep, SettingsDep
-from app.server.idempotent_routes import IdempotencyKey, create
+from app.server.idempotency.routes import IdempotencyKey, create
 from app.server.messaging import MessagingDep
-from app.server.sync import scope
 
 router = APIRouter(tags=["customers"], responses=problem_responses(401, 422))
 CustomerId = Annotated[int, PathId]
@@ -69,20 +67,6 @@ def identify(
             token=body.token,
             grant_hours=settings.visit_grant_hours,
         )
-
-
-@router.get(
-    "/v1/customers/{customer_id}",
-    response_model=CustomerView,
-    responses=problem_responses(403, 404),
-)
-def customer_view(customer_id: CustomerId, db: DbDep, principal: CurrentAssociate):
-    """The single customer view: profile, saved items, try-ons, cart, orders, coupons, notes.
-    From now on this tablet's change feed carries the customer's changes."""
-    with db.read_session() as session:
-        out = view.customer_view(db_session=session, principal=principal, customer_id=customer_id)
-    scope.note_opened(db, device_id=principal.device_id, customer_id=customer_id)
-    return out
 
 
 @router.post(

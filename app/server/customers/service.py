@@ -1,6 +1,6 @@
 """Customers: search (masked until consent), identification by QR, and what associates record
-about a visit: saved items, try-ons, notes. The single customer view is in view.py, consent
-(with the customer's proof) in consent.py."""
+about a visit: saved items, try-ons, notes. Consent (with the customer's proof) is in
+consent.py; the single customer view, which gathers orders and coupons too, in customer_view/."""
 
 from __future__ import annotations
 

@@ -16,8 +16,7 @@ from app.contracts.devices import (
     EnrolmentCodeOut,
     EnrolRequest,
 )
-from app.server.auth.gate import SessionGate
-from app.server.deps import CurrentManager, DbDep, SettingsDep
+from app.server.deps import CurrentManager, DbDep, SessionGate, SettingsDep
 from app.server.devices import service
 from app.server.ratelimit import RateLimits, client_address
 from app.server.security_log import security_event

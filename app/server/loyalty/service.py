@@ -9,7 +9,6 @@ from app.domain.loyalty import Tier, points_earned
 from app.server.customers.models import Customer
 from app.server.db import core_table, utcnow
 from app.server.loyalty.models import LoyaltyEntry
-from app.server.orders.models import Order
 
 
 def earn_for_order(
@@ -46,38 +45,47 @@ def earn_for_order(
     return points
 
 
-def reverse_for_order(session: Session, order: Order) -> int:
+def reverse_for_order(
+    session: Session,
+    *,
+    order_id: int | None,
+    customer_id: int | None,
+    number: str,
+    channel: str,
+    location_id: int | None,
+) -> int:
     """Take back what the order earned, but never below zero: points already spent elsewhere
-    stay spent, and the ledger records exactly what was taken back."""
-    if order.customer_id is None:
+    stay spent, and the ledger records exactly what was taken back. The order comes as its
+    fields, like in `earn_for_order`: orders calls loyalty, so loyalty cannot import orders."""
+    if customer_id is None:
         return 0
     net = session.execute(
         select(func.coalesce(func.sum(LoyaltyEntry.points), 0)).where(
-            col(LoyaltyEntry.order_id) == order.id
+            col(LoyaltyEntry.order_id) == order_id
         )
     ).scalar_one()
     if net <= 0:
         return 0
     balance = session.execute(
-        select(col(Customer.points)).where(col(Customer.id) == order.customer_id)
+        select(col(Customer.points)).where(col(Customer.id) == customer_id)
     ).scalar_one()
     taken = min(int(net), int(balance))
     if taken <= 0:
         return 0
     session.add(
         LoyaltyEntry(
-            customer_id=order.customer_id,
+            customer_id=customer_id,
             kind="reversal",
             points=-taken,
-            channel=order.channel,
-            order_id=order.id,
-            location_id=order.store_location_id,
-            note=f"{order.number} cancelled",
+            channel=channel,
+            order_id=order_id,
+            location_id=location_id,
+            note=f"{number} cancelled",
         )
     )
     session.execute(
         update(Customer)
-        .where(col(Customer.id) == order.customer_id)
+        .where(col(Customer.id) == customer_id)
         .values(points=col(Customer.points) - taken)
     )
     return taken

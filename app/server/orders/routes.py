@@ -11,7 +11,7 @@ from app.qr import paylink
 from app.server.catalog.service import PathId
 from app.server.deps import CurrentAssociate, CurrentManager, DbDep, SettingsDep
 from app.server.errors import ApiError
-from app.server.idempotent_routes import IdempotencyKey, create
+from app.server.idempotency.routes import IdempotencyKey, create
 from app.server.orders import placing, service
 
 router = APIRouter(tags=["orders"], responses=problem_responses(401, 422))

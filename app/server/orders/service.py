@@ -217,7 +217,14 @@ def _close(
     ).scalars()
     for reservation_id in list(reservations):
         inventory.release(session, reservation_id, to_status=reservation_status)
-    loyalty.reverse_for_order(session, order)
+    loyalty.reverse_for_order(
+        session,
+        order_id=order.id,
+        customer_id=order.customer_id,
+        number=order.number,
+        channel=order.channel,
+        location_id=order.store_location_id,
+    )
     session.add(OrderStatusEvent(order_id=order.id, status=status, associate_id=by, note=note))  # type: ignore[arg-type]
     changelog.record(
         session,

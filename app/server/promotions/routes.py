@@ -22,7 +22,7 @@ from app.server.deps import (
     DbDep,
     SettingsDep,
 )
-from app.server.idempotent_routes import IdempotencyKey, create
+from app.server.idempotency.routes import IdempotencyKey, create
 from app.server.promotions import offline, service
 
 router = APIRouter(tags=["coupons"], responses=problem_responses(401, 422))

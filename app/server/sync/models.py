@@ -1,11 +1,11 @@
-"""The append-only change log tablets pull, how far it has been pruned, which customers each
-tablet holds, and the idempotency records behind safe retries."""
+"""The append-only change log tablets pull, how far it has been pruned, and which customers each
+tablet holds."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from app.server.db import utcnow
@@ -57,19 +57,3 @@ class DeviceCustomer(SQLModel, table=True):
     device_id: str = Field(primary_key=True, max_length=64)
     customer_id: int = Field(primary_key=True, foreign_key="customer.id")
     last_opened_at: datetime = Field(default_factory=utcnow, index=True)
-
-
-class IdempotencyRecord(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    scope: str = Field(max_length=64)  # who: the associate, so keys of two people never collide
-    key: str = Field(max_length=200)
-    method: str = Field(max_length=8)
-    path: str = Field(max_length=200)
-    fingerprint: str = Field(max_length=64)
-    state: str = Field(default="running", max_length=8)  # running | done
-    response_status: int | None = None
-    response_body: str | None = Field(default=None, sa_column=Column(Text))
-    created_at: datetime = Field(default_factory=utcnow, index=True)
-    locked_at: datetime = Field(default_factory=utcnow)
-
-    __table_args__ = (UniqueConstraint("scope", "key", name="uq_idempotency_scope_key"),)

@@ -31,7 +31,7 @@ from sqlmodel import Session, col
 from app.contracts.common import PROBLEM_MEDIA_TYPE
 from app.server.db import Database, core_table, insert_unless_exists, utcnow
 from app.server.errors import ApiError
-from app.server.sync.models import IdempotencyRecord
+from app.server.idempotency.models import IdempotencyRecord
 
 MAX_KEY_LENGTH = 200
 JSON = "application/json"

@@ -9,13 +9,13 @@ from fastapi import Header, Request, Response
 from pydantic import BaseModel
 
 from app.server.deps import Principal
-from app.server.sync import idempotency
+from app.server.idempotency import store
 
 IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
-        max_length=idempotency.MAX_KEY_LENGTH,
+        max_length=store.MAX_KEY_LENGTH,
         description="Made on the tablet when the user acted; a retry with it gets the first answer",
     ),
 ]
@@ -26,11 +26,11 @@ def create(
     principal: Principal,
     key: str | None,
     body: BaseModel | None,
-    action: idempotency.Action,
-    on_refusal: idempotency.OnRefusal | None = None,
+    action: store.Action,
+    on_refusal: store.OnRefusal | None = None,
 ) -> Response:
     settings = request.app.state.settings
-    return idempotency.run(
+    return store.run(
         request.app.state.db,
         key=key,
         scope=f"associate:{principal.associate_id}",

@@ -1,0 +1,2 @@
+"""The single customer view: a read model gathering one person from customers, orders and
+promotions, so it sits above those packages rather than inside customers (which orders uses)."""
