@@ -181,7 +181,7 @@ def demo_world(request, fresh_database, tmp_path_factory) -> Iterator[DemoWorld]
     try:
         db = Database(make_engine(database_url, pool_size=1))
         try:
-            tablet = factories.tablet(db, "IST01")
+            tablet = factories.tablet(db, "IST01", name="Demo tablet")
         finally:
             db.dispose()
         yield DemoWorld(

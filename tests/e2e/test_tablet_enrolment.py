@@ -33,7 +33,7 @@ def test_a_new_tablet_enrols_with_the_managers_code(
     try:
         code = _manager_code(manager)
         manager.get_by_text("Tabletler ve personel", exact=False).first.wait_for()
-        shot(manager, screenshot_dir / "team-tr.png")
+        shot(manager, screenshot_dir / "tablet-team.png")
 
         # Before enrolment there is no log-in at all: the enrolment scene, in Turkish.
         fresh.get_by_text("Tableti mağazaya kaydet").wait_for()
@@ -43,7 +43,7 @@ def test_a_new_tablet_enrols_with_the_managers_code(
         type_into(fresh, "Kayıt kodu", "Q" * 32)  # the longest the field takes
         by_id(fresh, "enrol").click()
         fresh.get_by_text("Kod tanınmadı", exact=False).wait_for()
-        shot(fresh, screenshot_dir / "enrol-tr-portrait.png")
+        shot(fresh, screenshot_dir / "tablet-portrait-enrol.png")
         type_into(fresh, "Kayıt kodu", code.replace("-", " "))  # as people copy it
         type_into(fresh, "Tablet adı (isteğe bağlı)", "Kasa 4")
         by_id(fresh, "enrol").click()
@@ -56,7 +56,7 @@ def test_a_new_tablet_enrols_with_the_managers_code(
         manager.get_by_text("Kasa 4", exact=False).wait_for()
         by_id(manager, "language").click()
         manager.get_by_text("Tablets and staff", exact=False).first.wait_for()
-        shot(manager, screenshot_dir / "team-en.png")
+        manager.get_by_text("Enrol a tablet", exact=False).first.wait_for()
     finally:
         close(fresh)
         close(manager)
