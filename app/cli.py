@@ -192,12 +192,14 @@ def _demo_tablet(database_url: str) -> tuple[str, str]:
     kept = VAR_DIR / "demo-tablet.json"
     db = Database(make_scratch_engine(database_url))
     try:
-        if kept.exists():
+        try:
             saved = json.loads(kept.read_text())
             with db.session() as session:
-                device = session.get(Device, saved.get("device_id", ""))
+                device = session.get(Device, str(saved["device_id"]))
             if device is not None and device.revoked_at is None:
                 return str(saved["device_id"]), str(saved["device_secret"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # none kept yet, or unreadable: enrol a new one
         with db.write() as session:
             credential = enrol_directly(session, store_code="IST01", name="Demo tablet")
     finally:

@@ -64,6 +64,8 @@ def test_a_new_tablet_enrols_with_the_managers_code_and_then_logs_in(world: Worl
     fresh.log_out()
     log_in(fresh)
     assert fresh.screen == "login" and fresh.login.error == "device_not_enrolled"
+    fresh.start_enrolment()  # what the log-in scene offers with that message
+    assert fresh.screen == "enrol"
 
 
 def test_the_manager_unlocks_and_deactivates_from_the_team_scene(world: World) -> None:

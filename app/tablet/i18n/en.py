@@ -21,6 +21,7 @@ EN: dict[str, str] = {
     "fill_all": "Enter the store, your associate code and your PIN.",
     "too_many": "Too many attempts. Wait a little and try again.",
     "device_not_enrolled": "This tablet is not enrolled in this store. Ask the store manager for an enrolment code.",
+    "enrol_again": "Enrol this tablet again",
     "enrol_title": "Enrol this tablet in the store",
     "enrol_help": "The store manager makes a one-time code on their tablet under Store report > Tablets and staff > Enrol a tablet (valid for 10 minutes). Type the code here.",
     "enrol_code": "Enrolment code",

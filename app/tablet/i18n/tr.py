@@ -21,6 +21,7 @@ TR: dict[str, str] = {
     "fill_all": "Mağaza, personel kodu ve PIN girin.",
     "too_many": "Çok fazla deneme. Biraz bekleyip tekrar deneyin.",
     "device_not_enrolled": "Bu tablet bu mağazaya kayıtlı değil. Mağaza müdüründen kayıt kodu isteyin.",
+    "enrol_again": "Tableti yeniden kaydet",
     "enrol_title": "Tableti mağazaya kaydet",
     "enrol_help": "Mağaza müdürü kendi tabletinde Mağaza raporu > Tabletler ve personel > Tablet kaydet ile tek kullanımlık bir kod oluşturur (10 dakika geçerli). Kodu buraya yazın.",
     "enrol_code": "Kayıt kodu",

@@ -129,6 +129,13 @@ class TabletState(SaleActions, OfficeActions, ConsentActions):
             self.notice = Notice("offline_login") if self.login.offline_session else None
         self.changed()
 
+    def start_enrolment(self) -> None:
+        """From the log-in scene, when the API says this tablet is not enrolled in the store
+        (revoked, or the store code is another store's): enrol it again."""
+        self.screen = "enrol"
+        self.enrolment.error = None
+        self.changed()
+
     def enrol(self) -> None:
         """Spend the manager's one-time code; the tablet keeps what it gets."""
         credential = self.enrolment.enrol(self.client)

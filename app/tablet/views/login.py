@@ -112,6 +112,18 @@ def build(state: TabletState) -> ft.Control:
                 pin_dots,
                 pad,
                 error_bar,
+                *(
+                    [
+                        button(
+                            t(lang, "enrol_again"),
+                            lambda _: state.start_enrolment(),
+                            "enrol-again",
+                            primary=False,
+                        )
+                    ]
+                    if login.error == "device_not_enrolled"
+                    else []
+                ),
                 button(t(lang, "log_in"), log_in, "log-in"),
                 ft.Row(
                     [
