@@ -48,7 +48,8 @@ async def login(body: LoginRequest, request: Request, db: DbDep, settings: Setti
 
 @router.post("/v1/auth/logout", status_code=204, responses=problem_responses(401))
 def logout(request: Request, db: DbDep, principal: CurrentAssociate) -> None:
-    """Ends this session: its token is refused from now on, on every API process."""
+    """Ends this session: its token is refused from now on by this API process, and by the
+    others within REYON_SESSION_RECHECK_SECONDS."""
     with db.write() as session:
         service.log_out(session, principal)
     gate: SessionGate = request.app.state.session_gate
