@@ -12,12 +12,25 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.settings import VAR_DIR, get_api_settings
+
+if TYPE_CHECKING:
+    from app.server.db import Database
 
 
 class CliError(Exception):
     """What went wrong, in one line for the person at the terminal (no traceback)."""
+
+
+def _database(url: str) -> Database:
+    """For a command that works on the database directly: every table registered first (a
+    row that names another table's row cannot be written before that table is known)."""
+    import app.server.models  # noqa: F401
+    from app.server.db import Database, make_scratch_engine
+
+    return Database(make_scratch_engine(url))
 
 
 def _ensure_port_free(host: str, port: int, way_out: str) -> None:
@@ -185,12 +198,11 @@ def _demo_tablet(database_url: str) -> tuple[str, str]:
     code) and keeps the credential beside the database for the next run."""
     import json
 
-    from app.server.db import Database, make_scratch_engine
     from app.server.devices.models import Device
     from app.server.devices.service import enrol_directly
 
     kept = VAR_DIR / "demo-tablet.json"
-    db = Database(make_scratch_engine(database_url))
+    db = _database(database_url)
     try:
         try:
             saved = json.loads(kept.read_text())
@@ -212,19 +224,13 @@ def _demo_tablet(database_url: str) -> tuple[str, str]:
 
 def _cmd_enrol_code(args: argparse.Namespace) -> int:
     """A one-time enrolment code for a store's first tablet (later ones: a manager's tablet)."""
-    from sqlalchemy import select
-    from sqlmodel import col
-
-    from app.server.catalog.models import Location
-    from app.server.db import Database, make_scratch_engine
+    from app.server.catalog.service import location_by_code
     from app.server.devices.service import new_enrolment_code
 
-    db = Database(make_scratch_engine(get_api_settings().database_url))
+    db = _database(get_api_settings().database_url)
     try:
         with db.write() as session:
-            store = session.execute(
-                select(Location).where(col(Location.code) == args.store.strip().upper())
-            ).scalar_one_or_none()
+            store = location_by_code(session, args.store)
             if store is None or store.id is None:
                 raise CliError(f"no store {args.store}")
             out = new_enrolment_code(session, store_id=store.id, created_by=None, name=args.name)
@@ -257,13 +263,12 @@ def _cmd_qr(args: argparse.Namespace) -> int:
 
     from app.qr.identity import make_identity
     from app.server.customers.identity import demo_device
-    from app.server.db import Database, make_scratch_engine
     from app.server.promotions.models import Coupon
     from app.server.promotions.service import coupon_code
 
     settings = get_api_settings()
     ring = settings.key_ring()
-    db = Database(make_scratch_engine(settings.database_url))
+    db = _database(settings.database_url)
     try:
         with db.write() as session:
             if args.kind == "identity":
@@ -284,11 +289,10 @@ def _cmd_qr(args: argparse.Namespace) -> int:
 
 def _cmd_labels(args: argparse.Namespace) -> int:
     """An A4 PDF of shelf labels for one store."""
-    from app.server.db import Database, make_scratch_engine
     from app.server.labels.sheet import LabelError, labels_for_store, render_pdf
 
     settings = get_api_settings()
-    db = Database(make_scratch_engine(settings.database_url))
+    db = _database(settings.database_url)
     try:
         with db.session() as session:
             labels = labels_for_store(

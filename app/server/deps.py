@@ -18,9 +18,9 @@ ROLE_RANK = {"associate": 0, "cashier": 1, "manager": 2}
 ACCESS_TOKEN_KIND = "at1"
 
 
-class SessionGate(Protocol):
-    """What routes ask of `app.state.session_gate` (auth/gate.py makes it). Declared here, not
-    imported: this module is below every package, and auth and devices both use it."""
+class SessionCheck(Protocol):
+    """What routes ask of `app.state.session_gate` (auth/gate.py's SessionGate). Declared here,
+    not imported: this module is below every package, and auth and devices both use it."""
 
     def is_open(self, session_id: str) -> bool: ...
 
@@ -52,6 +52,11 @@ def get_settings(request: Request) -> ApiSettings:
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /v1/auth/login")
 
 
+def session_check(request: Request) -> SessionCheck:
+    gate: SessionCheck = request.app.state.session_gate
+    return gate
+
+
 def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -77,7 +82,7 @@ def current_principal(
         raise ApiError(401, "unauthorized", "Invalid token", detail) from None
     except (KeyError, ValueError, TypeError):
         raise ApiError(401, "unauthorized", "Invalid token") from None
-    gate: SessionGate = request.app.state.session_gate
+    gate = session_check(request)
     if not gate.is_open(principal.session_id):
         raise ApiError(
             401,

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 import uuid
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,13 +18,14 @@ from sqlmodel import col
 
 from app.contracts.devices import DeviceCredential
 from app.qr.signing import sign
-from app.server.auth.models import Associate, PinLock
+from app.server.auth.models import PinLock
 from app.server.db import utcnow
 from app.server.deps import ACCESS_TOKEN_KIND
 from app.server.devices.models import DeviceEnrolment
 from tests import factories
 from tests.conftest import World
-from tests.integration.test_offline_coupons import _staff
+from tests.integration.test_failures import _wait_until
+from tests.integration.test_offline_coupons import _associate_id, _staff
 from tests.integration.test_sync_scope import feed, head, note, notes_in
 from tests.server import HANG_S, TEST_SECRET, start_api
 
@@ -49,23 +52,8 @@ def _token(world: World, device: DeviceCredential, who: str) -> str:
     return str(r.json()["access_token"])
 
 
-def _associate_id(world: World, code: str) -> int:
-    with world.db.session() as s:
-        return int(
-            s.execute(select(col(Associate.id)).where(col(Associate.code) == code)).scalar_one()
-        )
-
-
 def _kind(r: httpx.Response) -> str:
     return str(r.json()["type"]).rsplit("/", 1)[-1]
-
-
-def _wait_until(what: str, check: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + HANG_S
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"never: {what}")
-        time.sleep(0.05)
 
 
 # -- finding 5: a device id claimed at log-in ---------------------------------------------
@@ -319,3 +307,25 @@ def test_a_flood_without_an_enrolled_tablet_counts_no_wrong_pin(world: World) ->
 def test_malformed_enrolments_are_422(world: World, body: dict) -> None:
     r = httpx.post(f"{world.url}/v1/devices/enrol", json=body, timeout=HANG_S)
     assert r.status_code == 422, r.text
+
+
+def test_reyon_enrol_code_gives_a_stores_first_tablet_its_code(world: World) -> None:
+    """The operator's way in, when no manager of the store has a tablet yet."""
+
+    def enrol_code(store: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "app.cli", "enrol-code", "--store", store, "--name", "Kasa 1"],
+            env={**os.environ, "REYON_DATABASE_URL": world.database_url},
+            capture_output=True,
+            text=True,
+            timeout=HANG_S,
+        )
+
+    done = enrol_code(" izm01 ")
+    assert done.returncode == 0, done.stderr
+    code = done.stdout.split()[0]
+    r = httpx.post(f"{world.url}/v1/devices/enrol", json={"code": code}, timeout=HANG_S)
+    assert r.status_code == 201, r.text
+    assert r.json()["store_code"] == "IZM01" and r.json()["name"] == "Kasa 1"
+    unknown = enrol_code("NOPE")
+    assert unknown.returncode == 2 and unknown.stderr.strip() == "reyon enrol-code: no store NOPE"

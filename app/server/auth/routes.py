@@ -6,8 +6,14 @@ from starlette.concurrency import run_in_threadpool
 from app.contracts.auth import LoginRequest, LoginResponse, StaffList
 from app.contracts.common import EntityId, LocationId, problem_responses
 from app.server.auth import service
-from app.server.auth.gate import SessionGate
-from app.server.deps import CurrentAssociate, CurrentManager, DbDep, Principal, SettingsDep
+from app.server.deps import (
+    CurrentAssociate,
+    CurrentManager,
+    DbDep,
+    Principal,
+    SettingsDep,
+    session_check,
+)
 from app.server.errors import ApiError
 from app.server.ratelimit import RateLimits, client_address
 
@@ -39,10 +45,9 @@ async def login(body: LoginRequest, request: Request, db: DbDep, settings: Setti
             return service.login(db, settings, body, key)
         except ApiError as exc:
             if exc.status == 423:  # the lock ended a session here: not remembered as open
-                gate.forget()
+                session_check(request).forget()
             raise
 
-    gate: SessionGate = request.app.state.session_gate
     return await run_in_threadpool(limited_login)
 
 
@@ -52,8 +57,7 @@ def logout(request: Request, db: DbDep, principal: CurrentAssociate) -> None:
     others within REYON_SESSION_RECHECK_SECONDS."""
     with db.write() as session:
         service.log_out(session, principal)
-    gate: SessionGate = request.app.state.session_gate
-    gate.forget(principal.session_id)
+    session_check(request).forget(principal.session_id)
 
 
 @router.get(
@@ -95,8 +99,7 @@ def deactivate(
     """Refuses the associate's log-in and ends every session they have, at once."""
     with db.write() as session:
         service.set_active(session, principal, associate_id, active=False)
-    gate: SessionGate = request.app.state.session_gate
-    gate.forget()
+    session_check(request).forget()
 
 
 @router.post(

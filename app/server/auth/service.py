@@ -22,7 +22,7 @@ from app.domain import lockout
 from app.domain.pins import DUMMY_HASH, verify_pin
 from app.qr.signing import sign
 from app.server.auth.models import Associate, AuthSession, PinLock
-from app.server.catalog.models import Location
+from app.server.catalog.service import location_by_code
 from app.server.db import Database, core_table, insert_unless_exists, utcnow
 from app.server.deps import ACCESS_TOKEN_KIND, Principal
 from app.server.devices.service import check_credential
@@ -60,9 +60,7 @@ _INVALID = ApiError(
 def login(db: Database, settings: ApiSettings, body: LoginRequest, key: bytes) -> LoginResponse:
     store_code = body.store_code.upper()
     with db.session() as session:
-        store = session.execute(
-            select(Location).where(col(Location.code) == store_code)
-        ).scalar_one_or_none()
+        store = location_by_code(session, store_code)
         # The tablet first: without an enrolled tablet of this store nothing else is looked
         # at, and no PIN is hashed (a flood from outside costs a sha256 each).
         check_credential(

@@ -123,6 +123,13 @@ class LocationDirectory:
         self._loaded_at = -self.ttl
 
 
+def location_by_code(session: Session, code: str) -> Location | None:
+    """A location by its code, typed in any case and with stray spaces ("ist01 ")."""
+    return session.execute(
+        select(Location).where(col(Location.code) == code.strip().upper())
+    ).scalar_one_or_none()
+
+
 def list_locations(*, db_session: Session) -> list[LocationOut]:
     rows = db_session.execute(
         select(Location).where(col(Location.active).is_(True)).order_by(col(Location.code))

@@ -29,7 +29,7 @@ from app.server.customers.models import ConsentEvent, Customer, VisitGrant
 from app.server.customers.service import associate_names, consents_out, location_codes
 from app.server.db import Database, utcnow
 from app.server.deps import Principal
-from app.server.errors import not_found
+from app.server.errors import ApiError, not_found
 from app.server.security_log import security_event
 from app.server.sync import changelog
 
@@ -98,6 +98,18 @@ def _store_code(session: Session, store_id: int) -> str:
     return location_codes(session).get(store_id, "store")
 
 
+def _refused(principal: Principal, customer_id: int, reason: str, detail: str) -> ApiError:
+    """The security event of a consent refused for want of proof, and the problem to raise."""
+    security_event(
+        "consent-refused",
+        customer=customer_id,
+        reason=reason,
+        store=principal.store_id,
+        associate=principal.associate_id,
+    )
+    return consent_codes.no_proof(detail)
+
+
 def update_consent(
     *, db: Database, key: bytes, principal: Principal, customer_id: int, body: ConsentUpdate
 ) -> Consents:
@@ -105,15 +117,11 @@ def update_consent(
     choices = body.choices()
     proof = body.proof
     if proof is None:
-        security_event(
-            "consent-refused",
-            customer=customer_id,
-            reason="no-proof",
-            store=principal.store_id,
-            associate=principal.associate_id,
-        )
-        raise consent_codes.no_proof(
-            "Send the customer a code (POST .../consent-challenges) or scan their app's QR code."
+        raise _refused(
+            principal,
+            customer_id,
+            "no-proof",
+            "Send the customer a code (POST .../consent-challenges) or scan their app's QR code.",
         )
     if isinstance(proof, CodeProof):
         return _with_code(db, key, principal, customer_id, body, proof, choices)
@@ -145,16 +153,12 @@ def update_consent(
             )
             out = _apply(session, customer, choices, body.text_version, how)
     if out is None or how is None:
-        security_event(
-            "consent-refused",
-            customer=customer_id,
-            reason="no-fresh-visit",
-            store=principal.store_id,
-            associate=principal.associate_id,
-        )
-        raise consent_codes.no_proof(
+        raise _refused(
+            principal,
+            customer_id,
+            "no-fresh-visit",
             f"No identity QR code of this customer was scanned in this store in the last "
-            f"{consent.VISIT_PROOF_MINUTES} minutes; scan it again or send them a code."
+            f"{consent.VISIT_PROOF_MINUTES} minutes; scan it again or send them a code.",
         )
     _log_changes(customer_id, choices, how)
     return out

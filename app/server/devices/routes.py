@@ -16,7 +16,7 @@ from app.contracts.devices import (
     EnrolmentCodeOut,
     EnrolRequest,
 )
-from app.server.deps import CurrentManager, DbDep, SessionGate, SettingsDep
+from app.server.deps import CurrentManager, DbDep, SettingsDep, session_check
 from app.server.devices import service
 from app.server.ratelimit import RateLimits, client_address
 from app.server.security_log import security_event
@@ -87,7 +87,6 @@ def revoke(
         out = service.revoke(
             session, device_id=device_id, store_id=principal.store_id, by=principal.associate_id
         )
-    gate: SessionGate = request.app.state.session_gate
-    gate.forget()
+    session_check(request).forget()
     security_event("device-revoked", device=device_id, by=principal.associate_id)
     return out

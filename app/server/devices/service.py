@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 
 from app.contracts.devices import DeviceCredential, DeviceList, DeviceOut, EnrolmentCodeOut
 from app.server.catalog.models import Location
+from app.server.catalog.service import location_by_code
 from app.server.db import utcnow
 from app.server.devices.models import Device, DeviceEnrolment
 from app.server.errors import ApiError, not_found
@@ -87,9 +88,7 @@ def enrol(session: Session, *, code: str, name: str | None) -> DeviceCredential:
 
 def enrol_directly(session: Session, *, store_code: str, name: str) -> DeviceCredential:
     """For the demo and tests, which hold the database: enrol without a code."""
-    store = session.execute(
-        select(Location).where(col(Location.code) == store_code.upper())
-    ).scalar_one_or_none()
+    store = location_by_code(session, store_code)
     if store is None or store.id is None:
         raise not_found("Store", store_code)
     return _make_device(session, store_id=store.id, name=name, enrolled_by=None)

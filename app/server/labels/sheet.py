@@ -17,8 +17,8 @@ from app.domain.money import format_try
 from app.qr.images import render_png
 from app.qr.keys import KeyRing
 from app.qr.shelf import ShelfRef, shelf_url
-from app.server.catalog.models import Location, Product, Variant
-from app.server.catalog.service import size_key
+from app.server.catalog.models import Product, Variant
+from app.server.catalog.service import location_by_code, size_key
 from app.server.inventory.models import StockLevel
 
 FONTS = Path(__file__).resolve().parents[3] / "assets" / "fonts"
@@ -50,9 +50,7 @@ def labels_for_store(
     category: str | None = None,
 ) -> list[Label]:
     """A label for every active product the store holds stock of (on hand, any variant)."""
-    store = session.execute(
-        select(Location).where(col(Location.code) == store_code.strip().upper())
-    ).scalar_one_or_none()
+    store = location_by_code(session, store_code)
     if store is None or store.kind != "store" or not store.active:
         raise LabelError(f"no active store {store_code!r}")
     stocked = (
