@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from typing import Literal
+from pydantic import BaseModel, Field, computed_field
 
-from pydantic import BaseModel, Field
-
-LocationKind = Literal["store", "warehouse"]
+from app.contracts.media import product_image_url
+from app.domain.sourcing import LocationKind
 
 
 class LocationOut(BaseModel):
@@ -31,6 +30,18 @@ class VariantOut(BaseModel):
     currency: str
     kdv_rate: int
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def image_url(self) -> str:
+        """This variant's colour, 480 x 600 WebP, relative to the API's base URL."""
+        return product_image_url(self.product_id, self.colour)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def thumb_url(self) -> str:
+        """This variant's colour, 160 x 200."""
+        return product_image_url(self.product_id, self.colour, "thumb")
+
 
 class ProductSummary(BaseModel):
     id: int
@@ -43,6 +54,20 @@ class ProductSummary(BaseModel):
     price_min_kurus: int
     price_max_kurus: int
     currency: str = "TRY"
+
+    # Derived from the id, not stored: the tablet's offline cache builds these from older
+    # JSON too, and the URL has one spelling (app/contracts/media.py).
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def image_url(self) -> str:
+        """The product's picture (its first colour), 480 x 600 WebP, relative to the API."""
+        return product_image_url(self.id)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def thumb_url(self) -> str:
+        """The same picture, 160 x 200, for lists."""
+        return product_image_url(self.id, size="thumb")
 
 
 class ProductDetail(ProductSummary):

@@ -9,17 +9,19 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    computed_field,
     model_validator,
 )
 
 from app.contracts.common import Request, Sku
+from app.contracts.media import product_image_url
 from app.contracts.orders import OrderSummary
 from app.contracts.promotions import CouponOut
 from app.domain import consent
 from app.domain.consent import Lang, Method, Purpose
 from app.domain.contact import Channel
+from app.domain.loyalty import Tier
 
-Tier = Literal["classic", "silver", "gold", "platinum"]
 WishlistChannel = Literal["web", "app", "store"]
 TryOnOutcome = Literal["bought", "did_not_fit", "liked", "disliked"]
 Access = Literal["consent", "visit", "none"]
@@ -101,6 +103,12 @@ class ItemRef(BaseModel):
     size: str
     colour: str
     price_kurus: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def thumb_url(self) -> str:
+        """The product's picture in this colour, 160 x 200, relative to the API."""
+        return product_image_url(self.product_id, self.colour, "thumb")
 
 
 class WishlistItem(BaseModel):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from app.contracts.catalog import LocationKind
+from app.domain.sourcing import LocationKind
 
 
 class LocationStock(BaseModel):

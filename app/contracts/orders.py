@@ -1,16 +1,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.contracts.common import EntityId, LocationId, Quantity, Request, Sku
-
-OrderChannel = Literal["web", "app", "store", "endless_aisle"]
-FulfilmentKind = Literal["ship_to_home", "click_collect", "reserve_in_store"]
-OrderStatus = Literal["placed", "paid", "ready", "shipped", "collected", "delivered", "cancelled"]
-
+from app.domain.channels import Channel
+from app.domain.orders import OrderStatus
+from app.domain.sourcing import FulfilmentType
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=160, strip_whitespace=True)]
 Line = Annotated[str, StringConstraints(min_length=1, max_length=240, strip_whitespace=True)]
@@ -28,7 +26,7 @@ class Address(Request):
 
 
 class Fulfilment(Request):
-    type: FulfilmentKind
+    type: FulfilmentType
     address: Address | None = None
     address_id: EntityId | None = Field(default=None, description="A saved address instead")
     location_id: LocationId | None = Field(
@@ -119,9 +117,9 @@ class OrderOut(BaseModel):
     id: int
     number: str
     customer_id: int | None
-    channel: OrderChannel
+    channel: Channel
     status: OrderStatus
-    fulfilment_type: FulfilmentKind
+    fulfilment_type: FulfilmentType
     ship_to: dict[str, str | None] | None
     pickup_location_id: int | None
     store_location_id: int | None
@@ -140,9 +138,9 @@ class OrderOut(BaseModel):
 class OrderSummary(BaseModel):
     id: int
     number: str
-    channel: OrderChannel
+    channel: Channel
     status: OrderStatus
-    fulfilment_type: FulfilmentKind
+    fulfilment_type: FulfilmentType
     store_location_code: str | None
     total_kurus: int
     item_count: int

@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.contracts.common import EntityId, LocationId, Moment, Quantity, Request, Sku
+from app.domain.channels import Channel
+from app.domain.coupons import CouponKind
 
-CouponKind = Literal["percent", "amount"]
 RedemptionStatus = Literal["reserved", "confirmed", "voided"]
-SaleChannel = Literal["web", "app", "store", "endless_aisle"]
 
 
 class BasketLine(Request):
@@ -20,7 +20,7 @@ class BasketLine(Request):
 class Basket(Request):
     lines: Annotated[list[BasketLine], Field(min_length=1, max_length=100)]
     customer_id: EntityId | None = None
-    channel: SaleChannel = "store"
+    channel: Channel = Channel.STORE
 
 
 class CouponRef(Request):
@@ -90,7 +90,7 @@ class CouponOut(BaseModel):
     min_basket_kurus: int
     valid_from: datetime
     valid_until: datetime
-    channels: list[SaleChannel]
+    channels: list[Channel]
     max_redemptions: int | None
     per_customer_limit: int | None
     redeemed_count: int

@@ -9,6 +9,7 @@ from pydantic import BaseModel, StringConstraints
 
 from app.contracts.common import EntityId, Request
 from app.contracts.customers import CustomerSummary
+from app.domain.coupons import CouponKind
 
 ScanKind = Literal["identity", "coupon", "shelf", "pay_link", "ean13", "sku", "unknown"]
 Refusal = Literal["malformed", "wrong_kind", "bad_signature", "expired", "replayed", "unknown_key"]
@@ -23,7 +24,7 @@ class ScannedCoupon(BaseModel):
     coupon_id: int
     code: str
     campaign: str
-    kind: Literal["percent", "amount"]
+    kind: CouponKind
     value: int
     expires_at: datetime
     customer_id: int | None

@@ -10,19 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from app.domain.channels import Channel
 from app.domain.money import percent_of
 
 
 class CouponKind(StrEnum):
     PERCENT = "percent"  # value in basis points: 1000 = 10%
     AMOUNT = "amount"  # value in kuruş
-
-
-class Channel(StrEnum):
-    WEB = "web"
-    APP = "app"
-    STORE = "store"
-    ENDLESS_AISLE = "endless_aisle"
 
 
 class Refusal(StrEnum):

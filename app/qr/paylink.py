@@ -43,6 +43,14 @@ def pay_url(ring: KeyRing, base_url: str, order_id: int, *, now: float | None = 
     return f"{base_url.rstrip('/')}/pay/{make_pay_token(ring, order_id, now=now)}"
 
 
+def issue_pay_link(
+    ring: KeyRing, base_url: str, order_id: int, *, now: float | None = None
+) -> tuple[str, PayLink]:
+    """A fresh pay link's URL and what it carries, so the caller need not read it back."""
+    at = time.time() if now is None else now
+    return pay_url(ring, base_url, order_id, now=at), PayLink(order_id, int(at) + TTL_SECONDS)
+
+
 def verify_pay_token(ring: KeyRing, token_or_url: str, *, now: float | None = None) -> PayLink:
     text = token_or_url.strip()
     if "://" in text or text.startswith("/pay/"):

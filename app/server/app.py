@@ -38,6 +38,7 @@ from app.server.deps import DbDep, current_principal
 from app.server.devices.routes import router as devices_router
 from app.server.idempotency.models import IdempotencyRecord
 from app.server.inventory.routes import router as inventory_router
+from app.server.media.routes import router as media_router
 from app.server.orders.routes import router as orders_router
 from app.server.orders.service import expire_holds
 from app.server.promotions.routes import router as promotions_router
@@ -248,6 +249,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
     app.include_router(auth_router)
     app.include_router(devices_router)  # enrolling a tablet needs no log-in (it has none yet)
     app.include_router(storefront_router)  # customers' phones: no associate log-in
+    app.include_router(media_router)  # product pictures: public, no customer data
     app.include_router(brand_router)  # the brand app's backend, with its own credential
     if settings.demo_mode:
         from app.server.demo.routes import router as demo_router

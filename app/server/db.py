@@ -11,15 +11,17 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, insert
+from sqlalchemy import Connection, Dialect, Engine, Table, create_engine, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel
+from sqlmodel.sql.sqltypes import AutoString
 
 from app.sqlite_engine import SQLITE_BUSY_TIMEOUT_MS, configure_sqlite
 
@@ -30,6 +32,24 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class EnumText(AutoString):
+    """A column holding one of the domain's StrEnums as its plain value, in the VARCHAR a `str`
+    field gets (not a database enum type, which would store member names): the stored values
+    and the migrations stay as they are, and rows read back as the enum."""
+
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int) -> None:
+        super().__init__(length=length)
+        self.enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> StrEnum | None:
+        return None if value is None else self.enum(value)
 
 
 def utcnow() -> datetime:

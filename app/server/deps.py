@@ -1,4 +1,5 @@
-"""FastAPI dependencies shared by every router: the database, settings, and who is calling."""
+"""FastAPI dependencies shared by every router: the database, settings, the keys and other
+objects made once per process, who is calling, and the path parameters every router takes."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import time
 from dataclasses import dataclass
 from typing import Annotated, Protocol
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from app.domain.errors import Forbidden, Unauthenticated
+from app.qr.keys import KeyRing
 from app.qr.signing import TokenError, verify
 from app.server.db import Database
-from app.server.errors import ApiError
+from app.server.ratelimit import RateLimits
 from app.settings import ApiSettings
 
 ROLE_RANK = {"associate": 0, "cashier": 1, "manager": 2}
@@ -20,7 +23,8 @@ ACCESS_TOKEN_KIND = "at1"
 
 class SessionCheck(Protocol):
     """What routes ask of `app.state.session_gate` (auth/gate.py's SessionGate). Declared here,
-    not imported: this module is below every package, and auth and devices both use it."""
+    not imported: this module is below every package's routes and services (auth's service
+    takes Principal from it), and auth and devices both use it."""
 
     def is_open(self, session_id: str) -> bool: ...
 
@@ -49,6 +53,24 @@ def get_settings(request: Request) -> ApiSettings:
     return settings
 
 
+# The objects create_app makes once per process and keeps on app.state; routes take them as
+# dependencies, so a test can override one and no route reaches into app.state itself. (The
+# location directory's is catalog/deps.py: this module must not import a domain package.)
+def get_key_ring(request: Request) -> KeyRing:
+    ring: KeyRing = request.app.state.key_ring
+    return ring
+
+
+def get_signing_key(request: Request) -> bytes:
+    key: bytes = request.app.state.signing_key
+    return key
+
+
+def get_rate_limits(request: Request) -> RateLimits:
+    limits: RateLimits = request.app.state.rate_limits
+    return limits
+
+
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /v1/auth/login")
 
 
@@ -62,14 +84,14 @@ def current_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise ApiError(401, "unauthorized", "Authentication required", "Log in first.")
-    key: bytes = request.app.state.signing_key
+        raise Unauthenticated("unauthorized", "Authentication required", "Log in first.")
+    key = get_signing_key(request)
     try:
         claims = verify(credentials.credentials, ACCESS_TOKEN_KIND, key, now=time.time())
         if claims.get("role") not in ROLE_RANK:
             # Signed by us but naming no role we know (an old or a forged-with-a-leaked-key
             # token): no access, and not a KeyError later in a role check.
-            raise ApiError(401, "unauthorized", "Invalid token")
+            raise Unauthenticated("unauthorized", "Invalid token")
         principal = Principal(
             associate_id=int(claims["sub"]),
             role=str(claims["role"]),
@@ -79,13 +101,12 @@ def current_principal(
         )
     except TokenError as exc:
         detail = "The session has expired; log in again." if exc.reason == "expired" else None
-        raise ApiError(401, "unauthorized", "Invalid token", detail) from None
+        raise Unauthenticated("unauthorized", "Invalid token", detail) from None
     except (KeyError, ValueError, TypeError):
-        raise ApiError(401, "unauthorized", "Invalid token") from None
+        raise Unauthenticated("unauthorized", "Invalid token") from None
     gate = session_check(request)
     if not gate.is_open(principal.session_id):
-        raise ApiError(
-            401,
+        raise Unauthenticated(
             "session-ended",
             "The session has ended",
             "Logged out, deactivated, or the tablet was revoked; log in again.",
@@ -97,7 +118,7 @@ def current_principal(
 def require_role(role: str):
     def _check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if not principal.at_least(role):
-            raise ApiError(403, "forbidden-role", "Not allowed", f"This needs the {role} role.")
+            raise Forbidden("forbidden-role", "Not allowed", f"This needs the {role} role.")
         return principal
 
     return _check
@@ -105,6 +126,17 @@ def require_role(role: str):
 
 DbDep = Annotated[Database, Depends(get_db)]
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+KeyRingDep = Annotated[KeyRing, Depends(get_key_ring)]
+SigningKeyDep = Annotated[bytes, Depends(get_signing_key)]
+RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
+SessionGateDep = Annotated[SessionCheck, Depends(session_check)]
 CurrentAssociate = Annotated[Principal, Depends(current_principal)]
 CurrentCashier = Annotated[Principal, Depends(require_role("cashier"))]
 CurrentManager = Annotated[Principal, Depends(require_role("manager"))]
+
+# Path parameters: ids fit PostgreSQL's integer; examples are from the demo retailer, so /docs
+# "Try it out" and schemathesis hit real rows.
+PathId = Path(ge=1, le=2**31 - 1, examples=[1])
+PathSku = Path(
+    min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$", examples=["RY-10001-GRI-STD"]
+)

@@ -1,4 +1,9 @@
-"""One error shape for every failure: RFC 9457 problem+json with a stable `type`."""
+"""One error shape for every failure: RFC 9457 problem+json with a stable `type`.
+
+Services raise the domain's errors (app/domain/errors.py), which say what went wrong and nothing
+of HTTP; `STATUS` below is the one place that says which status each category answers with.
+`ApiError` is for what only the HTTP layer knows: a body that is not JSON, one too large or too
+slow, the database gone, a bug."""
 
 from __future__ import annotations
 
@@ -12,6 +17,18 @@ from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.contracts.common import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
+from app.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    Locked,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+    Unavailable,
+    UnusableInput,
+)
 from app.server.request_log import REQUEST_ID_HEADER, current_request_id, loggable_path
 from app.server.security_log import security_event
 
@@ -19,8 +36,8 @@ logger = logging.getLogger("reyon.api")
 
 
 class ApiError(Exception):
-    """Raised by services; the handler turns it into problem+json. Nothing raised this way
-    leaves a half-written change: the unit of work around the service rolls back."""
+    """A problem as it goes on the wire: a domain error with its status (see `problem`), or
+    one the HTTP layer itself finds. Raised, the handler turns it into problem+json."""
 
     def __init__(
         self,
@@ -51,8 +68,31 @@ class ApiError(Exception):
         return body
 
 
-def not_found(what: str, ident: object) -> ApiError:
-    return ApiError(404, "not-found", f"{what} not found", f"No {what.lower()} {ident!s}.")
+# The status of each category of domain error; a subclass answers as its nearest listed base
+# (ConsentRequired as Forbidden, OutOfStock as Conflict).
+STATUS: dict[type[DomainError], int] = {
+    UnusableInput: 400,
+    Unauthenticated: 401,  # with WWW-Authenticate: Bearer (problem_response)
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Invalid: 422,
+    Locked: 423,
+    RateLimited: 429,  # with Retry-After (problem_response)
+    Unavailable: 503,
+}
+
+
+def status_of(err: DomainError) -> int:
+    for cls in type(err).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    raise TypeError(f"{type(err).__name__} is no category the API maps to a status")
+
+
+def problem(err: DomainError) -> ApiError:
+    """The wire form of a domain error."""
+    return ApiError(status_of(err), err.kind, err.title, err.detail, **err.extra)
 
 
 def problem_response(err: ApiError, instance: str | None = None) -> JSONResponse:
@@ -104,23 +144,31 @@ def _unavailable(exc: DBAPIError) -> bool:
     return True  # psycopg's OperationalError: connection lost, server shutting down, ...
 
 
+def _refusal(request: Request, exc: ApiError) -> JSONResponse:
+    if exc.status == 403 and request.method not in ("GET", "HEAD", "OPTIONS"):
+        # Every refused write in one place: another store's sale, a role too low, a
+        # customer without consent. Who tried (set by current_principal) and what.
+        principal = getattr(request.state, "principal", None)
+        security_event(
+            "write-refused",
+            method=request.method,
+            path=loggable_path(request.scope),
+            problem=exc.kind,
+            associate=getattr(principal, "associate_id", None),
+            store_id=getattr(principal, "store_id", None),
+            device=getattr(principal, "device_id", None),
+        )
+    return problem_response(exc, request.url.path)
+
+
 def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        return _refusal(request, problem(exc))
+
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        if exc.status == 403 and request.method not in ("GET", "HEAD", "OPTIONS"):
-            # Every refused write in one place: another store's sale, a role too low, a
-            # customer without consent. Who tried (set by current_principal) and what.
-            principal = getattr(request.state, "principal", None)
-            security_event(
-                "write-refused",
-                method=request.method,
-                path=loggable_path(request.scope),
-                problem=exc.kind,
-                associate=getattr(principal, "associate_id", None),
-                store_id=getattr(principal, "store_id", None),
-                device=getattr(principal, "device_id", None),
-            )
-        return problem_response(exc, request.url.path)
+        return _refusal(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -14,7 +14,7 @@ import time
 from fastapi import Request
 from limits import RateLimitItem, parse, storage, strategies
 
-from app.server.errors import ApiError
+from app.domain.errors import RateLimited
 from app.server.security_log import security_event
 
 log = logging.getLogger("reyon.api")
@@ -58,8 +58,7 @@ class RateLimits:
                 counted=":".join(keys[1:]),
                 retry_after=wait,
             )
-            raise ApiError(
-                429,
+            raise RateLimited(
                 "too-many-requests",
                 "Too many attempts",
                 f"Too many {what} from here; try again in {wait} s.",

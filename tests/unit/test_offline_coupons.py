@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from app.server.errors import ApiError
+from app.domain.errors import Forbidden, Invalid, NotFound, UsedUp
 from app.server.promotions import offline
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -38,12 +38,12 @@ def test_loss_reason_puts_the_race_first() -> None:
 
 
 def test_only_refusals_of_a_read_coupon_become_losses() -> None:
-    assert offline.is_refusal(ApiError(409, "coupon-used-up", "t"))
-    assert offline.is_refusal(ApiError(422, "coupon-not-applicable", "t"))
-    assert offline.is_refusal(ApiError(409, "coupon-customer-limit", "t"))
-    assert not offline.is_refusal(ApiError(404, "not-found", "t"))
-    assert not offline.is_refusal(ApiError(403, "wrong-store", "t"))
-    assert not offline.is_refusal(ApiError(422, "coupon-token-bad-signature", "t"))
+    assert offline.is_refusal(UsedUp("coupon-used-up", "t"))
+    assert offline.is_refusal(Invalid("coupon-not-applicable", "t"))
+    assert offline.is_refusal(UsedUp("coupon-customer-limit", "t"))
+    assert not offline.is_refusal(NotFound("Coupon", "X"))
+    assert not offline.is_refusal(Forbidden("wrong-store", "t"))
+    assert not offline.is_refusal(Invalid("coupon-token-bad-signature", "t"))
 
 
 def test_refusal_detail_is_readable() -> None:

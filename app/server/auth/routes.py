@@ -5,17 +5,19 @@ from starlette.concurrency import run_in_threadpool
 
 from app.contracts.auth import LoginRequest, LoginResponse, StaffList
 from app.contracts.common import EntityId, LocationId, problem_responses
+from app.domain.errors import Forbidden, Locked
 from app.server.auth import service
 from app.server.deps import (
     CurrentAssociate,
     CurrentManager,
     DbDep,
     Principal,
+    RateLimitsDep,
+    SessionGateDep,
     SettingsDep,
-    session_check,
+    SigningKeyDep,
 )
-from app.server.errors import ApiError
-from app.server.ratelimit import RateLimits, client_address
+from app.server.ratelimit import client_address
 
 router = APIRouter(tags=["auth"])
 
@@ -25,12 +27,18 @@ router = APIRouter(tags=["auth"])
     response_model=LoginResponse,
     responses=problem_responses(400, 401, 413, 422, 423, 429),
 )
-async def login(body: LoginRequest, request: Request, db: DbDep, settings: SettingsDep):
+async def login(
+    body: LoginRequest,
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    key: SigningKeyDep,
+    limits: RateLimitsDep,
+    gate: SessionGateDep,
+):
     """Store code, associate code and PIN -> a bearer token for every other /v1 call. Too
     many attempts from one address or one tablet get 429 with Retry-After, before any PIN
     is hashed: guessing is slow, and a flood cannot make every log-in wait."""
-    key: bytes = request.app.state.signing_key
-    limits: RateLimits = request.app.state.rate_limits
     client = client_address(request)
 
     def limited_login() -> LoginResponse:
@@ -43,21 +51,20 @@ async def login(body: LoginRequest, request: Request, db: DbDep, settings: Setti
         )
         try:
             return service.login(db, settings, body, key)
-        except ApiError as exc:
-            if exc.status == 423:  # the lock ended a session here: not remembered as open
-                session_check(request).forget()
+        except Locked:
+            gate.forget()  # the lock ended a session here: not remembered as open
             raise
 
     return await run_in_threadpool(limited_login)
 
 
 @router.post("/v1/auth/logout", status_code=204, responses=problem_responses(401))
-def logout(request: Request, db: DbDep, principal: CurrentAssociate) -> None:
+def logout(db: DbDep, principal: CurrentAssociate, gate: SessionGateDep) -> None:
     """Ends this session: its token is refused from now on by this API process, and by the
     others within REYON_SESSION_RECHECK_SECONDS."""
     with db.write() as session:
         service.log_out(session, principal)
-    session_check(request).forget(principal.session_id)
+    gate.forget(principal.session_id)
 
 
 @router.get(
@@ -74,7 +81,7 @@ def staff(store_id: LocationId, db: DbDep, principal: CurrentManager) -> StaffLi
 
 def _own_store(principal: Principal, store_id: int) -> None:
     if store_id != principal.store_id:
-        raise ApiError(403, "other-store", "Not your store", "Managers manage their own store.")
+        raise Forbidden("other-store", "Not your store", "Managers manage their own store.")
 
 
 @router.post(
@@ -94,12 +101,12 @@ def unlock(associate_id: EntityId, db: DbDep, principal: CurrentManager) -> None
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 def deactivate(
-    associate_id: EntityId, request: Request, db: DbDep, principal: CurrentManager
+    associate_id: EntityId, db: DbDep, principal: CurrentManager, gate: SessionGateDep
 ) -> None:
     """Refuses the associate's log-in and ends every session they have, at once."""
     with db.write() as session:
         service.set_active(session, principal, associate_id, active=False)
-    session_check(request).forget()
+    gate.forget()
 
 
 @router.post(

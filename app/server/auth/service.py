@@ -19,6 +19,7 @@ from app.contracts.auth import (
     StoreRef,
 )
 from app.domain import lockout
+from app.domain.errors import Conflict, Locked, NotFound, Unauthenticated
 from app.domain.pins import DUMMY_HASH, verify_pin
 from app.qr.signing import sign
 from app.server.auth.models import Associate, AuthSession, PinLock
@@ -26,7 +27,6 @@ from app.server.catalog.service import location_by_code
 from app.server.db import Database, core_table, insert_unless_exists, utcnow
 from app.server.deps import ACCESS_TOKEN_KIND, Principal
 from app.server.devices.service import check_credential
-from app.server.errors import ApiError, not_found
 from app.server.security_log import security_event
 from app.settings import ApiSettings
 
@@ -41,9 +41,8 @@ def _state(row: PinLock | None) -> lockout.PinState:
     )
 
 
-def _locked_error(until: datetime | None) -> ApiError:
-    return ApiError(
-        423,
+def _locked_error(until: datetime | None) -> Locked:
+    return Locked(
         "associate-locked",
         "Too many wrong PINs",
         "This associate is locked on this tablet after too many wrong PINs; use another "
@@ -52,8 +51,8 @@ def _locked_error(until: datetime | None) -> ApiError:
     )
 
 
-_INVALID = ApiError(
-    401, "invalid-credentials", "Wrong store, associate code or PIN", "Check them and try again."
+_INVALID = Unauthenticated(
+    "invalid-credentials", "Wrong store, associate code or PIN", "Check them and try again."
 )
 
 
@@ -214,7 +213,7 @@ def _staff_member(session: Session, associate_id: int, manager: Principal) -> As
     """Managers act on associates of their own store only."""
     associate = session.get(Associate, associate_id)
     if associate is None or associate.home_location_id != manager.store_id:
-        raise not_found("Associate", associate_id)
+        raise NotFound("Associate", associate_id)
     return associate
 
 
@@ -223,7 +222,7 @@ def set_active(session: Session, manager: Principal, associate_id: int, active: 
     `active`) and refuses their log-in everywhere."""
     associate = _staff_member(session, associate_id, manager)
     if associate.id == manager.associate_id and not active:
-        raise ApiError(409, "cannot-deactivate-self", "A manager cannot deactivate themselves")
+        raise Conflict("cannot-deactivate-self", "A manager cannot deactivate themselves")
     associate.active = active
     session.add(associate)
     if not active:

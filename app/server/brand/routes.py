@@ -7,7 +7,7 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import or_, select
 from sqlmodel import col
@@ -15,12 +15,12 @@ from sqlmodel import col
 from app.contracts.common import EntityId, problem_responses
 from app.contracts.customers import BrandConsentUpdate, Consents
 from app.contracts.scan import CouponCodeOut, DeviceKeyCreate, DeviceKeyOut
+from app.domain.errors import NotFound, Unauthenticated
 from app.server.customers import consent
 from app.server.customers.identity import decode_public_key, register_device_key
 from app.server.customers.models import Customer
 from app.server.db import utcnow
-from app.server.deps import DbDep, SettingsDep
-from app.server.errors import ApiError, not_found
+from app.server.deps import DbDep, KeyRingDep, SettingsDep
 from app.server.promotions.models import Coupon
 from app.server.promotions.service import coupon_code
 
@@ -36,7 +36,7 @@ def brand_app(
     if expected is None or not hmac.compare_digest(
         given.encode(), expected.get_secret_value().encode()
     ):
-        raise ApiError(401, "unauthorized", "Brand app credential required")
+        raise Unauthenticated("unauthorized", "Brand app credential required")
 
 
 router = APIRouter(
@@ -72,11 +72,11 @@ def customer_consent(customer_id: EntityId, body: BrandConsentUpdate, db: DbDep)
 
 
 @router.get("/v1/brand/customers/{customer_id}/coupon-codes", response_model=list[CouponCodeOut])
-def coupon_codes(customer_id: EntityId, request: Request, db: DbDep) -> list[CouponCodeOut]:
+def coupon_codes(customer_id: EntityId, db: DbDep, ring: KeyRingDep) -> list[CouponCodeOut]:
     """The customer's own coupons and open campaign coupons still valid, as QR payloads."""
     with db.session() as session:
         if session.get(Customer, customer_id) is None:
-            raise not_found("Customer", customer_id)
+            raise NotFound("Customer", customer_id)
         coupons = session.execute(
             select(Coupon)
             .where(
@@ -88,7 +88,6 @@ def coupon_codes(customer_id: EntityId, request: Request, db: DbDep) -> list[Cou
             .order_by(col(Coupon.valid_until))
             .limit(50)
         ).scalars()
-        ring = request.app.state.key_ring
         return [
             CouponCodeOut(code=c.code, campaign=c.campaign, payload=coupon_code(ring, c))
             for c in coupons

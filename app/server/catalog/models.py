@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 
-from app.server.db import utcnow
+from app.domain.sourcing import LocationKind
+from app.server.db import EnumText, utcnow
 
 
 class Location(SQLModel, table=True):
@@ -16,7 +17,7 @@ class Location(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=16, unique=True)
     name: str = Field(max_length=120)
-    kind: str = Field(max_length=16)  # store | warehouse
+    kind: LocationKind = Field(sa_type=EnumText(LocationKind, 16))
     city: str = Field(max_length=60)
     district: str = Field(default="", max_length=60)
     address: str = Field(default="", max_length=240)

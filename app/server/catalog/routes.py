@@ -13,7 +13,7 @@ from app.contracts.catalog import (
 )
 from app.contracts.common import problem_responses
 from app.server.catalog import service
-from app.server.deps import CurrentAssociate, DbDep
+from app.server.deps import CurrentAssociate, DbDep, PathId, PathSku
 
 router = APIRouter(tags=["catalog"], responses=problem_responses(401, 422))
 
@@ -44,7 +44,7 @@ def search_products(
 @router.get(
     "/v1/products/{product_id}", response_model=ProductDetail, responses=problem_responses(404)
 )
-def get_product(product_id: Annotated[int, service.PathId], db: DbDep, _: CurrentAssociate):
+def get_product(product_id: Annotated[int, PathId], db: DbDep, _: CurrentAssociate):
     with db.session() as session:
         return service.get_product(db_session=session, product_id=product_id)
 
@@ -62,6 +62,6 @@ def find_variants(
 
 
 @router.get("/v1/variants/{sku}", response_model=VariantDetail, responses=problem_responses(404))
-def get_variant(sku: Annotated[str, service.PathSku], db: DbDep, _: CurrentAssociate):
+def get_variant(sku: Annotated[str, PathSku], db: DbDep, _: CurrentAssociate):
     with db.session() as session:
         return service.get_variant(db_session=session, sku=sku)

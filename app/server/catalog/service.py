@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Path
 from sqlalchemy import ColumnElement, Connection, func, select
 from sqlmodel import Session, col
 
@@ -21,17 +20,12 @@ from app.contracts.catalog import (
     VariantDetail,
     VariantOut,
 )
+from app.domain.errors import NotFound, UnusableInput
 from app.domain.geo import nearest_first
 from app.domain.text import like_escape, search_terms
 from app.server.catalog.models import Location, Product, Variant
-from app.server.errors import ApiError, not_found
 
 MAX_PAGE = 100
-# Examples are from the demo retailer, so /docs "Try it out" and schemathesis hit real rows.
-PathId = Path(ge=1, le=2**31 - 1, examples=[1])
-PathSku = Path(
-    min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$", examples=["RY-10001-GRI-STD"]
-)
 SIZE_ORDER = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "3XL"]
 
 
@@ -152,8 +146,8 @@ def _decode_cursor(cursor: str) -> int:
             raise ValueError
         return last_id
     except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise ApiError(
-            400, "bad-cursor", "Invalid cursor", "Use next_cursor from a previous page."
+        raise UnusableInput(
+            "bad-cursor", "Invalid cursor", "Use next_cursor from a previous page."
         ) from None
 
 
@@ -298,7 +292,7 @@ def product_details(
 def get_product(*, db_session: Session, product_id: int) -> ProductDetail:
     found = product_details(db_session, col(Product.id) == product_id)
     if not found:
-        raise not_found("Product", product_id)
+        raise NotFound("Product", product_id)
     return ProductDetail.model_validate(found[0])
 
 
@@ -324,7 +318,7 @@ def _variant_details(session: Session, variants: list[Variant]) -> list[VariantD
 def get_variant(*, db_session: Session, sku: str) -> VariantDetail:
     v = db_session.execute(select(Variant).where(col(Variant.sku) == sku)).scalar_one_or_none()
     if v is None:
-        raise not_found("Variant", sku)
+        raise NotFound("Variant", sku)
     return _variant_details(db_session, [v])[0]
 
 

@@ -6,9 +6,8 @@ from fastapi import APIRouter
 
 from app.contracts.common import problem_responses
 from app.contracts.customers import CustomerView
-from app.server.catalog.service import PathId
 from app.server.customer_view import service
-from app.server.deps import CurrentAssociate, DbDep
+from app.server.deps import CurrentAssociate, DbDep, PathId
 from app.server.sync import scope
 
 router = APIRouter(tags=["customers"], responses=problem_responses(401, 422))

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from app.contracts.customers import Access
+from app.domain.errors import ConsentRequired, NotFound
 from app.server.customers.models import Customer, VisitGrant
 from app.server.db import utcnow
 from app.server.deps import Principal
-from app.server.errors import ApiError, not_found
 
 
 def access_level(session: Session, customer: Customer, principal: Principal) -> Access:
@@ -35,11 +35,10 @@ def accessible_customer(
 ) -> tuple[Customer, Access]:
     customer = session.get(Customer, customer_id)
     if customer is None:
-        raise not_found("Customer", customer_id)
+        raise NotFound("Customer", customer_id)
     access = access_level(session, customer, principal)
     if access == "none":
-        raise ApiError(
-            403,
+        raise ConsentRequired(
             "consent-required",
             "The customer has not consented",
             "Scan the customer's app QR code, or record their clienteling consent first.",

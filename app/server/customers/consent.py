@@ -23,13 +23,13 @@ from app.contracts.customers import (
     ConsentUpdate,
 )
 from app.domain import consent
+from app.domain.errors import ConsentRequired, NotFound
 from app.server.customers import consent_codes
 from app.server.customers.access import accessible_customer
 from app.server.customers.models import ConsentEvent, Customer, VisitGrant
 from app.server.customers.service import associate_names, consents_out, location_codes
 from app.server.db import Database, utcnow
 from app.server.deps import Principal
-from app.server.errors import ApiError, not_found
 from app.server.security_log import security_event
 from app.server.sync import changelog
 
@@ -98,7 +98,7 @@ def _store_code(session: Session, store_id: int) -> str:
     return location_codes(session).get(store_id, "store")
 
 
-def _refused(principal: Principal, customer_id: int, reason: str, detail: str) -> ApiError:
+def _refused(principal: Principal, customer_id: int, reason: str, detail: str) -> ConsentRequired:
     """The security event of a consent refused for want of proof, and the problem to raise."""
     security_event(
         "consent-refused",
@@ -130,7 +130,7 @@ def update_consent(
     with db.write() as session:
         customer = session.get(Customer, customer_id)
         if customer is None:
-            raise not_found("Customer", customer_id)
+            raise NotFound("Customer", customer_id)
         now = utcnow()
         grant_id = session.execute(
             select(col(VisitGrant.id))
@@ -180,7 +180,7 @@ def _with_code(
     with db.write() as session:
         customer = session.get(Customer, customer_id)
         if customer is None:
-            raise not_found("Customer", customer_id)
+            raise NotFound("Customer", customer_id)
         check = consent_codes.check_code(
             session, key=key, principal=principal, customer_id=customer_id, proof=proof
         )
@@ -211,7 +211,7 @@ def brand_consent(*, db: Database, customer_id: int, body: BrandConsentUpdate) -
     with db.write() as session:
         customer = session.get(Customer, customer_id)
         if customer is None:
-            raise not_found("Customer", customer_id)
+            raise NotFound("Customer", customer_id)
         out = _apply(session, customer, choices, body.text_version, how)
     _log_changes(customer_id, choices, how)
     return out

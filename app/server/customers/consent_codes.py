@@ -16,11 +16,11 @@ from sqlmodel import Session, col
 
 from app.contracts.customers import CodeProof, ConsentChallengeCreate, ConsentChallengeOut
 from app.domain import consent, masking
+from app.domain.errors import Conflict, ConsentRequired, NotFound
 from app.server.catalog.models import Location
 from app.server.customers.models import ConsentChallenge, Customer
 from app.server.db import Database, utcnow
 from app.server.deps import Principal
-from app.server.errors import ApiError, not_found
 from app.server.messaging import Messaging, MessagingUnavailable
 from app.server.ratelimit import RateLimits
 from app.server.security_log import security_event
@@ -32,8 +32,8 @@ def _code_hash(key: bytes, salt: str, code: str) -> str:
     return hmac.new(key, f"consent-code:{salt}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def no_proof(detail: str) -> ApiError:
-    return ApiError(403, "consent-proof-required", "The customer's proof is needed", detail)
+def no_proof(detail: str) -> ConsentRequired:
+    return ConsentRequired("consent-proof-required", "The customer's proof is needed", detail)
 
 
 def send_challenge(
@@ -52,14 +52,13 @@ def send_challenge(
     with db.session() as session:
         customer = session.get(Customer, customer_id)
         if customer is None:
-            raise not_found("Customer", customer_id)
+            raise NotFound("Customer", customer_id)
         store = session.get(Location, principal.store_id)
         store_name = store.name if store is not None else ""
     to = customer.phone if body.channel == "sms" else customer.email
     if not to:
         what = "phone number" if body.channel == "sms" else "e-mail address"
-        raise ApiError(
-            409,
+        raise Conflict(
             "consent-contact-missing",
             f"No {what} on file",
             f"The customer has no {what} on file to send a code to; scan their app's QR code "
@@ -138,12 +137,12 @@ class CodeCheck:
     a wrong try stays counted, and `event` the security event to log."""
 
     challenge: ConsentChallenge | None = None
-    problem: ApiError | None = None
+    problem: ConsentRequired | None = None
     event: tuple[str, dict[str, object]] | None = None
 
 
-def _used() -> ApiError:
-    return ApiError(403, "consent-code-used", "This code was used already", "Send a new code.")
+def _used() -> ConsentRequired:
+    return ConsentRequired("consent-code-used", "This code was used already", "Send a new code.")
 
 
 def check_code(
@@ -165,8 +164,7 @@ def check_code(
         )
     if ch.expires_at <= now:
         return CodeCheck(
-            problem=ApiError(
-                403,
+            problem=ConsentRequired(
                 "consent-code-expired",
                 "The code has expired",
                 f"Codes are valid for {consent.CODE_MINUTES} minutes; send a new one.",
@@ -202,8 +200,7 @@ def check_code(
             problem=_exhausted(), event=("consent-challenge-exhausted", {"challenge": ch.id})
         )
     return CodeCheck(
-        problem=ApiError(
-            403,
+        problem=ConsentRequired(
             "consent-code-wrong",
             "Wrong code",
             f"That is not the code sent; {left} tries left.",
@@ -213,9 +210,8 @@ def check_code(
     )
 
 
-def _exhausted() -> ApiError:
-    return ApiError(
-        403,
+def _exhausted() -> ConsentRequired:
+    return ConsentRequired(
         "consent-code-exhausted",
         "Too many wrong codes",
         f"After {consent.CODE_MAX_TRIES} wrong tries this code no longer works; send a new one.",

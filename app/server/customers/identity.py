@@ -12,12 +12,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
+from app.domain.errors import Invalid, NotFound
 from app.qr.envelope import TokenError
 from app.qr.identity import public_bytes, verify_identity
 from app.qr.keys import KeyRing
 from app.server.customers.models import Customer, DeviceKey, IdentityCodeUse
 from app.server.db import core_table, insert_unless_exists, utcnow
-from app.server.errors import ApiError, not_found
 
 _REFUSALS = {
     "expired": "The code has expired; ask the customer to refresh it in the app.",
@@ -29,9 +29,8 @@ _REFUSALS = {
 }
 
 
-def refusal(exc: TokenError) -> ApiError:
-    return ApiError(
-        422,
+def refusal(exc: TokenError) -> Invalid:
+    return Invalid(
         f"identity-token-{exc.reason.replace('_', '-')}",
         "This code cannot identify a customer",
         _REFUSALS.get(exc.reason, "The code is damaged or not a Reyon code."),
@@ -45,8 +44,7 @@ def decode_public_key(text: str) -> bytes:
     except ValueError:
         raw = b""
     if len(raw) != 32:
-        raise ApiError(
-            422,
+        raise Invalid(
             "bad-public-key",
             "Not an Ed25519 public key",
             "public_key must be the base64 of a raw 32-byte Ed25519 public key.",
@@ -58,7 +56,7 @@ def register_device_key(
     session: Session, *, customer_id: int, public_key: bytes, label: str = ""
 ) -> DeviceKey:
     if session.get(Customer, customer_id) is None:
-        raise not_found("Customer", customer_id)
+        raise NotFound("Customer", customer_id)
     # 63 random bits (PostgreSQL bigint is signed), never 0: a key id is in every code the
     # app shows, so it must not reveal how many customers or devices there are.
     key = DeviceKey(
@@ -124,7 +122,7 @@ def demo_device(session: Session, ring: KeyRing, customer_id: int) -> tuple[Ed25
     key_id = int.from_bytes(ring.mac(kid, "demo-device-id", str(customer_id).encode(), 8)) >> 1
     if session.get(DeviceKey, key_id) is None:
         if session.get(Customer, customer_id) is None:
-            raise not_found("Customer", customer_id)
+            raise NotFound("Customer", customer_id)
         session.add(
             DeviceKey(
                 id=key_id or 1,

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.server.db import utcnow
+from app.domain.loyalty import Tier
+from app.server.db import EnumText, utcnow
 
 
 class Customer(SQLModel, table=True):
@@ -18,7 +19,7 @@ class Customer(SQLModel, table=True):
     last_name: str = Field(max_length=80)
     phone: str | None = Field(default=None, max_length=20, index=True)  # +90XXXXXXXXXX
     email: str | None = Field(default=None, max_length=200, index=True)  # lower-case
-    tier: str = Field(default="classic", max_length=16)
+    tier: Tier = Field(default=Tier.CLASSIC, sa_type=EnumText(Tier, 16))
     points: int = 0  # balance; the loyalty ledger is the source of truth
     preferred_sizes: dict[str, str] = Field(
         default_factory=dict, sa_column=Column(JSON(none_as_null=True))

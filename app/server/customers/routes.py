@@ -21,10 +21,16 @@ from app.contracts.customers import (
     WishlistAdd,
     WishlistItem,
 )
-from app.server.catalog.service import PathId, PathSku
 from app.server.customers import consent, consent_codes, service
-from app.server.deps import CurrentAssociate, DbDep, SettingsDep
-from app.server.idempotency.routes import IdempotencyKey, create
+from app.server.deps import (
+    CurrentAssociate,
+    DbDep,
+    PathId,
+    RateLimitsDep,
+    SettingsDep,
+    SigningKeyDep,
+)
+from app.server.idempotency.routes import IdempotencyKey, create, create_answering
 from app.server.messaging import MessagingDep
 
 router = APIRouter(tags=["customers"], responses=problem_responses(401, 422))
@@ -54,7 +60,6 @@ def search_customers(
 )
 def identify(
     body: IdentifyRequest,
-    request: Request,
     db: DbDep,
     principal: CurrentAssociate,
     settings: SettingsDep,
@@ -82,15 +87,23 @@ def add_to_wishlist(
     principal: CurrentAssociate,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    return create(
+    return create_answering(
         request,
         principal,
         idempotency_key,
         body,
-        lambda s: service.add_to_wishlist(
-            db_session=s, principal=principal, customer_id=customer_id, body=body
+        lambda s: _saved(
+            service.add_to_wishlist(
+                db_session=s, principal=principal, customer_id=customer_id, body=body
+            )
         ),
     )
+
+
+def _saved(saved: service.WishlistSaved) -> tuple[int, WishlistItem]:
+    # Saving an item twice is not an error; 200 instead of 201 tells the tablet that nothing
+    # new was made, so it does not add a second row to its list.
+    return (201 if saved.created else 200), saved.item
 
 
 @router.delete(
@@ -168,11 +181,12 @@ def add_note(
 def send_consent_challenge(
     customer_id: CustomerId,
     body: ConsentChallengeCreate,
-    request: Request,
     db: DbDep,
     principal: CurrentAssociate,
     settings: SettingsDep,
     messaging: MessagingDep,
+    limits: RateLimitsDep,
+    key: SigningKeyDep,
 ) -> ConsentChallengeOut:
     """Send a one-time code to the customer's phone or e-mail address on file, in their
     language, naming this store; they read it back to record their consent. At most a few per
@@ -180,9 +194,9 @@ def send_consent_challenge(
     return consent_codes.send_challenge(
         db=db,
         messaging=messaging,
-        limits=request.app.state.rate_limits,
+        limits=limits,
         settings=settings,
-        key=request.app.state.signing_key,
+        key=key,
         principal=principal,
         customer_id=customer_id,
         body=body,
@@ -197,16 +211,16 @@ def send_consent_challenge(
 def update_consent(
     customer_id: CustomerId,
     body: ConsentUpdate,
-    request: Request,
     db: DbDep,
     principal: CurrentAssociate,
+    key: SigningKeyDep,
 ) -> Consents:
     """Record consent the customer gives or withdraws in the store, with their proof: the code
     sent to them, or their identity QR code scanned here in the last 30 minutes. A wrong code
     says how many tries are left; after five the code is dead."""
     return consent.update_consent(
         db=db,
-        key=request.app.state.signing_key,
+        key=key,
         principal=principal,
         customer_id=customer_id,
         body=body,
@@ -226,6 +240,3 @@ def consent_events(
         return consent.consent_events(
             db_session=session, principal=principal, customer_id=customer_id
         )
-
-
-__all__ = ["PathSku", "router"]

@@ -5,6 +5,7 @@ consent.py; the single customer view, which gathers orders and coupons too, in c
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +26,7 @@ from app.contracts.customers import (
 )
 from app.domain import masking
 from app.domain.contact import normalize_email, normalize_phone
+from app.domain.errors import Conflict, Invalid, NotFound
 from app.server.auth.models import Associate
 from app.server.catalog.models import Location, Variant
 from app.server.catalog.service import item_refs
@@ -39,7 +41,6 @@ from app.server.customers.models import (
 )
 from app.server.db import utcnow
 from app.server.deps import Principal
-from app.server.errors import ApiError, not_found
 from app.server.sync import changelog, scope
 
 SEARCH_LIMIT = 20
@@ -67,21 +68,19 @@ def search(
     loyalty: str | None,
 ) -> CustomerSearchResult:
     if not (phone or email or loyalty):
-        raise ApiError(
-            422, "search-needs-criteria", "Nothing to search for", "Give phone, email or loyalty."
+        raise Invalid(
+            "search-needs-criteria", "Nothing to search for", "Give phone, email or loyalty."
         )
     conditions = []
     if phone:
         normalized = normalize_phone(phone)
         if normalized is None:
-            raise ApiError(
-                422, "bad-phone", "Not a phone number", "Type the number with its area code."
-            )
+            raise Invalid("bad-phone", "Not a phone number", "Type the number with its area code.")
         conditions.append(col(Customer.phone) == normalized)
     if email:
         normalized = normalize_email(email)
         if normalized is None:
-            raise ApiError(422, "bad-email", "Not an e-mail address")
+            raise Invalid("bad-email", "Not an e-mail address")
         conditions.append(col(Customer.email) == normalized)
     if loyalty:
         conditions.append(col(Customer.loyalty_number) == loyalty.strip().upper())
@@ -100,7 +99,7 @@ def identify(
     customer_id = accept_identity_code(db_session, token, location_id=principal.store_id)
     customer = db_session.get(Customer, customer_id)
     if customer is None:
-        raise not_found("Customer", customer_id)
+        raise NotFound("Customer", customer_id)
     expires = utcnow() + timedelta(hours=grant_hours)
     db_session.add(
         VisitGrant(
@@ -155,14 +154,19 @@ def _try_on_out(t: TryOn, refs, codes, names) -> TryOnOut:
 def _variant(session: Session, sku: str) -> Variant:
     v = session.execute(select(Variant).where(col(Variant.sku) == sku)).scalar_one_or_none()
     if v is None or not v.active:
-        raise not_found("Variant", sku)
+        raise NotFound("Variant", sku)
     return v
+
+
+class WishlistSaved(NamedTuple):
+    item: WishlistItem
+    created: bool  # False: it was saved already, and saving twice is not an error
 
 
 def add_to_wishlist(
     *, db_session: Session, principal: Principal, customer_id: int, body: WishlistAdd
-) -> tuple[int, WishlistItem]:
-    """201 with the new entry, or 200 with the existing one: saving twice is not an error."""
+) -> WishlistSaved:
+    """The new entry, or the existing one when the item was saved already."""
     accessible_customer(db_session, customer_id, principal)
     variant = _variant(db_session, body.sku)
     existing = db_session.execute(
@@ -171,7 +175,7 @@ def add_to_wishlist(
             col(WishlistEntry.variant_id) == variant.id,
         )
     ).scalar_one_or_none()
-    status = 200
+    created = existing is None
     if existing is None:
         existing = WishlistEntry(
             customer_id=customer_id,
@@ -185,20 +189,20 @@ def add_to_wishlist(
             with db_session.begin_nested():
                 db_session.flush()
         except IntegrityError:
-            raise ApiError(409, "conflict", "Saved at the same moment elsewhere; reload.") from None
-        status = 201
+            raise Conflict("conflict", "Saved at the same moment elsewhere; reload.") from None
         changelog.record(
             db_session, "wishlist", existing.id, customer_id=customer_id, payload={"sku": body.sku}
         )
     refs = item_refs(db_session, {variant.id})  # type: ignore[arg-type]
     codes = location_codes(db_session)
-    return status, WishlistItem(
+    item = WishlistItem(
         id=existing.id,
         item=refs[variant.id],  # type: ignore[index]
         channel=existing.channel,
         location_code=codes.get(existing.location_id) if existing.location_id else None,
         created_at=existing.created_at,
     )
+    return WishlistSaved(item, created)
 
 
 def remove_from_wishlist(
@@ -215,13 +219,13 @@ def remove_from_wishlist(
         .returning(col(WishlistEntry.id))
     ).first()
     if removed is None:
-        raise not_found("Wishlist item", sku)
+        raise NotFound("Wishlist item", sku)
     changelog.record(db_session, "wishlist", removed[0], op="delete", customer_id=customer_id)
 
 
 def record_try_on(
     *, db_session: Session, principal: Principal, customer_id: int, body: TryOnCreate
-) -> tuple[int, TryOnOut]:
+) -> TryOnOut:
     accessible_customer(db_session, customer_id, principal)
     variant = _variant(db_session, body.sku)
     try_on = TryOn(
@@ -236,7 +240,7 @@ def record_try_on(
     db_session.flush()
     changelog.record(db_session, "try_on", try_on.id, customer_id=customer_id)
     refs = item_refs(db_session, {variant.id})  # type: ignore[arg-type]
-    return 201, _try_on_out(
+    return _try_on_out(
         try_on,
         refs,
         location_codes(db_session),
@@ -246,7 +250,7 @@ def record_try_on(
 
 def add_note(
     *, db_session: Session, principal: Principal, customer_id: int, body: NoteCreate
-) -> tuple[int, NoteOut]:
+) -> NoteOut:
     accessible_customer(db_session, customer_id, principal)
     note = CustomerNote(
         customer_id=customer_id,
@@ -257,7 +261,7 @@ def add_note(
     db_session.add(note)
     db_session.flush()
     changelog.record(db_session, "note", note.id, customer_id=customer_id)
-    return 201, NoteOut(
+    return NoteOut(
         id=note.id,
         body=note.body,
         associate_name=associate_names(db_session, {principal.associate_id}).get(

@@ -16,14 +16,14 @@ from sqlalchemy import or_, select
 from sqlmodel import col
 
 from app.contracts.common import EntityId
+from app.domain.errors import NotFound
 from app.domain.money import format_try
 from app.qr.identity import STEP_SECONDS, make_identity
 from app.qr.images import render_svg
 from app.server.customers.identity import demo_device
 from app.server.customers.models import Customer
 from app.server.db import utcnow
-from app.server.deps import DbDep
-from app.server.errors import not_found
+from app.server.deps import DbDep, KeyRingDep
 from app.server.promotions.models import Coupon
 from app.server.promotions.service import coupon_code
 
@@ -32,10 +32,10 @@ _NO_STORE = {"Cache-Control": "no-store"}
 
 
 @router.get("/demo/wallet/{customer_id}/identity")
-def identity_code(customer_id: EntityId, request: Request, db: DbDep) -> Response:
+def identity_code(customer_id: EntityId, request: Request, db: DbDep, ring: KeyRingDep) -> Response:
     """The code the phone shows right now, as SVG (or the text with ?format=text)."""
     with db.write() as session:
-        private, key_id = demo_device(session, request.app.state.key_ring, customer_id)
+        private, key_id = demo_device(session, ring, customer_id)
     payload = make_identity(private, key_id)
     if request.query_params.get("format") == "text":
         return Response(payload, media_type="text/plain", headers=_NO_STORE)
@@ -43,12 +43,11 @@ def identity_code(customer_id: EntityId, request: Request, db: DbDep) -> Respons
 
 
 @router.get("/demo/wallet/{customer_id}", response_class=HTMLResponse)
-def wallet(customer_id: EntityId, request: Request, db: DbDep) -> HTMLResponse:
-    ring = request.app.state.key_ring
+def wallet(customer_id: EntityId, db: DbDep, ring: KeyRingDep) -> HTMLResponse:
     with db.session() as session:
         customer = session.get(Customer, customer_id)
         if customer is None:
-            raise not_found("Customer", customer_id)
+            raise NotFound("Customer", customer_id)
         now = utcnow()
         coupons = session.execute(
             select(Coupon)

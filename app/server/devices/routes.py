@@ -16,9 +16,9 @@ from app.contracts.devices import (
     EnrolmentCodeOut,
     EnrolRequest,
 )
-from app.server.deps import CurrentManager, DbDep, SettingsDep, session_check
+from app.server.deps import CurrentManager, DbDep, RateLimitsDep, SessionGateDep, SettingsDep
 from app.server.devices import service
-from app.server.ratelimit import RateLimits, client_address
+from app.server.ratelimit import client_address
 from app.server.security_log import security_event
 
 router = APIRouter(tags=["devices"])
@@ -51,10 +51,9 @@ def make_enrolment_code(
     responses=problem_responses(400, 413, 422, 429),
 )
 async def enrol(
-    body: EnrolRequest, request: Request, db: DbDep, settings: SettingsDep
+    body: EnrolRequest, request: Request, db: DbDep, settings: SettingsDep, limits: RateLimitsDep
 ) -> DeviceCredential:
     """The new tablet spends the code and gets its id and secret (shown this once)."""
-    limits: RateLimits = request.app.state.rate_limits
     client = client_address(request)
 
     def limited() -> DeviceCredential:
@@ -80,13 +79,13 @@ def devices(db: DbDep, principal: CurrentManager) -> DeviceList:
     responses=problem_responses(401, 403, 404, 422),
 )
 def revoke(
-    device_id: DeviceId, request: Request, db: DbDep, principal: CurrentManager
+    device_id: DeviceId, db: DbDep, principal: CurrentManager, gate: SessionGateDep
 ) -> DeviceOut:
     """A lost or stolen tablet: its sessions end and it cannot log in again."""
     with db.write() as session:
         out = service.revoke(
             session, device_id=device_id, store_id=principal.store_id, by=principal.associate_id
         )
-    session_check(request).forget()
+    gate.forget()
     security_event("device-revoked", device=device_id, by=principal.associate_id)
     return out

@@ -15,11 +15,11 @@ from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from app.contracts.devices import DeviceCredential, DeviceList, DeviceOut, EnrolmentCodeOut
+from app.domain.errors import NotFound, Unauthenticated, UnusableInput
 from app.server.catalog.models import Location
 from app.server.catalog.service import location_by_code
 from app.server.db import utcnow
 from app.server.devices.models import Device, DeviceEnrolment
-from app.server.errors import ApiError, not_found
 from app.server.security_log import security_event
 
 ENROLMENT_MINUTES = 10
@@ -55,8 +55,7 @@ def new_enrolment_code(
     return EnrolmentCodeOut(code=f"{raw[:4]}-{raw[4:]}", expires_at=expires)
 
 
-_BAD_CODE = ApiError(
-    400,
+_BAD_CODE = UnusableInput(
     "enrolment-code-invalid",
     "Unknown or expired enrolment code",
     "Ask a manager for a new enrolment code; each code works once, for ten minutes.",
@@ -90,7 +89,7 @@ def enrol_directly(session: Session, *, store_code: str, name: str) -> DeviceCre
     """For the demo and tests, which hold the database: enrol without a code."""
     store = location_by_code(session, store_code)
     if store is None or store.id is None:
-        raise not_found("Store", store_code)
+        raise NotFound("Store", store_code)
     return _make_device(session, store_id=store.id, name=name, enrolled_by=None)
 
 
@@ -99,7 +98,7 @@ def _make_device(
 ) -> DeviceCredential:
     store = session.get(Location, store_id)
     if store is None:
-        raise not_found("Store", store_id)
+        raise NotFound("Store", store_id)
     device_id = f"{store.code}-{secrets.token_hex(4)}"
     secret = secrets.token_urlsafe(32)
     label = name or f"{store.code} tablet"
@@ -126,8 +125,7 @@ def check_credential(session: Session, *, device_id: str, secret: str, store_id:
     ok = hmac.compare_digest(_digest(secret), expected)
     if device is None or not ok or device.revoked_at is not None or device.store_id != store_id:
         security_event("login-failed", device=device_id[:40], reason="device-not-enrolled")
-        raise ApiError(
-            401,
+        raise Unauthenticated(
             "device-not-enrolled",
             "This tablet is not enrolled in this store",
             "A manager of the store enrols the tablet with a one-time code.",
@@ -151,7 +149,7 @@ def revoke(session: Session, *, device_id: str, store_id: int, by: int) -> Devic
     """Every session of the tablet ends with it (the session gate checks the device)."""
     device = session.get(Device, device_id)
     if device is None or device.store_id != store_id:
-        raise not_found("Device", device_id)
+        raise NotFound("Device", device_id)
     if device.revoked_at is None:
         device.revoked_at = utcnow()
         device.revoked_by = by

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Header, Request, Response
 from pydantic import BaseModel
+from sqlmodel import Session
 
-from app.server.deps import Principal
+from app.server.deps import Principal, get_db, get_settings
 from app.server.idempotency import store
 
 IdempotencyKey = Annotated[
@@ -21,23 +23,48 @@ IdempotencyKey = Annotated[
 ]
 
 
+def declared_status(request: Request) -> int:
+    """The status on the route's decorator (`status_code=201`): the route states it once, for
+    the OpenAPI document and for the answer alike."""
+    status: int | None = getattr(request.scope.get("route"), "status_code", None)
+    return status or 200
+
+
 def create(
     request: Request,
     principal: Principal,
     key: str | None,
     body: BaseModel | None,
-    action: store.Action,
+    action: Callable[[Session], BaseModel],
     on_refusal: store.OnRefusal | None = None,
 ) -> Response:
-    settings = request.app.state.settings
+    """Run `action` (a service call that returns the model) and answer with the route's
+    declared status."""
+    status = declared_status(request)
+    return create_answering(
+        request, principal, key, body, lambda s: (status, action(s)), on_refusal
+    )
+
+
+def create_answering(
+    request: Request,
+    principal: Principal,
+    key: str | None,
+    body: BaseModel | None,
+    answer: store.Action,
+    on_refusal: store.OnRefusal | None = None,
+) -> Response:
+    """Like `create`, for a route that picks its status from what the service did (200 for
+    one that existed already, 201 for one just made)."""
+    settings = get_settings(request)
     return store.run(
-        request.app.state.db,
+        get_db(request),
         key=key,
         scope=f"associate:{principal.associate_id}",
         method=request.method,
         path=request.url.path,
         body=body,
-        action=action,
+        action=answer,
         stale_after=timedelta(seconds=settings.idempotency_stale_seconds),
         on_refusal=on_refusal,
     )

@@ -29,17 +29,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from app.contracts.common import PROBLEM_MEDIA_TYPE
+from app.domain.errors import Conflict, DomainError, Invalid, UnusableInput
 from app.server.db import Database, core_table, insert_unless_exists, utcnow
-from app.server.errors import ApiError
+from app.server.errors import problem
 from app.server.idempotency.models import IdempotencyRecord
 
 MAX_KEY_LENGTH = 200
 JSON = "application/json"
 
+# The work, and the status to answer it with (the route's: a service returns only the model).
 Action = Callable[[Session], tuple[int, BaseModel]]
 # Given the refusal after the action's transaction rolled back, write what must outlive it and
 # return the refusal to answer with.
-OnRefusal = Callable[[Session, ApiError], ApiError]
+OnRefusal = Callable[[Session, DomainError], DomainError]
 _RECORDS = core_table(IdempotencyRecord)
 
 
@@ -51,8 +53,7 @@ def fingerprint(method: str, path: str, body: BaseModel | dict[str, Any] | None)
 
 def _check_key(key: str) -> None:
     if not (1 <= len(key) <= MAX_KEY_LENGTH) or not key.isprintable() or not key.isascii():
-        raise ApiError(
-            400,
+        raise UnusableInput(
             "bad-idempotency-key",
             "Invalid Idempotency-Key",
             f"The key must be 1 to {MAX_KEY_LENGTH} printable ASCII characters.",
@@ -75,7 +76,7 @@ def run(
         try:
             with db.write() as session:
                 status, model = action(session)
-        except ApiError as err:
+        except DomainError as err:
             if on_refusal is None:
                 raise
             with db.write() as session:
@@ -96,10 +97,11 @@ def run(
             status, model = action(session)
             payload = model.model_dump_json()
             _finish(session, scope, key, status, payload)
-    except ApiError as err:
+    except DomainError as err:
         with db.write() as session:
             answer = on_refusal(session, err) if on_refusal is not None else err
-            _finish(session, scope, key, answer.status, json.dumps(answer.body(path)))
+            wire = problem(answer)
+            _finish(session, scope, key, wire.status, json.dumps(wire.body(path)))
         if answer is err:
             raise
         raise answer from None
@@ -179,8 +181,7 @@ def _claim(
                     )
                     return None
                 if existing.fingerprint != digest:
-                    raise ApiError(
-                        422,
+                    raise Invalid(
                         "idempotency-key-reused",
                         "Idempotency-Key reused with a different request",
                         "This key was used for another request; make a new key for a new action.",
@@ -194,8 +195,7 @@ def _claim(
                         headers={"Idempotent-Replayed": "true"},
                     )
                 if now - existing.locked_at < stale_after:
-                    raise ApiError(
-                        409,
+                    raise Conflict(
                         "request-in-progress",
                         "The same request is still running",
                         "Wait a moment and retry with the same Idempotency-Key.",
@@ -214,4 +214,4 @@ def _claim(
                     return None
         except IntegrityError:
             continue  # a concurrent first attempt inserted the key: look again
-    raise ApiError(409, "request-in-progress", "The same request is still running")
+    raise Conflict("request-in-progress", "The same request is still running")

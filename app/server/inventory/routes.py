@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from app.contracts.common import problem_responses
 from app.contracts.inventory import Availability
-from app.server.catalog.service import PathSku
-from app.server.deps import CurrentAssociate, DbDep
+from app.server.catalog.deps import LocationsDep
+from app.server.deps import CurrentAssociate, DbDep, PathSku
 from app.server.inventory import service
 
 router = APIRouter(tags=["inventory"], responses=problem_responses(401, 404, 422))
@@ -16,8 +16,8 @@ router = APIRouter(tags=["inventory"], responses=problem_responses(401, 404, 422
 @router.get("/v1/availability/{sku}", response_model=Availability)
 def availability(
     sku: Annotated[str, PathSku],
-    request: Request,
     db: DbDep,
+    locations: LocationsDep,
     principal: CurrentAssociate,
     near: Annotated[
         int | None,
@@ -27,7 +27,7 @@ def availability(
     with db.read_connection() as conn:
         body = service.availability_json(
             conn=conn,
-            directory=request.app.state.locations,
+            directory=locations,
             sku=sku,
             near=near if near is not None else principal.store_id,
         )

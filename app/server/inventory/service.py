@@ -8,10 +8,10 @@ import orjson
 from sqlalchemy import Connection, Select, Text, bindparam, cast, func, insert, select, update
 from sqlmodel import Session, col
 
+from app.domain.errors import NotFound
 from app.server.catalog.models import Variant
 from app.server.catalog.service import LocationDirectory
 from app.server.db import core_table, utcnow
-from app.server.errors import not_found
 from app.server.inventory.models import Reservation, StockLevel
 from app.server.sync import changelog
 
@@ -54,9 +54,9 @@ def availability_json(
     raw = conn.execute(_STOCK_BY_SKU[conn.dialect.name], {"sku": sku}).scalar()
     stock = {loc: (on_hand, reserved) for loc, on_hand, reserved in orjson.loads(raw or "[]")}
     if not stock and conn.execute(_VARIANT_BY_SKU, {"sku": sku}).first() is None:
-        raise not_found("Variant", sku)
+        raise NotFound("Variant", sku)
     if near not in directory.all(conn):
-        raise not_found("Location", near)
+        raise NotFound("Location", near)
     rows = []
     total = 0
     for static in directory.stock_rows(conn, near):

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from app.server.errors import ApiError
+from app.domain.errors import Unavailable
 from app.server.messaging.base import Channel, MessagingError
 from app.server.messaging.mail import EmailMessageOut, EmailSender, SmtpSender
 from app.server.messaging.sms import FileSmsProvider, SmsProvider
@@ -17,12 +17,11 @@ from app.settings import ApiSettings
 log = logging.getLogger("reyon.messaging")
 
 
-class MessagingUnavailable(ApiError):
-    """503: this channel is not configured, or its server did not take the message."""
+class MessagingUnavailable(Unavailable):
+    """This channel is not configured, or its server did not take the message."""
 
     def __init__(self, channel: Channel, detail: str) -> None:
         super().__init__(
-            503,
             "messaging-unavailable",
             "Messages cannot be sent now",
             detail,
@@ -58,7 +57,7 @@ class Messaging:
         return channel == "sms" or self.email is not None
 
     def require(self, channel: Channel) -> None:
-        """Before any work is done for a message: 503 when the channel has no sender."""
+        """Before any work is done for a message: refused when the channel has no sender."""
         if not self.can_send(channel):
             raise MessagingUnavailable(
                 channel, "E-mail is not set up on this server (REYON_SMTP_HOST); use SMS."

@@ -8,16 +8,19 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, Index, text
 from sqlmodel import Field, SQLModel
 
-from app.server.db import utcnow
+from app.domain.channels import Channel
+from app.domain.orders import OrderStatus
+from app.domain.sourcing import FulfilmentType
+from app.server.db import EnumText, utcnow
 
 
 class Order(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=32, unique=True)
     customer_id: int | None = Field(default=None, foreign_key="customer.id")
-    channel: str = Field(max_length=16)  # web | app | store | endless_aisle
-    status: str = Field(max_length=16)
-    fulfilment_type: str = Field(max_length=20)  # ship_to_home | click_collect | reserve_in_store
+    channel: Channel = Field(sa_type=EnumText(Channel, 16))
+    status: OrderStatus = Field(sa_type=EnumText(OrderStatus, 16))
+    fulfilment_type: FulfilmentType = Field(sa_type=EnumText(FulfilmentType, 20))
     ship_to: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
     pickup_location_id: int | None = Field(default=None, foreign_key="location.id")
     # Attribution: the store and associate that made the sale (commission, store credit).
@@ -57,7 +60,7 @@ class OrderLine(SQLModel, table=True):
 class OrderStatusEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="order.id", index=True)
-    status: str = Field(max_length=16)
+    status: OrderStatus = Field(sa_type=EnumText(OrderStatus, 16))
     at: datetime = Field(default_factory=utcnow)
     associate_id: int | None = Field(default=None, foreign_key="associate.id")
     note: str = Field(default="", max_length=500)

@@ -4,24 +4,26 @@ the coupon claimed, points earned, all in the caller's one transaction."""
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlmodel import Session, col
 
-from app.contracts.orders import (
-    OrderCreate,
-    OrderOut,
-)
+from app.contracts.orders import OrderCreate, OrderLineIn, OrderOut
 from app.domain import money, sourcing
+from app.domain.channels import Channel
+from app.domain.errors import Invalid, NotFound, OutOfStock
+from app.domain.orders import OrderStatus
+from app.domain.sourcing import FulfilmentType, LocationKind
 from app.qr.keys import KeyRing
+from app.server.catalog.models import Product, Variant
 from app.server.catalog.service import LocationDirectory, Place, variants_by_sku
 from app.server.customers.access import accessible_customer
 from app.server.customers.models import Customer, CustomerAddress
 from app.server.db import core_table, insert_id, utcnow
 from app.server.deps import Principal
-from app.server.errors import ApiError, not_found
 from app.server.inventory import service as inventory
 from app.server.inventory.models import StockLevel
 from app.server.loyalty import service as loyalty
@@ -33,79 +35,26 @@ from app.server.sync import changelog
 
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at the till
 
-
-def _order_number(store_code: str) -> str:
-    return f"EA-{store_code}-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(8))
+Found = dict[str, tuple[Variant, Product]]  # SKU -> its variant and product
 
 
-def _store(locations: dict[int, Place], location_id: int, what: str) -> Place:
-    loc = locations.get(location_id)
-    if loc is None or loc.kind != "store":
-        raise ApiError(
-            422, "not-a-store", f"The {what} must be a store", f"No active store {location_id}."
-        )
-    return loc
+@dataclass(frozen=True, slots=True)
+class _Placing:
+    """What every step of placing one order reads: who places it, for whom, where, what."""
 
+    session: Session
+    principal: Principal
+    body: OrderCreate
+    customer: Customer
+    directory: LocationDirectory
+    locations: dict[int, Place]
+    selling_store: Place
+    target: Place  # the pickup store; for shipping the selling store (sourcing measures from it)
+    found: Found
 
-def _ship_to(session: Session, customer: Customer, body: OrderCreate) -> dict[str, Any] | None:
-    f = body.fulfilment
-    if f.type != "ship_to_home":
-        return None
-    if f.address is not None:
-        return f.address.model_dump()
-    address = session.get(CustomerAddress, f.address_id)
-    if address is None or address.customer_id != customer.id:
-        raise not_found("Address", f.address_id)
-    return {
-        "recipient": address.recipient,
-        "line1": address.line1,
-        "district": address.district,
-        "city": address.city,
-        "postal_code": address.postal_code,
-        "phone": address.phone,
-    }
-
-
-def _candidates(
-    session: Session,
-    variant_id: int,
-    quantity: int,
-    origin: Place,
-    directory: LocationDirectory,
-) -> list[sourcing.Candidate]:
-    rows = session.execute(
-        select(
-            col(StockLevel.location_id), col(StockLevel.on_hand) - col(StockLevel.reserved)
-        ).where(
-            col(StockLevel.variant_id) == variant_id,
-            col(StockLevel.on_hand) - col(StockLevel.reserved) >= quantity,
-        )
-    ).all()
-    places = {place.id: (place, km) for place, km in directory.by_distance(session, origin.id)}
-    return [
-        sourcing.Candidate(
-            location_id=loc_id,
-            kind=sourcing.LocationKind(places[loc_id][0].kind),
-            distance_km=places[loc_id][1],
-            available=available,
-        )
-        for loc_id, available in rows
-        if loc_id in places
-    ]
-
-
-def _out_of_stock(
-    index: int, sku: str, quantity: int, alternatives: list[dict[str, Any]]
-) -> ApiError:
-    return ApiError(
-        409,
-        "out-of-stock",
-        "Not enough stock",
-        f"Line {index + 1} ({sku}): {quantity} not available at the chosen location.",
-        line_index=index,
-        sku=sku,
-        alternatives=alternatives,
-    )
+    @property
+    def fulfilment(self) -> FulfilmentType:
+        return FulfilmentType(self.body.fulfilment.type)
 
 
 def place_order(
@@ -116,22 +65,81 @@ def place_order(
     directory: LocationDirectory,
     ring: KeyRing,
     hold_hours: int,
-) -> tuple[int, OrderOut]:
+) -> OrderOut:
     s = db_session
     customer, _ = accessible_customer(s, body.customer_id, principal)
     locations = directory.all(s)
-    selling_store = _store(locations, principal.store_id, "selling location")
-    f = body.fulfilment
-    target = selling_store
-    if f.type != "ship_to_home":
-        target = _store(locations, f.location_id or principal.store_id, "pickup store")
+    selling_store, target = _stores(locations, principal, body)
     ship_to = _ship_to(s, customer, body)
+    found = _known_lines(s, body, locations)
+    it = _Placing(s, principal, body, customer, directory, locations, selling_store, target, found)
+    gross = [found[line.sku][0].price_kurus * line.quantity for line in body.lines]
 
-    found = variants_by_sku(s, [line.sku for line in body.lines])
+    now = utcnow()
+    # The order row first: the coupon's redemption and every hold refer to its id. Then the
+    # locks, in the order every writer takes them (see service._close): the coupon row, then
+    # stock rows by variant.
+    order = _write_order(it, ship_to, subtotal=sum(gross), now=now)
+    coupon, discount = _claim_coupon(it, order, ring)
+    expires = None
+    if it.fulfilment == FulfilmentType.RESERVE_IN_STORE:
+        expires = now + timedelta(hours=hold_hours)
+    lines = _reserve_lines(it, order["id"], gross, money.allocate(discount, gross), expires)
+    _complete(s, order, lines, coupon, discount)
+    history = [_placed_event(it, order["id"], now)]
+    _record(it, order)
+    code = coupon.code if coupon else None
+    return assemble(order, lines, _names(found), history, code, locations)
+
+
+# --- checking what was asked ----------------------------------------------------------------
+
+
+def _store(locations: dict[int, Place], location_id: int, what: str) -> Place:
+    loc = locations.get(location_id)
+    if loc is None or loc.kind != LocationKind.STORE:
+        raise Invalid(
+            "not-a-store", f"The {what} must be a store", f"No active store {location_id}."
+        )
+    return loc
+
+
+def _stores(
+    locations: dict[int, Place], principal: Principal, body: OrderCreate
+) -> tuple[Place, Place]:
+    """The selling store, and the store the order is fulfilled for (see _Placing.target)."""
+    f = body.fulfilment
+    selling_store = _store(locations, principal.store_id, "selling location")
+    if f.type == FulfilmentType.SHIP_TO_HOME:
+        return selling_store, selling_store
+    return selling_store, _store(locations, f.location_id or principal.store_id, "pickup store")
+
+
+def _ship_to(session: Session, customer: Customer, body: OrderCreate) -> dict[str, Any] | None:
+    f = body.fulfilment
+    if f.type != FulfilmentType.SHIP_TO_HOME:
+        return None
+    if f.address is not None:
+        return f.address.model_dump()
+    address = session.get(CustomerAddress, f.address_id)
+    if address is None or address.customer_id != customer.id:
+        raise NotFound("Address", f.address_id)
+    return {
+        "recipient": address.recipient,
+        "line1": address.line1,
+        "district": address.district,
+        "city": address.city,
+        "postal_code": address.postal_code,
+        "phone": address.phone,
+    }
+
+
+def _known_lines(session: Session, body: OrderCreate, locations: dict[int, Place]) -> Found:
+    """Every line's variant, active, and the source location it names, if any."""
+    found = variants_by_sku(session, [line.sku for line in body.lines])
     for i, line in enumerate(body.lines):
         if line.sku not in found or not found[line.sku][0].active:
-            raise ApiError(
-                422,
+            raise Invalid(
                 "unknown-sku",
                 "Unknown SKU",
                 f"Line {i + 1}: no variant {line.sku}.",
@@ -139,27 +147,37 @@ def place_order(
                 sku=line.sku,
             )
         if line.source_location_id is not None and line.source_location_id not in locations:
-            raise ApiError(
-                422,
+            raise Invalid(
                 "unknown-location",
                 "Unknown source location",
                 f"Line {i + 1}: no location {line.source_location_id}.",
                 line_index=i,
             )
-    gross = [found[line.sku][0].price_kurus * line.quantity for line in body.lines]
-    subtotal = sum(gross)
+    return found
 
-    now = utcnow()
+
+# --- writing the order ----------------------------------------------------------------------
+
+
+def _order_number(store_code: str) -> str:
+    return f"EA-{store_code}-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(8))
+
+
+def _write_order(
+    it: _Placing, ship_to: dict[str, Any] | None, *, subtotal: int, now: datetime
+) -> dict[str, Any]:
+    """The order row as placed, before its discount and KDV are known (`_complete`)."""
+    shipped = it.fulfilment == FulfilmentType.SHIP_TO_HOME
     order: dict[str, Any] = {
-        "number": _order_number(selling_store.code),
-        "customer_id": customer.id,
-        "channel": "endless_aisle",
-        "status": "placed",
-        "fulfilment_type": f.type,
+        "number": _order_number(it.selling_store.code),
+        "customer_id": it.customer.id,
+        "channel": Channel.ENDLESS_AISLE,
+        "status": OrderStatus.PLACED,
+        "fulfilment_type": it.fulfilment,
         "ship_to": ship_to,
-        "pickup_location_id": target.id if f.type != "ship_to_home" else None,
-        "store_location_id": selling_store.id,
-        "associate_id": principal.associate_id,
+        "pickup_location_id": None if shipped else it.target.id,
+        "store_location_id": it.selling_store.id,
+        "associate_id": it.principal.associate_id,
         "coupon_id": None,
         "subtotal_kurus": subtotal,
         "discount_kurus": 0,
@@ -169,72 +187,44 @@ def place_order(
         "placed_at": now,
         "updated_at": now,
     }
-    order["id"] = order_id = insert_id(s, Order, order)
+    order["id"] = insert_id(it.session, Order, order)
+    return order
 
-    discount = 0
-    coupon: Coupon | None = None
-    if body.coupon:
-        coupon = promotions.resolve(s, body.coupon, ring)
-        redemption = promotions.claim(
-            s,
-            coupon,
-            total=subtotal,
-            channel="endless_aisle",
-            customer_id=customer.id,
-            status="reserved",
-            principal=principal,
-            order_id=order_id,
-            location_id=selling_store.id,
-        )
-        discount = redemption.discount_kurus
-    line_discounts = money.allocate(discount, gross)
 
-    expires = now + timedelta(hours=hold_hours) if f.type == "reserve_in_store" else None
-    kdv_total = 0
-    placed_lines: list[dict[str, Any]] = []
+def _claim_coupon(it: _Placing, order: dict[str, Any], ring: KeyRing) -> tuple[Coupon | None, int]:
+    """The coupon given, if any, and its discount: one use of it claimed for this order."""
+    if not it.body.coupon:
+        return None, 0
+    coupon = promotions.resolve(it.session, it.body.coupon, ring)
+    redemption = promotions.claim(
+        it.session,
+        coupon,
+        total=order["subtotal_kurus"],
+        channel=Channel.ENDLESS_AISLE,
+        customer_id=it.customer.id,
+        status="reserved",
+        principal=it.principal,
+        order_id=order["id"],
+        location_id=it.selling_store.id,
+    )
+    return coupon, redemption.discount_kurus
+
+
+def _reserve_lines(
+    it: _Placing,
+    order_id: int,
+    gross: list[int],
+    discounts: list[int],
+    expires: datetime | None,
+) -> list[dict[str, Any]]:
+    """Each line's stock reserved at one location, the line written, the stock held for it."""
+    lines: list[dict[str, Any]] = []
     # Lock stock rows in one global order (by variant) so two orders sharing items cannot
     # deadlock on PostgreSQL, whatever order their lines were typed in.
-    for i, line in sorted(enumerate(body.lines), key=lambda il: found[il[1].sku][0].id or 0):
-        variant, product = found[line.sku]
+    for i, line in sorted(enumerate(it.body.lines), key=lambda il: it.found[il[1].sku][0].id or 0):
+        variant, product = it.found[line.sku]
         assert variant.id is not None
-        if line.source_location_id is not None:
-            if f.type == "reserve_in_store" and line.source_location_id != target.id:
-                raise ApiError(
-                    422,
-                    "bad-source",
-                    "A reservation is held in the pickup store",
-                    f"Line {i + 1}: source must be {target.code}.",
-                    line_index=i,
-                )
-            options = [line.source_location_id]
-        else:
-            options = sourcing.source_candidates(
-                _candidates(s, variant.id, line.quantity, target, directory),
-                line.quantity,
-                sourcing.FulfilmentType(f.type),
-                target.id,
-            )
-        source = next(
-            (loc for loc in options if inventory.try_reserve(s, variant.id, loc, line.quantity)),
-            None,
-        )
-        if source is None:
-            alternatives = [
-                {
-                    "location_id": c.location_id,
-                    "code": locations[c.location_id].code,
-                    "kind": c.kind.value,
-                    "available": c.available,
-                    "distance_km": c.distance_km,
-                }
-                for c in sorted(
-                    _candidates(s, variant.id, line.quantity, target, directory),
-                    key=lambda c: c.distance_km,
-                )[:5]
-            ]
-            raise _out_of_stock(i, line.sku, line.quantity, alternatives)
-        line_total = gross[i] - line_discounts[i]
-        kdv_total += money.kdv_included(line_total, product.kdv_rate)
+        source = _reserve(it, i, line, variant.id)
         order_line: dict[str, Any] = {
             "order_id": order_id,
             "variant_id": variant.id,
@@ -242,14 +232,14 @@ def place_order(
             "quantity": line.quantity,
             "unit_price_kurus": variant.price_kurus,
             "kdv_rate": product.kdv_rate,
-            "discount_kurus": line_discounts[i],
-            "line_total_kurus": line_total,
+            "discount_kurus": discounts[i],
+            "line_total_kurus": gross[i] - discounts[i],
             "source_location_id": source,
         }
-        order_line["id"] = insert_id(s, OrderLine, order_line)
-        placed_lines.append(order_line)
+        order_line["id"] = insert_id(it.session, OrderLine, order_line)
+        lines.append(order_line)
         inventory.hold(
-            s,
+            it.session,
             variant_id=variant.id,
             location_id=source,
             quantity=line.quantity,
@@ -257,40 +247,132 @@ def place_order(
             order_line_id=order_line["id"],
             expires_at=expires,
         )
+    return lines
 
+
+def _reserve(it: _Placing, index: int, line: OrderLineIn, variant_id: int) -> int:
+    """The location that took the line's reservation: the first that still had the quantity
+    of those the line may come from, best first."""
+    for location_id in _source_options(it, index, line, variant_id):
+        if inventory.try_reserve(it.session, variant_id, location_id, line.quantity):
+            return location_id
+    raise OutOfStock(
+        line_index=index,
+        sku=line.sku,
+        quantity=line.quantity,
+        alternatives=_alternatives(it, variant_id, line.quantity),
+    )
+
+
+def _source_options(it: _Placing, index: int, line: OrderLineIn, variant_id: int) -> list[int]:
+    """The location the associate named, or the sourcing rule's choice among those that hold
+    the whole quantity now."""
+    if line.source_location_id is None:
+        return sourcing.source_candidates(
+            _candidates(it, variant_id, line.quantity),
+            line.quantity,
+            it.fulfilment,
+            it.target.id,
+        )
+    if it.fulfilment == FulfilmentType.RESERVE_IN_STORE and line.source_location_id != it.target.id:
+        raise Invalid(
+            "bad-source",
+            "A reservation is held in the pickup store",
+            f"Line {index + 1}: source must be {it.target.code}.",
+            line_index=index,
+        )
+    return [line.source_location_id]
+
+
+def _candidates(it: _Placing, variant_id: int, quantity: int) -> list[sourcing.Candidate]:
+    rows = it.session.execute(
+        select(
+            col(StockLevel.location_id), col(StockLevel.on_hand) - col(StockLevel.reserved)
+        ).where(
+            col(StockLevel.variant_id) == variant_id,
+            col(StockLevel.on_hand) - col(StockLevel.reserved) >= quantity,
+        )
+    ).all()
+    places = {
+        place.id: (place, km) for place, km in it.directory.by_distance(it.session, it.target.id)
+    }
+    return [
+        sourcing.Candidate(
+            location_id=loc_id,
+            kind=LocationKind(places[loc_id][0].kind),
+            distance_km=places[loc_id][1],
+            available=available,
+        )
+        for loc_id, available in rows
+        if loc_id in places
+    ]
+
+
+def _alternatives(it: _Placing, variant_id: int, quantity: int) -> list[dict[str, Any]]:
+    """The five nearest locations that hold the quantity now, for the out-of-stock answer."""
+    nearest = sorted(_candidates(it, variant_id, quantity), key=lambda c: c.distance_km)[:5]
+    return [
+        {
+            "location_id": c.location_id,
+            "code": it.locations[c.location_id].code,
+            "kind": c.kind.value,
+            "available": c.available,
+            "distance_km": c.distance_km,
+        }
+        for c in nearest
+    ]
+
+
+def _complete(
+    session: Session,
+    order: dict[str, Any],
+    lines: list[dict[str, Any]],
+    coupon: Coupon | None,
+    discount: int,
+) -> None:
+    """The order's totals, now that its discount and every line are known."""
     totals = {
         "discount_kurus": discount,
-        "total_kurus": subtotal - discount,
-        "kdv_kurus": kdv_total,
+        "total_kurus": order["subtotal_kurus"] - discount,
+        "kdv_kurus": sum(
+            money.kdv_included(ln["line_total_kurus"], ln["kdv_rate"]) for ln in lines
+        ),
         "coupon_id": coupon.id if coupon else None,
     }
     orders = core_table(Order)
-    s.execute(update(orders).where(orders.c.id == order_id).values(**totals))
+    session.execute(update(orders).where(orders.c.id == order["id"]).values(**totals))
     order.update(totals)
-    placed = {"status": "placed", "at": now, "note": ""}
-    s.execute(
+
+
+def _placed_event(it: _Placing, order_id: int, now: datetime) -> dict[str, Any]:
+    placed = {"status": OrderStatus.PLACED, "at": now, "note": ""}
+    it.session.execute(
         insert(core_table(OrderStatusEvent)).values(
-            order_id=order_id, associate_id=principal.associate_id, **placed
+            order_id=order_id, associate_id=it.principal.associate_id, **placed
         )
     )
+    return placed
+
+
+def _record(it: _Placing, order: dict[str, Any]) -> None:
+    """What follows from a placed order: the customer's points, the tablets' change feed."""
     loyalty.earn_for_order(
-        s,
-        customer,
-        order_id=order_id,
+        it.session,
+        it.customer,
+        order_id=order["id"],
         number=order["number"],
         channel=order["channel"],
         paid_kurus=order["total_kurus"],
-        location_id=selling_store.id,
+        location_id=it.selling_store.id,
     )
     changelog.record(
-        s,
+        it.session,
         "order",
-        order_id,
-        customer_id=customer.id,
-        payload={"status": "placed", "number": order["number"]},
+        order["id"],
+        customer_id=it.customer.id,
+        payload={"status": OrderStatus.PLACED, "number": order["number"]},
     )
-    names: Names = {
-        v.id: (p.name_tr, p.name_en, v.size, v.colour) for v, p in found.values() if v.id
-    }
-    code = coupon.code if coupon else None
-    return 201, assemble(order, placed_lines, names, [placed], code, locations)
+
+
+def _names(found: Found) -> Names:
+    return {v.id: (p.name_tr, p.name_en, v.size, v.colour) for v, p in found.values() if v.id}

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
 
 from app.contracts.common import problem_responses
 from app.contracts.orders import OrderCancel, OrderCreate, OrderOut, PayLinkOut
-from app.qr import paylink
-from app.server.catalog.service import PathId
-from app.server.deps import CurrentAssociate, CurrentManager, DbDep, SettingsDep
-from app.server.errors import ApiError
+from app.server.catalog.deps import LocationsDep
+from app.server.deps import (
+    CurrentAssociate,
+    CurrentManager,
+    DbDep,
+    KeyRingDep,
+    PathId,
+    SettingsDep,
+)
 from app.server.idempotency.routes import IdempotencyKey, create
 from app.server.orders import placing, service
 
@@ -28,12 +32,14 @@ def place_order(
     body: OrderCreate,
     request: Request,
     principal: CurrentAssociate,
+    settings: SettingsDep,
+    locations: LocationsDep,
+    ring: KeyRingDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Place an endless-aisle order: each line is sourced (warehouse first, then stores by
     distance; never split), its stock reserved at that location, attributed to you and your
     store. 409 names the line that ran out, with the nearest locations that still have it."""
-    state = request.app.state
     return create(
         request,
         principal,
@@ -43,21 +49,18 @@ def place_order(
             db_session=s,
             principal=principal,
             body=body,
-            directory=state.locations,
-            ring=state.key_ring,
-            hold_hours=state.settings.reservation_hold_hours,
+            directory=locations,
+            ring=ring,
+            hold_hours=settings.reservation_hold_hours,
         ),
     )
 
 
 @router.get("/v1/orders/{order_id}", response_model=OrderOut, responses=problem_responses(404))
-def get_order(order_id: OrderId, request: Request, db: DbDep, principal: CurrentAssociate):
+def get_order(order_id: OrderId, db: DbDep, principal: CurrentAssociate, locations: LocationsDep):
     with db.session() as session:
         return service.get_order(
-            db_session=session,
-            principal=principal,
-            order_id=order_id,
-            directory=request.app.state.locations,
+            db_session=session, principal=principal, order_id=order_id, directory=locations
         )
 
 
@@ -68,9 +71,9 @@ def get_order(order_id: OrderId, request: Request, db: DbDep, principal: Current
 )
 def cancel_order(
     order_id: OrderId,
-    request: Request,
     db: DbDep,
     principal: CurrentManager,
+    locations: LocationsDep,
     body: OrderCancel | None = None,
 ):
     """Cancel an open order (managers): releases its reservations, voids its coupon use and
@@ -81,7 +84,7 @@ def cancel_order(
             principal=principal,
             order_id=order_id,
             body=body or OrderCancel(),
-            directory=request.app.state.locations,
+            directory=locations,
         )
 
 
@@ -92,29 +95,19 @@ def cancel_order(
 )
 def pay_link(
     order_id: OrderId,
-    request: Request,
     db: DbDep,
     principal: CurrentAssociate,
     settings: SettingsDep,
+    locations: LocationsDep,
+    ring: KeyRingDep,
 ) -> PayLinkOut:
     """A fresh signed pay link for an order awaiting payment (valid 24 hours)."""
     with db.session() as session:
-        order = service.get_order(
+        return service.pay_link(
             db_session=session,
             principal=principal,
             order_id=order_id,
-            directory=request.app.state.locations,
+            directory=locations,
+            ring=ring,
+            base_url=settings.public_base_url,
         )
-    if order.status != "placed":
-        raise ApiError(
-            409,
-            "not-payable",
-            "Nothing to pay",
-            f"The order is {order.status}, not awaiting payment.",
-        )
-    ring = request.app.state.key_ring
-    url = paylink.pay_url(ring, settings.public_base_url, order_id)
-    link = paylink.verify_pay_token(ring, url)
-    return PayLinkOut(
-        order_id=order_id, url=url, expires_at=datetime.fromtimestamp(link.expires_at, UTC)
-    )

@@ -3,6 +3,7 @@ and a customer's orders from every channel. Placing one is in placing.py."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -11,15 +12,19 @@ from sqlmodel import Session, col
 from app.contracts.orders import (
     OrderCancel,
     OrderOut,
+    PayLinkOut,
 )
 from app.domain import masking
+from app.domain.errors import Conflict, Forbidden, NotFound
+from app.domain.orders import OPEN_STATUSES, OrderStatus, awaits_payment
+from app.qr import paylink
+from app.qr.keys import KeyRing
 from app.server.catalog.models import Product, Variant
 from app.server.catalog.service import LocationDirectory, Place
 from app.server.customers.access import access_level
 from app.server.customers.models import Customer
 from app.server.db import utcnow
 from app.server.deps import Principal
-from app.server.errors import ApiError, not_found
 from app.server.inventory import service as inventory
 from app.server.inventory.models import Reservation
 from app.server.loyalty import service as loyalty
@@ -28,7 +33,6 @@ from app.server.promotions import service as promotions
 from app.server.promotions.models import Coupon, Redemption
 from app.server.sync import changelog
 
-OPEN_STATUSES = ("placed", "paid", "ready")
 Names = dict[int, tuple[str, str, str, str]]  # variant id -> (name_tr, name_en, size, colour)
 
 
@@ -140,13 +144,13 @@ _LINE_FIELDS = (
 def _readable_order(session: Session, order_id: int, principal: Principal) -> Order:
     order = session.get(Order, order_id)
     if order is None:
-        raise not_found("Order", order_id)
+        raise NotFound("Order", order_id)
     if order.store_location_id == principal.store_id:
         return order
     customer = session.get(Customer, order.customer_id) if order.customer_id else None
     if customer is None or access_level(session, customer, principal) == "none":
         # Same answer as a missing order: do not reveal which order ids exist elsewhere.
-        raise not_found("Order", order_id)
+        raise NotFound("Order", order_id)
     return order
 
 
@@ -176,8 +180,7 @@ def _writable_order(session: Session, order_id: int, principal: Principal) -> Or
         .limit(1)
     ).first()
     if ships_from_here is None:
-        raise ApiError(
-            403,
+        raise Forbidden(
             "other-store",
             "Another store's order",
             "Only the store that sold or fulfils this order can change it.",
@@ -254,9 +257,8 @@ def cancel_order(
     directory: LocationDirectory,
 ) -> OrderOut:
     order = _writable_order(db_session, order_id, principal)
-    if not _claim_status(db_session, order_id, "cancelled"):
-        raise ApiError(
-            409,
+    if not _claim_status(db_session, order_id, OrderStatus.CANCELLED):
+        raise Conflict(
             "order-not-cancellable",
             "This order can no longer be cancelled",
             f"It is {order.status}.",
@@ -266,7 +268,7 @@ def cancel_order(
     _close(
         db_session,
         order,
-        status="cancelled",
+        status=OrderStatus.CANCELLED,
         note=body.reason,
         by=principal.associate_id,
         reservation_status="released",
@@ -274,6 +276,31 @@ def cancel_order(
     db_session.flush()
     masked = not may_see_recipient(db_session, order, principal)
     return order_out(db_session, order, directory.all(db_session), masked=masked)
+
+
+def pay_link(
+    *,
+    db_session: Session,
+    principal: Principal,
+    order_id: int,
+    directory: LocationDirectory,
+    ring: KeyRing,
+    base_url: str,
+) -> PayLinkOut:
+    """A fresh signed pay link for an order awaiting payment."""
+    order = get_order(
+        db_session=db_session, principal=principal, order_id=order_id, directory=directory
+    )
+    if not awaits_payment(order.status):
+        raise Conflict(
+            "not-payable",
+            "Nothing to pay",
+            f"The order is {order.status}, not awaiting payment.",
+        )
+    url, link = paylink.issue_pay_link(ring, base_url, order_id)
+    return PayLinkOut(
+        order_id=order_id, url=url, expires_at=datetime.fromtimestamp(link.expires_at, UTC)
+    )
 
 
 def expire_holds(session: Session, limit: int = 200) -> int:
@@ -288,7 +315,7 @@ def expire_holds(session: Session, limit: int = 200) -> int:
         .limit(limit)
     ).scalars()
     for order_id in list(order_ids):
-        if order_id is None or not _claim_status(session, order_id, "cancelled"):
+        if order_id is None or not _claim_status(session, order_id, OrderStatus.CANCELLED):
             continue
         order = session.get(Order, order_id)
         assert order is not None
@@ -296,7 +323,7 @@ def expire_holds(session: Session, limit: int = 200) -> int:
         _close(
             session,
             order,
-            status="cancelled",
+            status=OrderStatus.CANCELLED,
             note="hold expired",
             by=None,
             reservation_status="expired",

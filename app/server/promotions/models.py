@@ -7,8 +7,10 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.domain.channels import Channel
+from app.domain.coupons import CouponKind
 from app.qr.coupon import new_public_id
-from app.server.db import utcnow
+from app.server.db import EnumText, utcnow
 
 
 class Coupon(SQLModel, table=True):
@@ -21,7 +23,7 @@ class Coupon(SQLModel, table=True):
         default_factory=new_public_id, max_length=16, unique=True, index=True
     )
     campaign: str = Field(max_length=80)
-    kind: str = Field(max_length=16)  # percent (value in basis points) | amount (kuruş)
+    kind: CouponKind = Field(sa_type=EnumText(CouponKind, 16))  # percent: value in basis points
     value: int
     min_basket_kurus: int = 0
     valid_from: datetime
@@ -50,7 +52,7 @@ class Redemption(SQLModel, table=True):
     coupon_id: int = Field(foreign_key="coupon.id", index=True)
     customer_id: int | None = Field(default=None, foreign_key="customer.id")
     order_id: int | None = Field(default=None, foreign_key="order.id", index=True)
-    channel: str = Field(max_length=16)
+    channel: Channel = Field(sa_type=EnumText(Channel, 16))
     location_id: int | None = Field(default=None, foreign_key="location.id")
     till_id: str | None = Field(default=None, max_length=40)
     sale_ref: str | None = Field(default=None, max_length=80)

@@ -23,12 +23,12 @@ from app.contracts.promotions import (
     RedemptionOut,
 )
 from app.domain import coupons as rules
+from app.domain.errors import Conflict, DomainError, Forbidden, NotFound
 from app.domain.local_days import day_starts, local_day
 from app.qr.keys import KeyRing
 from app.server.catalog.models import Location
 from app.server.db import core_table, insert_unless_exists, utcnow
 from app.server.deps import Principal
-from app.server.errors import ApiError, not_found
 from app.server.promotions import service
 from app.server.promotions.models import (
     Coupon,
@@ -85,7 +85,7 @@ def loss_reason(reasons: list[str]) -> str:
 # --- refusal and loss ---------------------------------------------------------------------
 
 
-class OfflineRedemptionLost(ApiError):
+class OfflineRedemptionLost(Conflict):
     """Raised inside the redemption's transaction (which rolls back); `record_loss` writes the
     loss afterwards in its own transaction and answers with its id."""
 
@@ -104,7 +104,6 @@ class OfflineRedemptionLost(ApiError):
         detail: str,
     ) -> None:
         super().__init__(
-            409,
             "offline-redemption-lost",
             "Offline redemption lost",
             detail,
@@ -124,7 +123,7 @@ class OfflineRedemptionLost(ApiError):
         }
 
 
-def is_refusal(err: ApiError) -> bool:
+def is_refusal(err: DomainError) -> bool:
     return err.kind in _REFUSALS
 
 
@@ -143,7 +142,7 @@ def refusal_detail(code: str, reason: str, discount_kurus: int) -> str:
     )
 
 
-def record_loss(session: Session, err: ApiError) -> ApiError:
+def record_loss(session: Session, err: DomainError) -> DomainError:
     """`on_refusal` for POST /v1/redemptions: the loss in this (short) transaction, its id in
     the answer. Once per sale and coupon, whatever key the till sends it under."""
     if not isinstance(err, OfflineRedemptionLost):
@@ -176,7 +175,7 @@ def settle(
     body: RedemptionCreate,
     ring: KeyRing,
     timezone: str = "Europe/Istanbul",
-) -> tuple[int, RedemptionOut]:
+) -> RedemptionOut:
     """A redemption a till made offline, arriving now: decided as online (its validity window
     at the sale's time, see offline.judged_at); a refusal becomes OfflineRedemptionLost, which
     the route's on_refusal records as a loss after this transaction rolled back."""
@@ -216,7 +215,7 @@ def settle(
         )
     ).scalar_one_or_none()
     if already is not None:
-        return 201, service.redemption_out(already, coupon.code)
+        return service.redemption_out(already, coupon.code)
     if not now - MAX_OFFLINE_AGE <= as_utc(sold) <= now + CLOCK_SKEW:
         # A till is offline for hours, not for years, and a sale time it could choose freely
         # would pick the day whose limit is unused: refused. The discount was given at the
@@ -256,11 +255,11 @@ def settle(
             at=at,
             offline_at=as_utc(sold),
         )
-    except ApiError as err:
+    except DomainError as err:
         if not is_refusal(err):
             raise
         raise lost(loss_reason(list(err.extra.get("reasons", [])))) from None
-    return 201, service.redemption_out(redemption, coupon.code)
+    return service.redemption_out(redemption, coupon.code)
 
 
 def _till_day(
@@ -304,11 +303,9 @@ def _till_day(
 
 def _own_store(session: Session, principal: Principal, location_id: int) -> None:
     if session.get(Location, location_id) is None:
-        raise not_found("Location", location_id)
+        raise NotFound("Location", location_id)
     if location_id != principal.store_id:
-        raise ApiError(
-            403, "wrong-store", "Not your store", "Only your own store's offline coupons."
-        )
+        raise Forbidden("wrong-store", "Not your store", "Only your own store's offline coupons.")
 
 
 def policy_row(session: Session, location_id: int) -> OfflineCouponPolicyRow | None:

@@ -14,12 +14,13 @@ from app.contracts.promotions import (
     RedemptionCreate,
     RedemptionOut,
 )
-from app.server.catalog.service import PathId
 from app.server.deps import (
     CurrentAssociate,
     CurrentCashier,
     CurrentManager,
     DbDep,
+    KeyRingDep,
+    PathId,
     SettingsDep,
 )
 from app.server.idempotency.routes import IdempotencyKey, create
@@ -33,12 +34,10 @@ router = APIRouter(tags=["coupons"], responses=problem_responses(401, 422))
     response_model=CouponValidation,
     responses=problem_responses(400, 404, 413),
 )
-def validate_coupon(body: CouponValidateRequest, request: Request, db: DbDep, _: CurrentAssociate):
+def validate_coupon(body: CouponValidateRequest, db: DbDep, ring: KeyRingDep, _: CurrentAssociate):
     """What a coupon gives this basket, or every reason it does not apply. Claims nothing."""
     with db.session() as session:
-        return service.validate(
-            db_session=session, body=body, basket=body.basket, ring=request.app.state.key_ring
-        )
+        return service.validate(db_session=session, body=body, basket=body.basket, ring=ring)
 
 
 @router.post(
@@ -51,13 +50,14 @@ def redeem(
     body: RedemptionCreate,
     request: Request,
     principal: CurrentCashier,
+    ring: KeyRingDep,
+    settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Redeem a coupon at a till, exactly once across every till and the website (409 when
     it is used up). With `offline_at`: a redemption the till already gave offline, settled
     now; if the server refuses it, the loss is recorded for the store's manager and the answer
     is 409 offline-redemption-lost with its `loss_id` (a retry with the key gets the same)."""
-    ring = request.app.state.key_ring
     # The till is the enrolled tablet that sends the redemption, whatever the body names:
     # the offline limit counts per till and day, and a claimed till id would multiply it.
     body = body.model_copy(update={"till_id": principal.device_id[:40]})
@@ -79,7 +79,7 @@ def redeem(
             principal=principal,
             body=body,
             ring=ring,
-            timezone=request.app.state.settings.timezone,
+            timezone=settings.timezone,
         ),
         on_refusal=offline.record_loss,
     )

@@ -17,13 +17,13 @@ from app.contracts.promotions import (
     RedemptionOut,
 )
 from app.domain import coupons as rules
+from app.domain.errors import Conflict, Forbidden, Invalid, NotFound, UsedUp
 from app.qr import coupon as coupon_qr
 from app.qr.envelope import TokenError, kind_of
 from app.qr.keys import KeyRing
 from app.server.catalog.service import variants_by_sku
 from app.server.db import insert_id, utcnow
 from app.server.deps import Principal
-from app.server.errors import ApiError, not_found
 from app.server.promotions.models import Coupon, Redemption
 from app.server.sync import changelog
 
@@ -74,13 +74,13 @@ def resolve(
             select(Coupon).where(col(Coupon.public_id) == claim.public_id)
         ).scalar_one_or_none()
         if coupon is None:
-            raise not_found("Coupon", claim.public_id)
+            raise NotFound("Coupon", claim.public_id)
         return coupon
     coupon = session.execute(
         select(Coupon).where(col(Coupon.code) == (code or "").strip().upper())
     ).scalar_one_or_none()
     if coupon is None:
-        raise not_found("Coupon", code)
+        raise NotFound("Coupon", code)
     return coupon
 
 
@@ -92,8 +92,7 @@ def read_coupon_code(
             token, ring.coupon_public_keys, now=None if at is None else at.timestamp()
         )
     except TokenError as exc:
-        raise ApiError(
-            422,
+        raise Invalid(
             f"coupon-token-{exc.reason.replace('_', '-')}",
             "This code is not a valid coupon",
             {
@@ -128,8 +127,7 @@ def basket_total(session: Session, basket: Basket) -> int:
     found = variants_by_sku(session, [line.sku for line in basket.lines])
     missing = [line.sku for line in basket.lines if line.sku not in found]
     if missing:
-        raise ApiError(
-            422,
+        raise Invalid(
             "unknown-sku",
             "Unknown SKU in basket",
             f"Unknown: {', '.join(missing[:5])}",
@@ -159,7 +157,7 @@ def decide(
     coupon: Coupon,
     *,
     total: int,
-    channel: str,
+    channel: rules.Channel,
     customer_id: int | None,
     at: datetime | None = None,
 ) -> rules.CouponDecision:
@@ -168,7 +166,7 @@ def decide(
         terms(coupon),
         basket_total_kurus=total,
         now=at or utcnow(),
-        channel=rules.Channel(channel),
+        channel=channel,
         customer_id=customer_id,
         redeemed_count=coupon.redeemed_count,
         customer_redeemed_count=customer_use_count(session, coupon.id, customer_id),  # type: ignore[arg-type]
@@ -197,7 +195,7 @@ def claim(
     coupon: Coupon,
     *,
     total: int,
-    channel: str,
+    channel: rules.Channel,
     customer_id: int | None,
     status: str,
     principal: Principal | None,
@@ -218,12 +216,12 @@ def claim(
     if not decision.applies:
         reasons = [r.value for r in decision.refusals]
         used_up = rules.Refusal.USED_UP in decision.refusals
-        raise ApiError(
-            409 if used_up else 422,
-            "coupon-used-up" if used_up else "coupon-not-applicable",
-            "Coupon already used up" if used_up else "Coupon does not apply",
-            ", ".join(reasons),
-            reasons=reasons,
+        if used_up:
+            raise UsedUp(
+                "coupon-used-up", "Coupon already used up", ", ".join(reasons), reasons=reasons
+            )
+        raise Invalid(
+            "coupon-not-applicable", "Coupon does not apply", ", ".join(reasons), reasons=reasons
         )
     claimed = session.execute(
         update(Coupon)
@@ -238,15 +236,12 @@ def claim(
         .returning(col(Coupon.redeemed_count))
     ).first()
     if claimed is None:
-        raise ApiError(
-            409, "coupon-used-up", "Coupon already used up", "used_up", reasons=["used_up"]
-        )
+        raise UsedUp("coupon-used-up", "Coupon already used up", "used_up", reasons=["used_up"])
     if (
         coupon.per_customer_limit is not None
         and customer_use_count(session, coupon.id, customer_id) >= coupon.per_customer_limit  # type: ignore[arg-type]
     ):
-        raise ApiError(
-            409,
+        raise UsedUp(
             "coupon-customer-limit",
             "The customer has used this coupon up",
             "customer_limit_reached",
@@ -297,14 +292,12 @@ def redemption_out(r: Redemption, code: str) -> RedemptionOut:
 
 def own_store_only(principal: Principal, location_id: int) -> None:
     if location_id != principal.store_id:
-        raise ApiError(
-            403, "wrong-store", "Not your store", "Redemptions are made for your own store."
-        )
+        raise Forbidden("wrong-store", "Not your store", "Redemptions are made for your own store.")
 
 
 def redeem(
     *, db_session: Session, principal: Principal, body: RedemptionCreate, ring: KeyRing
-) -> tuple[int, RedemptionOut]:
+) -> RedemptionOut:
     """Online; a till's offline redemption goes to offline.settle."""
     own_store_only(principal, body.location_id)
     coupon = resolve(db_session, body, ring)
@@ -321,7 +314,7 @@ def redeem(
         till_id=body.till_id,
         sale_ref=body.sale_ref,
     )
-    return 201, redemption_out(redemption, coupon.code)
+    return redemption_out(redemption, coupon.code)
 
 
 def _local_date(dt: datetime, tz: str) -> object:
@@ -335,24 +328,23 @@ def void(
     if r is None or r.location_id != principal.store_id:
         # Another store's sale is not this store's to void; answered as a missing one, so
         # redemption ids elsewhere are not revealed either.
-        raise not_found("Redemption", redemption_id)
+        raise NotFound("Redemption", redemption_id)
     if not principal.at_least("manager"):
         own = r.associate_id == principal.associate_id
         same_day = _local_date(r.created_at, timezone) == _local_date(utcnow(), timezone)
         if not (own and same_day):
-            raise ApiError(
-                403,
+            raise Forbidden(
                 "void-not-allowed",
                 "Only a manager can void this",
                 "Cashiers void their own redemptions on the same day.",
             )
     if r.order_id is not None:
-        raise ApiError(
-            409, "void-via-order", "Cancel the order instead", "This coupon belongs to an order."
+        raise Conflict(
+            "void-via-order", "Cancel the order instead", "This coupon belongs to an order."
         )
     code = db_session.get(Coupon, r.coupon_id).code  # type: ignore[union-attr]
     if not release_redemption(db_session, r.id, principal.associate_id):  # type: ignore[arg-type]
-        raise ApiError(409, "already-voided", "Already voided")
+        raise Conflict("already-voided", "Already voided")
     db_session.refresh(r)
     return redemption_out(r, code)
 

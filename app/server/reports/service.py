@@ -20,11 +20,11 @@ from sqlmodel import Session, col
 
 from app.contracts.reports import AssociateSales, CampaignUse, DayFigures, StoreReport
 from app.domain import local_days
+from app.domain.errors import Forbidden, Invalid, NotFound
 from app.server.auth.models import Associate
 from app.server.catalog.models import Location, Variant
 from app.server.db import utcnow
 from app.server.deps import Principal
-from app.server.errors import ApiError, not_found
 from app.server.orders.models import Order, OrderLine
 from app.server.promotions.models import Coupon, Redemption
 from app.server.storefront.models import ShelfScan
@@ -61,8 +61,7 @@ def resolve_window(
     first = first_day or last
     problem = local_days.window_problem(first, last)
     if problem is not None:
-        raise ApiError(
-            422,
+        raise Invalid(
             "bad-window",
             "Invalid report window",
             problem,
@@ -77,10 +76,10 @@ def _store(session: Session, principal: Principal, location_id: int | None) -> L
     store_id = principal.store_id if location_id is None else location_id
     location = session.get(Location, store_id)
     if location is None:
-        raise not_found("Location", store_id)
+        raise NotFound("Location", store_id)
     if location.id != principal.store_id:
-        raise ApiError(
-            403, "wrong-store", "Not your store", "Managers see the report of their own store."
+        raise Forbidden(
+            "wrong-store", "Not your store", "Managers see the report of their own store."
         )
     return location
 

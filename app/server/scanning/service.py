@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from app.contracts.scan import ScannedCoupon, ScannedProduct, ScanResult
+from app.domain.errors import DomainError, NotFound
 from app.qr import paylink, shelf
 from app.qr.classify import classify
 from app.qr.envelope import TokenError
@@ -16,12 +17,11 @@ from app.qr.keys import KeyRing
 from app.server.catalog.models import Product, Variant
 from app.server.customers import service as customers
 from app.server.deps import Principal
-from app.server.errors import ApiError
 from app.server.promotions.models import Coupon
 from app.server.promotions.service import read_coupon_code
 
 
-def _refused(kind: str, err: ApiError) -> ScanResult:
+def _refused(kind: str, err: DomainError) -> ScanResult:
     return ScanResult(
         kind=kind,
         valid=False,
@@ -49,9 +49,9 @@ def scan(
             found = customers.identify(
                 db_session=db_session, principal=principal, token=text, grant_hours=grant_hours
             )
-        except ApiError as err:
-            if err.status == 404:
-                return ScanResult(kind=kind, valid=False, reason="not_found", detail=err.detail)
+        except NotFound as err:
+            return ScanResult(kind=kind, valid=False, reason="not_found", detail=err.detail)
+        except DomainError as err:
             return _refused(kind, err)
         return ScanResult(
             kind=kind, valid=True, customer=found.customer, access_until=found.access_until
@@ -59,7 +59,7 @@ def scan(
     if kind == "coupon":
         try:
             claim = read_coupon_code(text, ring)
-        except ApiError as err:
+        except DomainError as err:
             return _refused(kind, err)
         coupon = db_session.execute(
             select(Coupon).where(col(Coupon.public_id) == claim.public_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote, urlencode
 
+from app.contracts.media import IMAGE_SIZES, product_image_url
 from app.contracts.orders import OrderOut
 from app.domain.money import format_try
 from app.server.storefront.i18n import Lang, t
@@ -30,7 +31,9 @@ border-collapse:collapse}td{padding:6px 0;border-bottom:1px solid #eee;vertical-
 td.r{text-align:right;white-space:nowrap}input{width:100%;min-height:48px;font-size:1rem;
 padding:8px;border:1px solid #d2d2d7;border-radius:10px}footer{text-align:center;margin:20px 0}
 footer a{color:#6e6e73}.note{padding:12px;border-radius:10px;background:#eef7f0}
-.warn{background:#fff4e5}
+.warn{background:#fff4e5}.hero{display:block;width:100%;max-width:480px;height:auto;
+aspect-ratio:4/5;margin:0 auto 12px;border-radius:14px;background:#f1ede6}
+.swatch{width:40px;height:50px;border-radius:6px;vertical-align:middle;margin-right:8px}
 """
 
 
@@ -58,6 +61,7 @@ def product(
     page: ProductPage, lang: Lang, *, scan_id: int | None, shop_url: str, self_path: str
 ) -> str:
     p = page.product
+    assert p.id is not None  # read from the database
     name = p.name_tr if lang == "tr" else p.name_en
     price = format_try(page.price_min)
     if page.price_max != page.price_min:
@@ -69,8 +73,10 @@ def product(
             for size, n in colour.sizes
             for cls, label in [_availability(lang, n)]
         )
+        swatch = product_image_url(p.id, colour.colour, "thumb")
         grids.append(
-            f'<div class="muted">{escape(colour.colour)}</div><div class="sizes">{cells}</div>'
+            f'<div class="muted"><img class="swatch" src="{escape(swatch)}" width="40" '
+            f'height="50" alt="">{escape(colour.colour)}</div><div class="sizes">{cells}</div>'
         )
     online = (
         t(lang, "online_available", n=page.online_available)
@@ -83,8 +89,16 @@ def product(
     credit = {"store": page.store.code, **({"scan": scan_id} if scan_id is not None else {})}
     save = "reyon-app://wishlist/add?" + urlencode({"product": p.id, **credit})
     buy = shop_url + "?" + urlencode(credit)
+    # The first colour's picture, its size given so the page does not jump when it arrives.
+    first = page.colours[0].colour if page.colours else None
+    width, height = IMAGE_SIZES["full"]
+    alt = t(lang, "picture_alt", name=name, colour=first or "")
+    hero = (
+        f'<img class="hero" src="{escape(product_image_url(p.id, first))}" width="{width}" '
+        f'height="{height}" alt="{escape(alt)}">'
+    )
     body = (
-        f'<div class="brand">{escape(p.brand)}</div><h1>{escape(name)}</h1>'
+        f'{hero}<div class="brand">{escape(p.brand)}</div><h1>{escape(name)}</h1>'
         f'<p class="price">{escape(price)}</p><div class="muted">{t(lang, "price_incl")}</div>'
         f"<section><h2>{t(lang, 'in_this_store')}: {escape(page.store.name)}</h2>"
         f"{''.join(grids)}</section>"

@@ -7,13 +7,16 @@ import secrets
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.domain.orders import OrderStatus, awaits_payment
 from app.qr import paylink, shelf
 from app.qr.envelope import TokenError
-from app.server.deps import DbDep, SettingsDep
-from app.server.ratelimit import RateLimits, client_address
+from app.qr.keys import KeyRing
+from app.server.catalog.deps import LocationsDep
+from app.server.deps import DbDep, KeyRingDep, RateLimitsDep, SettingsDep
+from app.server.ratelimit import client_address
 from app.server.storefront import i18n, pages, service
 from app.server.storefront.payments import PaymentProvider, TestProvider
 
@@ -23,7 +26,8 @@ VISITOR_COOKIE = "reyon_v"  # a random id per phone: repeat scans link up, no pe
 SCAN_COOKIE = "reyon_scan"  # the latest scan, for crediting the store with an online order
 _HEADERS = {
     "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+    "img-src 'self' data:; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -47,11 +51,13 @@ def shelf_page(
     request: Request,
     db: DbDep,
     settings: SettingsDep,
+    ring: KeyRingDep,
+    limits: RateLimitsDep,
     accept_language: AcceptLanguage = None,
 ) -> Response:
     lang = _lang(request, accept_language)
     try:
-        ref = shelf.verify_shelf(request.app.state.key_ring, request.url.path)
+        ref = shelf.verify_shelf(ring, request.url.path)
     except TokenError:
         return _html(pages.not_found(lang), 404)
     with db.session() as session:
@@ -64,7 +70,6 @@ def shelf_page(
         visitor = secrets.token_hex(16)
     assert page.store.id is not None and page.product.id is not None
     earlier = request.cookies.get(SCAN_COOKIE, "")
-    limits: RateLimits = request.app.state.rate_limits
     client = client_address(request)
     scan_id: int | None
     if "lang" in request.query_params and earlier.isdigit():
@@ -102,7 +107,7 @@ def shelf_page(
     return response
 
 
-def _provider(request: Request) -> PaymentProvider:
+def get_payment_provider(request: Request) -> PaymentProvider:
     # The seam for a real provider: set app.state.payment_provider at start-up.
     provider: PaymentProvider | None = getattr(request.app.state, "payment_provider", None)
     if provider is None:
@@ -110,9 +115,12 @@ def _provider(request: Request) -> PaymentProvider:
     return provider
 
 
-def _pay_link(request: Request, token: str, lang: i18n.Lang) -> paylink.PayLink | HTMLResponse:
+PaymentProviderDep = Annotated[PaymentProvider, Depends(get_payment_provider)]
+
+
+def _pay_link(ring: KeyRing, token: str, lang: i18n.Lang) -> paylink.PayLink | HTMLResponse:
     try:
-        return paylink.verify_pay_token(request.app.state.key_ring, token)
+        return paylink.verify_pay_token(ring, token)
     except TokenError as exc:
         key = "pay_expired" if exc.reason == "expired" else "pay_invalid"
         return _html(
@@ -127,40 +135,51 @@ def t_title(lang: i18n.Lang) -> str:
 
 @router.get("/pay/{token}", response_class=HTMLResponse)
 def pay_page(
-    token: str, request: Request, db: DbDep, accept_language: AcceptLanguage = None
+    token: str,
+    request: Request,
+    db: DbDep,
+    ring: KeyRingDep,
+    locations: LocationsDep,
+    accept_language: AcceptLanguage = None,
 ) -> Response:
     lang = _lang(request, accept_language)
-    link = _pay_link(request, token, lang)
+    link = _pay_link(ring, token, lang)
     if isinstance(link, HTMLResponse):
         return link
     with db.session() as session:
-        order = service.order_for_payment(session, link.order_id, request.app.state.locations)
+        order = service.order_for_payment(session, link.order_id, locations)
     if order is None:
         return _html(pages.message(lang, "Reyon", i18n.t(lang, "pay_invalid")), 404)
     # Only what the server knows: the order's own status, never words from the URL (a
     # link with ?result=paid must not say "Paid" for an unpaid order).
     notice = None
-    if order.status == "paid":
+    if order.status == OrderStatus.PAID:
         notice = i18n.t(lang, "paid")
-    elif order.status != "placed":
+    elif not awaits_payment(order.status):
         notice = i18n.t(lang, "pay_not_payable", status=order.status)
     return _html(pages.pay(order, lang, action=request.url.path, notice=notice))
 
 
 @router.post("/pay/{token}")
 def pay(
-    token: str, request: Request, db: DbDep, accept_language: AcceptLanguage = None
+    token: str,
+    request: Request,
+    db: DbDep,
+    ring: KeyRingDep,
+    locations: LocationsDep,
+    provider: PaymentProviderDep,
+    accept_language: AcceptLanguage = None,
 ) -> Response:
     lang = _lang(request, accept_language)
-    link = _pay_link(request, token, lang)
+    link = _pay_link(ring, token, lang)
     if isinstance(link, HTMLResponse):
         return link
-    outcome = service.pay(db, link.order_id, _provider(request))
+    outcome = service.pay(db, link.order_id, provider)
     if outcome.status == "failed":
         # The provider's reason, shown on this answer only: nothing was paid, so trying
         # again (or reloading) is safe.
         with db.session() as session:
-            order = service.order_for_payment(session, link.order_id, request.app.state.locations)
+            order = service.order_for_payment(session, link.order_id, locations)
         assert order is not None
         notice = i18n.t(lang, "pay_failed", message=outcome.message[:120])
         return _html(pages.pay(order, lang, action=request.url.path, notice=notice), 402)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session, col
 
 from app.contracts.orders import OrderOut
+from app.domain.orders import OrderStatus, awaits_payment
 from app.server.catalog.models import Location, Product, Variant
 from app.server.catalog.service import LocationDirectory, size_key
 from app.server.db import Database, utcnow
@@ -161,13 +162,17 @@ def pay(db: Database, order_id: int, provider: PaymentProvider) -> PayOutcome:
         with db.write() as s:
             total = s.execute(
                 update(Order)
-                .where(col(Order.id) == order_id, col(Order.status) == "placed")
-                .values(status="paid", updated_at=utcnow())
+                .where(col(Order.id) == order_id, col(Order.status) == OrderStatus.PLACED)
+                .values(status=OrderStatus.PAID, updated_at=utcnow())
                 .returning(col(Order.total_kurus), col(Order.currency), col(Order.customer_id))
             ).first()
             if total is None:
                 order = s.get(Order, order_id)
-                if order is not None and order.status != "placed" and _has_payment(s, order_id):
+                if (
+                    order is not None
+                    and not awaits_payment(order.status)
+                    and _has_payment(s, order_id)
+                ):
                     return PayOutcome("already_paid")
                 return PayOutcome("not_payable", order.status if order else "unknown")
             amount, currency, customer_id = total
@@ -190,10 +195,12 @@ def pay(db: Database, order_id: int, provider: PaymentProvider) -> PayOutcome:
                 )
             )
             s.add(
-                OrderStatusEvent(order_id=order_id, status="paid", note=f"{provider.name} pay link")
+                OrderStatusEvent(
+                    order_id=order_id, status=OrderStatus.PAID, note=f"{provider.name} pay link"
+                )
             )
             changelog.record(
-                s, "order", order_id, customer_id=customer_id, payload={"status": "paid"}
+                s, "order", order_id, customer_id=customer_id, payload={"status": OrderStatus.PAID}
             )
             return PayOutcome("paid")
     except _ChargeFailed as exc:

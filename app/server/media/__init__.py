@@ -1,0 +1,1 @@
+"""Product pictures, drawn from the catalogue and served with caching headers."""
