@@ -26,6 +26,24 @@ PG_ADMIN_URL = os.environ.get(
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+@pytest.fixture(autouse=True)
+def _no_hidden_tablet_failures(
+    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> Iterator[None]:
+    """The tablet's error boundary keeps a failing action from breaking the app; in a test it
+    must not hide a bug either: an action that failed fails the test (unless the test is about
+    the boundary itself)."""
+    yield
+    if request.node.get_closest_marker("tablet_failure_expected"):
+        return
+    failed = [
+        r.getMessage()
+        for r in caplog.get_records("call")
+        if r.name == "reyon.tablet" and r.levelname == "ERROR"
+    ]
+    assert not failed, f"a tablet action failed inside the error boundary: {failed}"
+
+
 def _postgres_problem() -> str | None:
     try:
         engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")

@@ -1,4 +1,4 @@
-"""The associate tablet app: builds the current scene from TabletState and rebuilds it when
+"""The associate tablet app: builds the current scene from Tablet and rebuilds it when
 the state changes (views -> state -> client; views never call HTTP)."""
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from pathlib import Path
 import flet as ft
 
 from app.tablet.client import ReyonClient
+from app.tablet.gateway.live import LiveGateway
 from app.tablet.i18n import t
 from app.tablet.offline import Offline
-from app.tablet.state.tablet import TabletState
+from app.tablet.state.tablet import Tablet
 from app.tablet.views import (
     basket,
     customer,
@@ -58,9 +59,9 @@ async def _recall(prefs: ft.SharedPreferences) -> dict[str, str]:
     return saved
 
 
-def _top_bar(state: TabletState, chip: ft.Control) -> ft.Control:
+def _top_bar(state: Tablet, chip: ft.Control) -> ft.Control:
     lang = state.lang
-    session = state.login.session
+    session = state.session.who
     assert session is not None
     a = session.associate
 
@@ -78,12 +79,12 @@ def _top_bar(state: TabletState, chip: ft.Control) -> ft.Control:
         )
 
     buttons = [nav(ft.Icons.HOME, t(lang, "home"), state.go_home, "nav-home")]
-    if state.is_manager:
+    if state.session.is_manager:
         buttons.append(
-            nav(ft.Icons.INSIGHTS, t(lang, "manager_title"), state.show_manager, "nav-manager")
+            nav(ft.Icons.INSIGHTS, t(lang, "manager_title"), state.manager.show, "nav-manager")
         )
     buttons += [
-        nav(ft.Icons.SETTINGS, t(lang, "settings"), state.show_settings, "nav-settings"),
+        nav(ft.Icons.SETTINGS, t(lang, "settings"), state.settings.show, "nav-settings"),
         tagged(
             ft.TextButton(
                 t(lang, "language"),
@@ -163,11 +164,10 @@ def make_main(
             if data_dir is not None
             else None
         )
-        state = TabletState(
-            client=client,
+        state = Tablet(
+            LiveGateway(client, kit),
             device_id=enrolled_id,
             device_secret=secret,
-            offline=kit,
             lang=saved.get("lang", "tr"),
             remember=remember,
         )
@@ -185,7 +185,7 @@ def make_main(
 
         client.on_activity = activity
 
-        scenes: dict[str, Callable[[TabletState], ft.Control]] = {
+        scenes: dict[str, Callable[[Tablet], ft.Control]] = {
             "enrol": enrol.build,
             "login": login.build,
             "home": lambda s: home.build(
@@ -210,21 +210,32 @@ def make_main(
                 with contextlib.suppress(Exception):  # the page is being rebuilt now
                     chip.update()
 
-        state.on_status(status)
+        state.session.on_status(status)
 
         # Event handlers and the background sync both redraw: one scene is built at a time.
         drawing = threading.RLock()
 
         def render() -> None:
+            """A scene that fails to build is logged and replaced by the home scene with a
+            message, never Flet's red error screen."""
             with drawing:
-                draw()
+                try:
+                    draw()
+                except Exception:
+                    log.exception("the %s scene failed to build", state.screen)
+                    state.session.show("home" if state.session.who else "login")
+                    state.session.say("unexpected_error", error=True)
+                    try:
+                        draw()
+                    except Exception:
+                        log.exception("the %s scene failed to build too", state.screen)
 
         def draw() -> None:
             lang = state.lang
-            notice = state.notice
+            notice = state.session.notice
             body = scenes[state.screen](state)
             sync.fill_status(chip.content, state)  # type: ignore[attr-defined]
-            bar = [_top_bar(state, chip)] if state.login.session is not None else []
+            bar = [_top_bar(state, chip)] if state.session.who is not None else []
             page.controls.clear()
             page.add(
                 ft.Column(
@@ -252,13 +263,13 @@ def make_main(
             )
             page.update()
 
-        state.subscribe(render)
+        state.session.subscribe(render)
         render()
 
         def quiet_sync() -> None:
             with client.quietly():
                 try:
-                    state.sync_now()
+                    state.sync.sync_now()
                 except Exception:  # never let one bad round stop the syncing for good
                     log.exception("sync round failed; trying again next round")
 
@@ -267,7 +278,7 @@ def make_main(
             When the network returns this is what notices, within one period."""
             while True:
                 await asyncio.sleep(sync_seconds)
-                if state.login.session is not None:
+                if state.session.who is not None:
                     await asyncio.to_thread(quiet_sync)
 
         if kit is not None:

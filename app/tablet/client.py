@@ -22,13 +22,7 @@ from app.contracts.customers import (
     ConsentUpdate,
     CustomerSearchResult,
     CustomerView,
-    NoteCreate,
-    NoteOut,
-    TryOnCreate,
-    TryOnOut,
     VisitProof,
-    WishlistAdd,
-    WishlistItem,
 )
 from app.contracts.devices import (
     DeviceCredential,
@@ -39,7 +33,7 @@ from app.contracts.devices import (
     EnrolRequest,
 )
 from app.contracts.inventory import Availability
-from app.contracts.orders import OrderCreate, OrderOut, PayLinkOut
+from app.contracts.orders import PayLinkOut
 from app.contracts.promotions import (
     CouponValidateRequest,
     CouponValidation,
@@ -51,33 +45,9 @@ from app.contracts.reports import StoreReport
 from app.contracts.scan import QrKeys, ScanRequest, ScanResult
 from app.contracts.sync import CatalogSnapshotPage, ChangePage, Health, StockSnapshotPage
 from app.domain.consent import TEXT_VERSION
+from app.tablet.problem import ApiProblem
 
 M = TypeVar("M", bound=BaseModel)
-
-
-class ApiProblem(Exception):
-    """The API answered with an error (problem+json), or could not be reached (status 0)."""
-
-    def __init__(
-        self,
-        status: int,
-        kind: str,
-        title: str,
-        detail: str | None = None,
-        extra: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(detail or title)
-        self.status = status
-        self.kind = kind  # the problem type's last segment: "invalid-pin", "out-of-stock", ...
-        self.title = title
-        self.detail = detail
-        # The problem's own members beyond RFC 9457's: an out-of-stock names the line and
-        # the locations that still have it, for the tablet to offer.
-        self.extra = extra or {}
-
-    @property
-    def offline(self) -> bool:
-        return self.status == 0
 
 
 _STANDARD_MEMBERS = frozenset({"type", "title", "status", "detail", "instance"})
@@ -223,20 +193,13 @@ class ReyonClient:
     def customer(self, customer_id: int) -> CustomerView:
         return self._call("GET", f"/v1/customers/{customer_id}", CustomerView)
 
-    def place_order(self, body: OrderCreate, *, key: str) -> OrderOut:
-        return self._call(
-            "POST", "/v1/orders", OrderOut, body=body, headers={"Idempotency-Key": key}
-        )
-
     def pay_link(self, order_id: int) -> PayLinkOut:
         return self._call("GET", f"/v1/orders/{order_id}/pay-link", PayLinkOut)
 
-    def validate_coupon(self, body: dict[str, object]) -> CouponValidation:
-        request = CouponValidateRequest.model_validate(body)
+    def validate_coupon(self, request: CouponValidateRequest) -> CouponValidation:
         return self._call("POST", "/v1/coupons/validate", CouponValidation, body=request)
 
-    def redeem(self, body: dict[str, object], *, key: str) -> RedemptionOut:
-        request = RedemptionCreate.model_validate(body)
+    def redeem(self, request: RedemptionCreate, *, key: str) -> RedemptionOut:
         return self._call(
             "POST", "/v1/redemptions", RedemptionOut, body=request, headers={"Idempotency-Key": key}
         )
@@ -254,36 +217,9 @@ class ReyonClient:
         params = {"near": near} if near is not None else {}
         return self._call("GET", f"/v1/availability/{sku}", Availability, params=params)
 
-    def add_wishlist(self, customer_id: int, sku: str, *, key: str) -> WishlistItem:
-        return self._call(
-            "POST",
-            f"/v1/customers/{customer_id}/wishlist",
-            WishlistItem,
-            body=WishlistAdd(sku=sku, channel="store"),
-            headers={"Idempotency-Key": key},
-        )
-
-    def add_try_on(self, customer_id: int, sku: str, outcome: str, *, key: str) -> TryOnOut:
-        return self._call(
-            "POST",
-            f"/v1/customers/{customer_id}/try-ons",
-            TryOnOut,
-            body=TryOnCreate.model_validate({"sku": sku, "outcome": outcome}),
-            headers={"Idempotency-Key": key},
-        )
-
     def store_report(self, first_day: date, last_day: date) -> StoreReport:
         params = {"first_day": first_day.isoformat(), "last_day": last_day.isoformat()}
         return self._call("GET", "/v1/reports/store", StoreReport, params=params)
-
-    def add_note(self, customer_id: int, body: str, *, key: str) -> NoteOut:
-        return self._call(
-            "POST",
-            f"/v1/customers/{customer_id}/notes",
-            NoteOut,
-            body=NoteCreate(body=body),
-            headers={"Idempotency-Key": key},
-        )
 
     def send_consent_code(self, customer_id: int, channel: str, lang: str) -> ConsentChallengeOut:
         """A one-time code to the customer's phone or e-mail address on file."""

@@ -22,20 +22,12 @@ from app.tablet.cache.outbox import LEASE, DrainReport, NewCommand, Outbox
 from app.tablet.cache.people import People
 from app.tablet.cache.pull import Progress, Puller, SyncReport
 from app.tablet.cache.store import Cache
-from app.tablet.client import ApiProblem, ReyonClient
+from app.tablet.client import ReyonClient
+from app.tablet.gateway import Submitted
+from app.tablet.problem import ApiProblem
 
 NEARBY_STORES = 5  # besides its own: the stores whose stock a tablet keeps for offline use
 CUSTOMER_KEEP_DAYS = 30
-
-
-@dataclass
-class Submitted:
-    """What became of a write: sent (with the API's answer), queued (sent when the network
-    returns), or refused by the API (with its problem)."""
-
-    status: str  # sent | queued | failed
-    answer: Any = None
-    problem: ApiProblem | None = None
 
 
 @dataclass

@@ -28,8 +28,9 @@ from app.server.inventory.models import Reservation, StockLevel
 from app.server.orders.models import Order
 from app.server.promotions.models import Coupon
 from app.tablet.client import ReyonClient
+from app.tablet.gateway.live import LiveGateway
 from app.tablet.offline import Offline
-from app.tablet.state.tablet import TabletState
+from app.tablet.state.tablet import Tablet
 from tests import factories
 from tests.factories import PIN, Base
 from tests.faults.proxy import FaultyProxy
@@ -80,53 +81,53 @@ def stock_up(db: Database, base: Base) -> Shop:
     return Shop(products, customers, factories.coupon(db, max_redemptions=1))
 
 
-def _tablet(db: Database, url: str, path: Path, n: int) -> TabletState:
+def _tablet(db: Database, url: str, path: Path, n: int) -> Tablet:
     client = ReyonClient(url, timeout=HANG_S)
     kit = Offline.open(client, path / f"tablet-{n}.db", lease=timedelta(seconds=3))
     device = factories.tablet(db, "IST01", name=f"soak-{n}")
-    return TabletState(
-        client=client, device_id=device.device_id, device_secret=device.device_secret, offline=kit
+    return Tablet(
+        LiveGateway(client, kit), device_id=device.device_id, device_secret=device.device_secret
     )
 
 
-def _log_in(state: TabletState) -> None:
+def _log_in(state: Tablet) -> None:
     deadline = time.monotonic() + HANG_S
     while time.monotonic() < deadline:
         state.login.store_code, state.login.associate_code = "IST01", "t-associate"
         for d in PIN:
             state.login.press_digit(d)
-        state.log_in()
-        if state.login.session is not None:
+        state.login.log_in()
+        if state.session.who is not None:
             return
         time.sleep(0.2)
     raise AssertionError(f"a tablet could not log in at the start of the day: {state.login.error}")
 
 
-def _act(state: TabletState, shop: Shop, rng: random.Random) -> None:
+def _act(state: Tablet, shop: Shop, rng: random.Random) -> None:
     """One thing an associate does on the shop floor."""
     roll = rng.random()
-    if state.customer is None or roll < 0.15:
-        state.open_customer(rng.choice(shop.customers))
+    if state.customer.view is None or roll < 0.15:
+        state.home.open_customer(rng.choice(shop.customers))
         return
     product_id, skus = rng.choice(shop.products)
     if roll < 0.45:
-        state.open_product(product_id, rng.choice(skus))
-        if state.products.product is not None:
-            state.record_try_on(rng.choice(OUTCOMES))
+        state.product.open(product_id, rng.choice(skus))
+        if state.product.product is not None:
+            state.product.record_try_on(rng.choice(OUTCOMES))
     elif roll < 0.55:
-        state.add_note(f"note {rng.getrandbits(32):08x}")
+        state.customer.add_note(f"note {rng.getrandbits(32):08x}")
     elif roll < 0.85:
-        state.open_product(product_id, rng.choice(skus))
-        if state.products.product is None:
+        state.product.open(product_id, rng.choice(skus))
+        if state.product.product is None:
             return
-        state.add_to_basket()
-        state.choose_fulfilment("click_collect")
+        state.product.add_to_basket()
+        state.basket.choose_fulfilment("click_collect")
         state.basket.coupon = shop.coupon if rng.random() < 0.2 else ""
-        state.place_order()
+        state.basket.place_order()
         if state.basket.error:  # refused at once (stock gone, coupon used): start over
             state.basket.lines.clear()
     else:
-        state.sync_now()
+        state.sync.sync_now()
 
 
 class ActionClock:
@@ -210,14 +211,14 @@ def play(
     tablets = [_tablet(db, proxy.url, workdir, n) for n in range(day.tablets)]
     for t in tablets:
         _log_in(t)
-        t.sync_now()
+        t.sync.sync_now()
     proxy.faults.cut_answer, proxy.faults.refuse = day.cut_answer, day.refuse
     proxy.faults.delay_s = day.delay_s
     current = {"api": api}
     clock = ActionClock()
     storms = forecast(day)
 
-    def shop_floor(n: int, state: TabletState) -> None:
+    def shop_floor(n: int, state: Tablet) -> None:
         """`actions` things, then wait for the weather to clear. The weather is timed in the
         tablets' actions, so every outage and crash meets busy tablets however slow the
         machine, and the day is as long in actions on any machine."""
@@ -271,19 +272,19 @@ def play(
     deadline = time.monotonic() + HANG_S
     while time.monotonic() < deadline:
         for t in tablets:
-            t.sync_now()
-            assert t.offline is not None
-            t.offline.outbox.wake()
-        if all(t.queued == 0 for t in tablets):
+            t.sync.sync_now()
+            assert t.gateway.offline is not None
+            t.gateway.offline.outbox.wake()
+        if all(t.sync.queued == 0 for t in tablets):
             break
         time.sleep(0.3)
     for t in tablets:
-        t.sync_now()  # and one more pull each, after everyone's writes
+        t.sync.sync_now()  # and one more pull each, after everyone's writes
     report.proxy = dict(proxy.counts)
     check(db, base, shop, tablets, report)
     for t in tablets:
-        if t.offline is not None:
-            t.offline.close()
+        if t.gateway.offline is not None:
+            t.gateway.offline.close()
     proxy.close()
     report.seconds = time.monotonic() - started
     return report
@@ -294,17 +295,17 @@ def _count(db: Database, stmt: Any) -> int:
         return int(s.execute(stmt).scalar_one())
 
 
-def check(db: Database, base: Base, shop: Shop, tablets: list[TabletState], report: Report) -> None:
+def check(db: Database, base: Base, shop: Shop, tablets: list[Tablet], report: Report) -> None:
     v = report.violations
     sent: dict[str, int] = {}
     failed: dict[str, int] = {}
     order_ids: list[int] = []
     for n, t in enumerate(tablets):
-        assert t.offline is not None
-        for status, k in t.offline.outbox.counts().items():
+        assert t.gateway.offline is not None
+        for status, k in t.gateway.offline.outbox.counts().items():
             if status in ("pending", "sending"):
                 v.append(f"tablet {n}: {k} command(s) still {status}: lost if the day ends")
-        with t.offline.cache.read() as conn:
+        with t.gateway.offline.cache.read() as conn:
             rows = conn.exec_driver_sql("SELECT kind, status, response FROM outbox").fetchall()
         for kind, status, response in rows:
             if status == "sent":
@@ -359,9 +360,9 @@ def check(db: Database, base: Base, shop: Shop, tablets: list[TabletState], repo
                 )
             server_stock[(level.variant_id, level.location_id)] = (level.on_hand, level.reserved)
     for n, t in enumerate(tablets):
-        assert t.offline is not None
-        followed = set(t.offline.puller.locations)
-        with t.offline.cache.read() as conn:
+        assert t.gateway.offline is not None
+        followed = set(t.gateway.offline.puller.locations)
+        with t.gateway.offline.cache.read() as conn:
             cached = {
                 (int(a), int(b)): (int(c), int(d))
                 for a, b, c, d in conn.exec_driver_sql(
@@ -374,5 +375,5 @@ def check(db: Database, base: Base, shop: Shop, tablets: list[TabletState], repo
             diff = {k: (cached.get(k), expected.get(k)) for k in set(cached) | set(expected)
                     if cached.get(k) != expected.get(k)}  # fmt: skip
             v.append(f"tablet {n}: cached stock differs from the server: {diff}")
-        if t.offline.cache.stale_customers():
+        if t.gateway.offline.cache.stale_customers():
             v.append(f"tablet {n}: customers still stale after the last sync")

@@ -20,7 +20,7 @@ from app.tablet.cache import pull
 from app.tablet.cache.models import CachedProduct
 from app.tablet.client import ReyonClient
 from app.tablet.offline import Offline
-from app.tablet.state.tablet import TabletState
+from app.tablet.state.tablet import Tablet
 from tests import factories
 from tests.conftest import World
 from tests.integration.test_tablet_state import enrolled, log_in
@@ -29,16 +29,16 @@ from tests.server import HANG_S
 DEAD = "http://127.0.0.1:9"
 
 
-def tablet(world: World, tmp_path: Path) -> TabletState:
+def tablet(world: World, tmp_path: Path) -> Tablet:
     client = ReyonClient(world.url, timeout=HANG_S)
     kit = Offline.open(client, tmp_path / "tablet.db")
     return enrolled(world, client, own=True, offline=kit)
 
 
-def wifi(state: TabletState, world: World, up: bool) -> None:
-    state.client.set_base_url(world.url if up else DEAD)
-    if up and state.login.session is not None:
-        state.client.token = state.login.session.access_token
+def wifi(state: Tablet, world: World, up: bool) -> None:
+    state.gateway.client.set_base_url(world.url if up else DEAD)
+    if up and state.session.who is not None:
+        state.gateway.client.token = state.session.who.access_token
 
 
 def _orders(world: World, customer_id: int) -> int:
@@ -62,26 +62,26 @@ def test_first_sync_then_search_and_stock_from_the_cache_offline(
     )
     state = tablet(world, tmp_path)
     log_in(state)
-    state.sync_now()
-    kit = state.offline
+    state.sync.sync_now()
+    kit = state.gateway.offline
     assert kit is not None and kit.puller.cursor is not None
     with world.db.session() as s:
         products = s.execute(select(func.count()).select_from(Product)).scalar_one()
     assert kit.cache.count(CachedProduct) == products
 
     wifi(state, world, up=False)
-    state.products.query = "kase palto"  # no Turkish letters typed: still found
-    state.search_products()
-    assert not state.online
-    assert [p.id for p in state.products.results] == [product_id]
-    state.open_product(product_id)
-    ps = state.products
+    state.product.query = "kase palto"  # no Turkish letters typed: still found
+    state.product.search()
+    assert not state.sync.online
+    assert [p.id for p in state.product.results] == [product_id]
+    state.product.open(product_id)
+    ps = state.product
     assert ps.product is not None and ps.availability is not None
     stock = {loc.code: loc.available for loc in ps.availability.locations}
     assert stock["IST01"] == 2 and stock["WEB"] == 7
     assert ps.availability.locations[0].code == "IST01"  # this store first, as online
-    state.submit_scan(skus[1])  # a hang tag scanned offline
-    assert state.screen == "product" and state.products.sku == skus[1]
+    state.home.submit_scan(skus[1])  # a hang tag scanned offline
+    assert state.screen == "product" and state.product.sku == skus[1]
 
 
 def test_an_order_placed_offline_reaches_the_server_once_when_the_wifi_returns(
@@ -92,29 +92,29 @@ def test_an_order_placed_offline_reaches_the_server_once_when_the_wifi_returns(
     product_id, skus = factories.product(world.db, stock={b.warehouse: 3})
     state = tablet(world, tmp_path)
     log_in(state)
-    state.sync_now()
-    state.open_customer(customer)  # seen online: now in the cache
+    state.sync.sync_now()
+    state.home.open_customer(customer)  # seen online: now in the cache
     before = _orders(world, customer)
 
     wifi(state, world, up=False)
     state.go_home()
-    state.open_customer(customer)  # from the cache
-    assert state.screen == "customer" and state.customer is not None
-    state.open_product(product_id, skus[0])
-    state.add_to_basket()
-    state.place_order()
+    state.home.open_customer(customer)  # from the cache
+    assert state.screen == "customer" and state.customer.view is not None
+    state.product.open(product_id, skus[0])
+    state.product.add_to_basket()
+    state.basket.place_order()
     assert state.basket.queued and state.basket.lines == [] and state.basket.error is None
-    state.sync_now()  # still offline: nothing goes, nothing is lost
-    assert state.queued == 1 and _orders(world, customer) == before
-    assert not state.online
+    state.sync.sync_now()  # still offline: nothing goes, nothing is lost
+    assert state.sync.queued == 1 and _orders(world, customer) == before
+    assert not state.sync.online
 
     wifi(state, world, up=True)
-    state.sync_now()  # at once, not after the backoff of the last failed try
-    assert state.online and state.queued == 0
+    state.sync.sync_now()  # at once, not after the backoff of the last failed try
+    assert state.sync.online and state.sync.queued == 0
     assert _orders(world, customer) == before + 1
-    state.sync_now()  # again: nothing more
+    state.sync.sync_now()  # again: nothing more
     assert _orders(world, customer) == before + 1
-    sent = state.offline.outbox.counts()  # type: ignore[union-attr]
+    sent = state.gateway.offline.outbox.counts()  # type: ignore[union-attr]
     assert sent == {"sent": 1}
 
 
@@ -123,31 +123,31 @@ def test_offline_log_in_records_a_try_on_that_is_sent_later(world: World, tmp_pa
     product_id, skus = factories.product(world.db, stock={b.stores["IST01"]: 1})
     state = tablet(world, tmp_path)
     log_in(state)
-    state.sync_now()
-    state.open_customer(b.consenting_customer)
-    tried_before = len(state.customer.try_ons)  # type: ignore[union-attr]
+    state.sync.sync_now()
+    state.home.open_customer(b.consenting_customer)
+    tried_before = len(state.customer.view.try_ons)  # type: ignore[union-attr]
     state.log_out()
 
     wifi(state, world, up=False)
     log_in(state, pin="9999")
     assert state.login.error == "wrong_pin" and state.screen == "login"
     log_in(state)
-    assert state.screen == "home" and state.login.offline_session
-    assert state.notice is not None and state.notice.key == "offline_login"
-    state.open_customer(b.consenting_customer)
-    state.open_product(product_id, skus[0])
-    state.record_try_on("liked")
-    assert state.products.done == "try_on_queued"
+    assert state.screen == "home" and state.session.offline_session
+    assert state.session.notice is not None and state.session.notice.key == "offline_login"
+    state.home.open_customer(b.consenting_customer)
+    state.product.open(product_id, skus[0])
+    state.product.record_try_on("liked")
+    assert state.product.done == "try_on_queued"
     # Shown at once, from the queue's optimistic entry in the cache.
-    assert state.customer is not None and len(state.customer.try_ons) == tried_before + 1
+    assert state.customer.view is not None and len(state.customer.view.try_ons) == tried_before + 1
 
     wifi(state, world, up=True)
-    state.sync_now()
-    assert state.queued == 0
-    state.open_customer(b.consenting_customer)
-    assert state.customer is not None
-    assert len(state.customer.try_ons) == tried_before + 1  # the server's, not two
-    assert state.customer.try_ons[0].id > 0
+    state.sync.sync_now()
+    assert state.sync.queued == 0
+    state.home.open_customer(b.consenting_customer)
+    assert state.customer.view is not None
+    assert len(state.customer.view.try_ons) == tried_before + 1  # the server's, not two
+    assert state.customer.view.try_ons[0].id > 0
 
 
 def test_a_sync_that_dies_half_way_resumes_without_duplicates(
@@ -159,7 +159,7 @@ def test_a_sync_that_dies_half_way_resumes_without_duplicates(
     monkeypatch.setattr(pull, "STOCK_PAGE", 4)
     state = tablet(world, tmp_path)
     log_in(state)
-    kit = state.offline
+    kit = state.gateway.offline
     assert kit is not None
     pages = 0
 
@@ -176,7 +176,7 @@ def test_a_sync_that_dies_half_way_resumes_without_duplicates(
 
     # The app starts again on the same file.
     again = Offline.open(ReyonClient(world.url, timeout=HANG_S), kit.cache.path)
-    again.client.token = state.client.token
+    again.client.token = state.gateway.client.token
     again.puller.snapshot()
     with world.db.session() as s:
         products = s.execute(select(func.count()).select_from(Product)).scalar_one()
@@ -190,14 +190,14 @@ def test_a_tablet_further_behind_than_the_log_keeps_starts_from_a_fresh_snapshot
 ) -> None:
     state = tablet(world, tmp_path)
     log_in(state)
-    state.sync_now()
-    kit = state.offline
+    state.sync.sync_now()
+    kit = state.gateway.offline
     assert kit is not None
     old = kit.puller.cursor
     factories.product(world.db)  # not in the feed: made behind the API's back
     # A new change, then the log is pruned past the tablet's cursor.
-    state.open_customer(world.base.consenting_customer)
-    state.add_note("pruned away soon")
+    state.home.open_customer(world.base.consenting_customer)
+    state.customer.add_note("pruned away soon")
     with world.db.write() as s:
         prune_changes(db_session=s, cutoff=utcnow() + timedelta(days=1))
     report = kit.sync()
@@ -214,15 +214,15 @@ def test_a_coupon_is_refused_plainly_at_a_till_without_the_network(
     code = factories.coupon(world.db, max_redemptions=1)
     state = tablet(world, tmp_path)
     log_in(state, code="t-cashier")
-    state.show_till()
+    state.till.show()
     state.till.add_item(skus[0])
     state.till.set_coupon(code)
     wifi(state, world, up=False)
-    state.redeem_coupon()
+    state.till.redeem_coupon()
     assert state.till.message == "coupon_offline" and state.till.error
     assert state.till.redemption is None
     wifi(state, world, up=True)
-    state.redeem_coupon()
+    state.till.redeem_coupon()
     assert state.till.message == "coupon_redeemed"
 
 
@@ -242,24 +242,24 @@ def test_offline_coupons_within_the_store_limit_are_settled_when_the_wifi_return
         assert r.status_code == 200, r.text
     state = tablet(world, tmp_path)
     log_in(state, code="t-cashier")
-    state.sync_now()  # the cache, the store's limit, the coupon keys
-    state.show_till()
+    state.sync.sync_now()  # the cache, the store's limit, the coupon keys
+    state.till.show()
 
     def sale(payload: str) -> None:
-        state.new_sale()
-        state.till_scan(skus[0])
-        state.till_scan(payload)
-        state.redeem_coupon()
+        state.till.new_sale()
+        state.till.scan(skus[0])
+        state.till.scan(payload)
+        state.till.redeem_coupon()
 
     wifi(state, world, up=False)
     sale(fresh)
     offer = state.till.offline_offer
     assert offer is not None and offer.discount_kurus == 5_000 and offer.max_count == 2
-    state.redeem_offline()
-    assert state.till.message == "coupon_redeemed_offline" and state.queued == 1
+    state.till.redeem_offline()
+    assert state.till.message == "coupon_redeemed_offline" and state.sync.queued == 1
     sale(raced)
     assert state.till.offline_offer is not None and state.till.offline_offer.used_count == 1
-    state.redeem_offline()
+    state.till.redeem_offline()
     sale(fresh)  # a third one today: over the till's limit of two
     assert state.till.offline_offer is None and state.till.message == "offline_limit_count"
 
@@ -278,9 +278,9 @@ def test_offline_coupons_within_the_store_limit_are_settled_when_the_wifi_return
         assert r.status_code == 201, r.text
 
     wifi(state, world, up=True)
-    state.sync_now()
-    kit = state.offline
-    assert kit is not None and state.queued == 0
+    state.sync.sync_now()
+    kit = state.gateway.offline
+    assert kit is not None and state.sync.queued == 0
     failed = [c for c in kit.outbox.waiting() if c.status == "failed"]
     assert [c.error_kind for c in failed] == ["offline-redemption-lost"]
     assert failed[0].amount_kurus == 5_000

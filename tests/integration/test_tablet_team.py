@@ -7,34 +7,36 @@ import uuid
 
 import pytest
 
-from app.tablet.client import ApiProblem, ReyonClient
-from app.tablet.state.tablet import TabletState
+from app.tablet.client import ReyonClient
+from app.tablet.gateway.live import LiveGateway
+from app.tablet.problem import ApiProblem
+from app.tablet.state.tablet import Tablet
 from tests.conftest import World
 from tests.integration.test_offline_coupons import _staff
 from tests.integration.test_tablet_state import log_in, state_for
 from tests.server import HANG_S
 
 
-def _manager(world: World) -> TabletState:
+def _manager(world: World) -> Tablet:
     state = state_for(world)
     log_in(state, "t-manager")
     assert state.screen == "home", state.login.error
-    state.show_manager()
-    state.show_team()
+    state.manager.show()
+    state.team.show()
     assert state.screen == "team" and state.team.error is None
     return state
 
 
 def test_a_new_tablet_enrols_with_the_managers_code_and_then_logs_in(world: World) -> None:
     remembered: dict[str, str] = {}
-    fresh = TabletState(
-        client=ReyonClient(world.url, timeout=HANG_S), remember=remembered.__setitem__
+    fresh = Tablet(
+        LiveGateway(ReyonClient(world.url, timeout=HANG_S)), remember=remembered.__setitem__
     )
-    assert fresh.screen == "enrol" and not fresh.enrolled
-    fresh.enrol()
+    assert fresh.screen == "enrol" and not fresh.session.enrolled
+    fresh.enrolment.enrol()
     assert fresh.enrolment.error == "enrol_code_needed" and fresh.screen == "enrol"
     fresh.enrolment.code = "ABCD-EFGH"
-    fresh.enrol()
+    fresh.enrolment.enrol()
     assert fresh.enrolment.error == "enrol_code_invalid" and fresh.screen == "enrol"
 
     manager = _manager(world)
@@ -42,29 +44,31 @@ def test_a_new_tablet_enrols_with_the_managers_code_and_then_logs_in(world: Worl
     assert manager.team.code is not None and manager.team.done == "team_code_made"
     fresh.enrolment.code = manager.team.code.code
     fresh.enrolment.name = "Kasa 3"
-    fresh.enrol()
-    assert fresh.screen == "login" and fresh.enrolled and fresh.enrolment.error is None
-    assert remembered["enrolled_device_id"] == fresh.device_id
-    assert remembered["device_secret"] == fresh.device_secret
-    assert fresh.till.till_id == fresh.device_id and fresh.login.store_code == "IST01"
+    fresh.enrolment.enrol()
+    assert fresh.screen == "login" and fresh.session.enrolled and fresh.enrolment.error is None
+    assert remembered["enrolled_device_id"] == fresh.session.device_id
+    assert remembered["device_secret"] == fresh.session.device_secret
+    assert fresh.till.till_id == fresh.session.device_id and fresh.login.store_code == "IST01"
     log_in(fresh)
     assert fresh.screen == "home", fresh.login.error
 
     # The manager sees it, revokes it (asked to confirm first), and it is out.
-    manager.team.load(manager.team.store_id)
-    assert fresh.device_id in {d.id for d in manager.team.devices}
-    manager.team.ask("revoke", fresh.device_id)
-    assert manager.team.confirming == ("revoke", fresh.device_id)
+    manager.team.load()
+    assert fresh.session.device_id in {d.id for d in manager.team.devices}
+    manager.team.ask("revoke", fresh.session.device_id)
+    assert manager.team.confirming == ("revoke", fresh.session.device_id)
     manager.team.cancel()
-    assert all(d.revoked_at is None for d in manager.team.devices if d.id == fresh.device_id)
-    manager.team.ask("revoke", fresh.device_id)
+    assert all(
+        d.revoked_at is None for d in manager.team.devices if d.id == fresh.session.device_id
+    )
+    manager.team.ask("revoke", fresh.session.device_id)
     manager.team.confirm()
     assert manager.team.done == "team_revoked"
-    assert any(d.revoked_at for d in manager.team.devices if d.id == fresh.device_id)
+    assert any(d.revoked_at for d in manager.team.devices if d.id == fresh.session.device_id)
     fresh.log_out()
     log_in(fresh)
     assert fresh.screen == "login" and fresh.login.error == "device_not_enrolled"
-    fresh.start_enrolment()  # what the log-in scene offers with that message
+    fresh.enrolment.start()  # what the log-in scene offers with that message
     assert fresh.screen == "enrol"
 
 
@@ -78,7 +82,7 @@ def test_the_manager_unlocks_and_deactivates_from_the_team_scene(world: World) -
 
     manager = _manager(world)
     member = next(s for s in manager.team.staff if s.code == code)
-    assert member.locked_on == [other.device_id]
+    assert member.locked_on == [other.session.device_id]
     manager.team.unlock(member.id)
     assert manager.team.done == "team_unlocked"
     assert next(s for s in manager.team.staff if s.code == code).locked_on == []
@@ -90,7 +94,7 @@ def test_the_manager_unlocks_and_deactivates_from_the_team_scene(world: World) -
     assert manager.team.done == "team_deactivated"
     assert not next(s for s in manager.team.staff if s.code == code).active
     with pytest.raises(ApiProblem) as refused:  # their session on the other tablet is over
-        other.client.locations()
+        other.gateway.client.locations()
     assert refused.value.kind == "session-ended"
     manager.team.activate(member.id)
     assert next(s for s in manager.team.staff if s.code == code).active
@@ -99,5 +103,5 @@ def test_the_manager_unlocks_and_deactivates_from_the_team_scene(world: World) -
 def test_only_a_manager_opens_the_team_scene(world: World) -> None:
     state = state_for(world)
     log_in(state)
-    state.show_team()
+    state.team.show()
     assert state.screen == "home"

@@ -28,7 +28,8 @@ from sqlmodel import col
 
 from app.tablet.cache.models import OutboxCommand
 from app.tablet.cache.store import Cache, aware, dumps, utcnow
-from app.tablet.client import ApiProblem, ReyonClient
+from app.tablet.client import ReyonClient
+from app.tablet.problem import ApiProblem
 
 LEASE = timedelta(seconds=30)
 MAX_BACKOFF_S = 60.0

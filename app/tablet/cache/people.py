@@ -16,6 +16,7 @@ from app.domain import lockout
 from app.domain.pins import hash_pin, verify_pin
 from app.tablet.cache.models import KnownAssociate
 from app.tablet.cache.store import Cache, aware, utcnow
+from app.tablet.problem import OfflineLoginError
 
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
@@ -23,12 +24,6 @@ LOCK = timedelta(minutes=15)
 # Logging in offline needs an online log-in on this tablet this recently: someone deactivated
 # at head office cannot go on giving discounts offline for ever.
 OFFLINE_LOGIN_DAYS = timedelta(days=7)
-
-
-class OfflineLoginError(Exception):
-    def __init__(self, reason: str) -> None:  # unknown | wrong_pin | locked
-        super().__init__(reason)
-        self.reason = reason
 
 
 class People:

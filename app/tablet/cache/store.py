@@ -4,13 +4,13 @@ FTS5), stock at the locations this tablet follows, customers it holds, its small
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, delete, select, text
+from sqlalchemy import Connection, create_engine, delete, select, text, update
 from sqlmodel import col
 
 from app.contracts.catalog import LocationOut, ProductDetail, ProductSummary
@@ -277,6 +277,25 @@ class Cache:
         if allowed_offline and view.access != "consent" and not visiting:
             return None
         return view
+
+    @staticmethod
+    def amend_customer(
+        conn: Connection, customer_id: int, change: Callable[[CustomerView], None]
+    ) -> None:
+        """An optimistic effect of a queued write on the cached view of the customer, in the
+        outbox's own transaction (nothing if the customer is not cached here)."""
+        raw = conn.execute(
+            select(col(CachedCustomer.view)).where(col(CachedCustomer.id) == customer_id)
+        ).scalar()
+        if raw is None:
+            return
+        view = CustomerView.model_validate_json(raw)
+        change(view)
+        conn.execute(
+            update(CachedCustomer)
+            .where(col(CachedCustomer.id) == customer_id)
+            .values(view=view.model_dump_json())
+        )
 
     def customer_ids(self) -> list[int]:
         with self.read() as conn:

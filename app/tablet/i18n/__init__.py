@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,35 @@ LOCAL = ZoneInfo("Europe/Istanbul")
 def t(lang: str, key: str, **values: object) -> str:
     text = STRINGS.get(lang, STRINGS["tr"]).get(key) or STRINGS["tr"].get(key, key)
     return text.format(**values) if values else text
+
+
+SIZE_SLOTS = ("top", "bottom", "shoe")  # a customer's preferred sizes, in this order
+
+
+def count(lang: str, n: int) -> str:
+    """A whole number as the language writes it: 2.000 in Turkish, 2,000 in English."""
+    text = f"{n:,}"
+    return text.replace(",", ".") if lang != "en" else text
+
+
+def chars_left(lang: str, n: int) -> str:
+    """A text field's counter, for the eye and for the screen reader alike."""
+    return t(lang, "chars_left_one") if n == 1 else t(lang, "chars_left", n=count(lang, n))
+
+
+def size_slot(lang: str, slot: str) -> str:
+    """ "top" -> "Üst": what a preferred size is for; a slot this tablet does not know yet
+    reads "Diğer" rather than the API's code."""
+    return t(lang, f"size_slot_{slot}" if slot in SIZE_SLOTS else "size_slot_other")
+
+
+def sizes_text(lang: str, sizes: Mapping[str, str]) -> str:
+    """ "Üst: M, Alt: 32, Ayakkabı: 38": known slots first, in their order."""
+    order = {slot: i for i, slot in enumerate(SIZE_SLOTS)}
+    slots = sorted(sizes, key=lambda s: (order.get(s, len(order)), s))
+    return ", ".join(
+        t(lang, "size_slot_value", slot=size_slot(lang, s), size=sizes[s]) for s in slots
+    )
 
 
 def money(kurus: int) -> str:

@@ -13,8 +13,9 @@ from pydantic import ValidationError
 
 from app.contracts.customers import CustomerView
 from app.contracts.orders import OrderCreate, OrderOut, PayLinkOut
-from app.tablet.client import ApiProblem
-from app.tablet.state.backend import Backend
+from app.tablet.problem import ApiProblem
+from app.tablet.state.customer import CustomerScene
+from app.tablet.state.session import Scene
 
 FULFILMENTS = ("ship_to_home", "click_collect", "reserve_in_store")
 NEW_ADDRESS = 0  # address_id meaning "the form below", not a saved address
@@ -51,13 +52,15 @@ class Alternative:
 
 
 @dataclass
-class BasketState:
+class BasketScene(Scene):
+    customer: CustomerScene = field(repr=False, kw_only=True)
     lines: list[BasketLine] = field(default_factory=list)
     fulfilment: str = "ship_to_home"
     address_id: int | None = None  # None: the customer's default; NEW_ADDRESS: the form
     new_address: dict[str, str] = field(default_factory=lambda: dict.fromkeys(ADDRESS_FIELDS, ""))
     location_id: int | None = None  # reserve-in-store: None is this store
     store_options: list[StoreOption] = field(default_factory=list)
+    stores_known: bool = False  # store_options came from the stock now (not offline)
     coupon: str = ""
     error: str | None = None  # i18n key
     error_detail: str = ""
@@ -73,31 +76,57 @@ class BasketState:
     def total_kurus(self) -> int:
         return sum(line.price_kurus * line.quantity for line in self.lines)
 
+    def show(self) -> None:
+        self.session.show("basket")
+        self.session.changed()
+
     def add(self, sku: str, label: str, price_kurus: int) -> None:
         self._key = None
-        for line in self.lines:
-            if line.sku == sku:
-                line.quantity = min(99, line.quantity + 1)
-                return
-        self.lines.append(BasketLine(sku, label, price_kurus))
         self.placed = None
+        line = next((x for x in self.lines if x.sku == sku), None)
+        if line is not None:
+            line.quantity = min(99, line.quantity + 1)
+        else:
+            self.lines.append(BasketLine(sku, label, price_kurus))
+        self._basket_changed()
 
-    def change(self, sku: str, delta: int) -> None:
+    def change_quantity(self, sku: str, delta: int) -> None:
         for line in list(self.lines):
             if line.sku == sku:
                 line.quantity = min(99, line.quantity + delta)
                 if line.quantity <= 0:
                     self.lines.remove(line)
         self._key = None  # a different basket is a different order
+        self._basket_changed()
+        self.session.changed()
+
+    def _basket_changed(self) -> None:
+        """Other lines or quantities: other stores may (not) hold them all."""
+        if self.fulfilment == "reserve_in_store":
+            self._find_stores()
+
+    def choose_fulfilment(self, fulfilment: str) -> None:
+        self.choose(fulfilment)
+        if fulfilment == "reserve_in_store":
+            self._find_stores()
+        self.session.changed()
 
     def choose(self, fulfilment: str) -> None:
         if fulfilment in FULFILMENTS:
             self.fulfilment = fulfilment
             self._key = None
 
+    def _find_stores(self) -> None:
+        try:
+            self.find_stores()
+        except ApiProblem:
+            self.store_options = []  # offline: reserve here, the server decides
+            self.stores_known = False
+
     def choose_address(self, address_id: int) -> None:
         self.address_id = address_id
         self._key = None
+        self.session.changed()
 
     def set_address_field(self, name: str, value: str) -> None:
         if name in ADDRESS_FIELDS:
@@ -107,13 +136,14 @@ class BasketState:
     def choose_store(self, location_id: int | None) -> None:
         self.location_id = location_id
         self._key = None
+        self.session.changed()
 
-    def find_stores(self, client: Backend, store_id: int) -> None:
+    def find_stores(self) -> None:
         """Stores, nearest first, that have every line in the quantity asked: the line is
         never split, so a store must hold all of it to reserve there."""
         fits: dict[int, StoreOption] | None = None
         for line in self.lines:
-            stock = client.availability(line.sku, near=store_id)
+            stock = self.gateway.availability(line.sku, near=self.session.store_id)
             here = {
                 loc.location_id: StoreOption(loc.location_id, loc.code, loc.name, loc.distance_km)
                 for loc in stock.locations
@@ -123,9 +153,14 @@ class BasketState:
         options = list((fits or {}).values())
         options.sort(key=lambda o: (o.distance_km is not None, o.distance_km or 0.0))
         self.store_options = options
+        self.stores_known = True
 
     def take_alternative(self, alternative: Alternative) -> None:
         """The associate takes the offered location: reserve there, or ship from online."""
+        self._take(alternative)
+        self.session.changed()
+
+    def _take(self, alternative: Alternative) -> None:
         if alternative.kind == "warehouse":
             self.choose("ship_to_home")
         else:
@@ -152,11 +187,30 @@ class BasketState:
                 chosen = next((a for a in saved if a.id == self.address_id), None)
                 default = next((a for a in saved if a.is_default), saved[0])
                 fulfilment["address_id"] = (chosen or default).id
-        elif self.fulfilment == "reserve_in_store" and self.location_id is not None:
-            fulfilment["location_id"] = self.location_id
+        elif self.fulfilment == "reserve_in_store":
+            here = self.session.store_id
+            # "This store" is only a choice when it holds every line; otherwise the
+            # associate picks one of the stores that do (or sees that none does).
+            if (
+                self.location_id is None
+                and self.stores_known
+                and all(o.location_id != here for o in self.store_options)
+            ):
+                self.error = "reserve_choose_store"
+                return None
+            if self.location_id is not None:
+                fulfilment["location_id"] = self.location_id
         return fulfilment
 
-    def place(self, client: Backend, customer: CustomerView) -> bool:
+    def place_order(self) -> None:
+        view = self.customer.view
+        if view is None:
+            return
+        if self._place(view):
+            self.customer.refresh()  # the new order shows in the customer's orders at once
+        self.session.changed()
+
+    def _place(self, customer: CustomerView) -> bool:
         self.error, self.error_detail, self.alternatives = None, "", []
         self.placed, self.pay_link, self.queued = None, None, False
         if not self.lines:
@@ -181,7 +235,9 @@ class BasketState:
         self._key = self._key or str(uuid.uuid4())
         label = ", ".join(f"{line.quantity} × {line.label}" for line in self.lines)[:200]
         try:
-            submitted = client.place_order(body, key=self._key, label=label)
+            submitted = self.gateway.place_order(
+                self.session.author, body, key=self._key, label=label
+            )
         except ApiProblem as exc:  # no outbox (online-only tablet) and no connection
             self._refused(exc)
             return False
@@ -199,13 +255,13 @@ class BasketState:
         self.placed = submitted.answer
         assert self.placed is not None
         try:
-            self.pay_link = client.client.pay_link(self.placed.id)
+            self.pay_link = self.gateway.pay_link(self.placed.id)
         except ApiProblem:
             self.pay_link = None  # paid at the till instead; the order stands
         return True
 
     def _refused(self, exc: ApiProblem) -> None:
-        self.error_detail = exc.detail or exc.title
+        self.error_detail = self.words(exc)
         if exc.offline:
             self.error = "offline"
             return  # the same key is sent again when the associate retries

@@ -7,38 +7,49 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.contracts.reports import StoreReport
-from app.tablet.client import ApiProblem, ReyonClient
+from app.tablet.problem import ApiProblem
+from app.tablet.state.session import Scene
 
 PERIODS = (1, 7, 30)  # days
 
 
 @dataclass
-class ManagerState:
+class ManagerScene(Scene):
     last_day: date | None = None  # None: today, whatever day that is when the view opens
     period: int = 1
     report: StoreReport | None = None
     error: str | None = None  # i18n key
     error_detail: str = ""
 
-    def load(self, client: ReyonClient, today: date) -> None:
+    def show(self) -> None:
+        if not self.session.is_manager:
+            return
+        self.session.show("manager")
+        self._load()
+        self.session.changed()
+
+    def _load(self) -> None:
+        today = self.session.today()
         last = min(self.last_day or today, today)
         self.last_day = last
         first = last - timedelta(days=self.period - 1)
         try:
-            self.report = client.store_report(first, last)
+            self.report = self.gateway.store_report(first, last)
             self.error, self.error_detail = None, ""
         except ApiProblem as exc:
             self.error = "offline" if exc.offline else "report_refused"
-            self.error_detail = exc.detail or exc.title
+            self.error_detail = self.words(exc)
 
-    def choose_day(self, client: ReyonClient, day: date, today: date) -> None:
-        self.last_day = min(day, today)  # no figures from the future
-        self.load(client, today)
+    def report_day(self, day: date) -> None:
+        self.last_day = min(day, self.session.today())  # no figures from the future
+        self._load()
+        self.session.changed()
 
-    def step(self, client: ReyonClient, days: int, today: date) -> None:
-        self.choose_day(client, (self.last_day or today) + timedelta(days=days), today)
+    def report_step(self, days: int) -> None:
+        self.report_day((self.last_day or self.session.today()) + timedelta(days=days))
 
-    def choose_period(self, client: ReyonClient, period: int, today: date) -> None:
+    def report_period(self, period: int) -> None:
         if period in PERIODS:
             self.period = period
-            self.load(client, today)
+            self._load()
+        self.session.changed()

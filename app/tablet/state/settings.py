@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from app.contracts.sync import Health
-from app.tablet.client import ApiProblem, ReyonClient
+from app.tablet.problem import ApiProblem
+from app.tablet.state.session import Scene
 
 _HOST = re.compile(
     r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
@@ -50,39 +51,50 @@ def normalised_api_url(text: str) -> str | None:
 
 
 @dataclass
-class SettingsState:
+class SettingsScene(Scene):
     api_url: str = ""  # as typed in the field
     health: Health | None = None  # the API's answer to the last check
     error: str | None = None  # i18n key: bad_url | offline | not_reyon
     saved: bool = False
 
-    def check(self, client: ReyonClient) -> bool:
+    @property
+    def api_in_use(self) -> str:
+        return self.gateway.api_url
+
+    def show(self) -> None:
+        self.api_url = self.gateway.api_url
+        self.error, self.saved = None, False
+        self.check()
+        self.session.show("settings")
+        self.session.changed()
+
+    def check(self) -> bool:
         """Ask the API in use who it is; `health` always describes the API in use."""
         self.saved = False
-        health, self.error = self._ask(client)
-        self.health = health
-        return health is not None
-
-    @staticmethod
-    def _ask(client: ReyonClient) -> tuple[Health | None, str | None]:
         try:
-            return client.health(), None
+            self.health, self.error = self.gateway.health(), None
         except ApiProblem as exc:
-            return None, "offline" if exc.offline else "not_reyon"
+            self.health, self.error = None, "offline" if exc.offline else "not_reyon"
+        return self.health is not None
 
-    def apply(self, client: ReyonClient) -> bool:
+    def apply_api_url(self, text: str) -> None:
         """Switch to the typed address only if a Reyon API answers there; otherwise keep the
         one that works, so a typo cannot strand the tablet."""
-        url = normalised_api_url(self.api_url)
+        self.api_url = text
         self.saved = False
+        url = normalised_api_url(text)
+        before = self.gateway.api_url
         if url is None:
             self.error = "bad_url"
-            return False
-        previous = client.base_url
-        client.set_base_url(url)
-        health, self.error = self._ask(client)
-        if health is None:
-            client.set_base_url(previous)
-            return False
-        self.health, self.api_url, self.saved = health, url, True
-        return True
+        else:
+            try:
+                self.health = self.gateway.use_api(url)
+            except ApiProblem as exc:
+                self.error = "offline" if exc.offline else "not_reyon"
+            else:
+                self.api_url, self.error, self.saved = url, None, True
+                self.session.remember("api_url", url)
+                if url != before and self.session.who is not None:
+                    self.session.end()  # logged in on the old API: that session means nothing here
+                    self.session.show("settings")
+        self.session.changed()

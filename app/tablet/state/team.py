@@ -1,6 +1,6 @@
 """The manager's tablets and staff (one scene): enrol a new tablet with a one-time code,
 revoke a lost one, lift a PIN lock-out, deactivate someone who left. Its own state and
-actions; it reaches the API through the client it is given and says when it changed."""
+actions."""
 
 from __future__ import annotations
 
@@ -9,18 +9,13 @@ from dataclasses import dataclass, field
 
 from app.contracts.auth import StaffMember
 from app.contracts.devices import DeviceOut, EnrolmentCodeOut
-from app.tablet.client import ApiProblem, ReyonClient
-
-
-def _nothing() -> None:
-    pass
+from app.tablet.gateway import Gateway
+from app.tablet.problem import ApiProblem
+from app.tablet.state.session import Scene
 
 
 @dataclass
-class TeamState:
-    client: ReyonClient | None = field(default=None, repr=False)
-    changed: Callable[[], None] = field(default=_nothing, repr=False)
-    store_id: int = 0
+class TeamScene(Scene):
     devices: list[DeviceOut] = field(default_factory=list)
     staff: list[StaffMember] = field(default_factory=list)
     code: EnrolmentCodeOut | None = None  # shown once, until the scene is left
@@ -29,10 +24,21 @@ class TeamState:
     error: str | None = None  # an i18n key
     done: str | None = None  # an i18n key: what just happened
 
-    def _act(self, action: Callable[[ReyonClient], object], done: str | None = None) -> bool:
-        assert self.client is not None
+    @property
+    def store_id(self) -> int:
+        return self.session.store_id
+
+    def show(self) -> None:
+        """The manager's tablets and staff."""
+        if not self.session.is_manager:
+            return
+        self.session.show("team")
+        self.code = None
+        self.load()
+
+    def _act(self, action: Callable[[Gateway], object], done: str | None = None) -> bool:
         try:
-            action(self.client)
+            action(self.gateway)
             self.error, self.done = None, done
             return True
         except ApiProblem as exc:
@@ -40,30 +46,28 @@ class TeamState:
             self.done = None
             return False
         finally:
-            self.changed()
+            self.session.changed()
 
-    def load(self, store_id: int) -> None:
-        self.store_id = store_id
-
-        def fetch(client: ReyonClient) -> None:
-            self.devices = client.devices().items
-            self.staff = client.staff(store_id).items
+    def load(self) -> None:
+        def fetch(gateway: Gateway) -> None:
+            self.devices = gateway.devices().items
+            self.staff = gateway.staff(self.store_id).items
 
         self._act(fetch)
 
     def make_code(self) -> None:
-        def make(client: ReyonClient) -> None:
+        def make(client: Gateway) -> None:
             self.code = client.enrolment_code()
 
         self._act(make, "team_code_made")
 
     def ask(self, what: str, ident: str) -> None:
         self.confirming = (what, ident)
-        self.changed()
+        self.session.changed()
 
     def cancel(self) -> None:
         self.confirming = None
-        self.changed()
+        self.session.changed()
 
     def confirm(self) -> None:
         if self.confirming is None:
@@ -71,7 +75,7 @@ class TeamState:
         what, ident = self.confirming
         self.confirming = None
 
-        def run(client: ReyonClient) -> None:
+        def run(client: Gateway) -> None:
             if what == "revoke":
                 client.revoke_device(ident)
             else:
@@ -82,14 +86,14 @@ class TeamState:
         self._act(run, "team_revoked" if what == "revoke" else "team_deactivated")
 
     def unlock(self, associate_id: int) -> None:
-        def run(client: ReyonClient) -> None:
+        def run(client: Gateway) -> None:
             client.unlock_associate(associate_id)
             self.staff = client.staff(self.store_id).items
 
         self._act(run, "team_unlocked")
 
     def activate(self, associate_id: int) -> None:
-        def run(client: ReyonClient) -> None:
+        def run(client: Gateway) -> None:
             client.set_associate_active(associate_id, active=True)
             self.staff = client.staff(self.store_id).items
 

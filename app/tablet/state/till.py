@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from app.contracts.promotions import CouponValidation, RedemptionOut
-from app.tablet.client import ApiProblem, ReyonClient
-from app.tablet.state.offline_till import OfflineOffer
+from app.tablet.i18n import LOCAL as STORE_TIME  # a till's day is the store's day
+from app.tablet.i18n.problems import reason_words, scan_words
+from app.tablet.problem import ApiProblem
+from app.tablet.state.customer import CustomerScene
+from app.tablet.state.offline_till import OfflineOffer, offline_offer
+from app.tablet.state.session import Scene
 
 
 @dataclass
-class TillState:
-    till_id: str = "KASA-1"
+class TillScene(Scene):
+    customer: CustomerScene = field(repr=False, kw_only=True)
     items: dict[str, int] = field(default_factory=dict)  # sku -> quantity, in scan order
     coupon: str = ""  # the QR payload or a printed code
     check: CouponValidation | None = None
@@ -28,14 +33,69 @@ class TillState:
     # to accept or not.
     offline_offer: OfflineOffer | None = None
     queued_offline: bool = False  # this sale's coupon waits in the outbox
+    shopper_id: int | None = None  # identified at the till, or the owner of their coupon
+    shopper_name: str = ""
+
+    @property
+    def till_id(self) -> str:
+        return self.session.device_id[:40]  # each tablet is its own till
+
+    def show(self) -> None:
+        self.session.show("till")
+        self.session.changed()
+
+    def scan(self, payload: str) -> None:
+        """At the till one field takes both: the items of the sale and the coupon."""
+        text = payload.strip()
+        if not text:
+            return
+        try:
+            result = self.gateway.scan(text)  # items are found in the cache offline too
+        except ApiProblem as exc:
+            if exc.offline and text.upper().startswith("RY1C"):
+                self.set_coupon(text)  # a coupon QR: checked offline at redemption
+                self.session.changed()
+                return
+            self.refused(exc)
+            return
+        if result.kind == "identity":
+            if result.valid and result.customer is not None:
+                # The customer's own app code: the sale is theirs (their coupons apply).
+                c = result.customer
+                self.shopper_id, self.shopper_name = c.id, f"{c.first_name} {c.last_name}"
+                self._say("till_customer_attached", self.shopper_name)
+            else:
+                lang = self.session.lang
+                self._say("scan_refused", scan_words(lang, result.kind, result.reason), error=True)
+        elif result.kind == "coupon":
+            self.set_coupon(text)
+            if result.coupon is not None and result.coupon.customer_id is not None:
+                # A personal coupon's signed QR names its owner: the one showing it.
+                self.shopper_id = result.coupon.customer_id
+        elif result.product is not None and result.product.sku:
+            self.add_item(result.product.sku)
+        elif result.kind == "unknown":
+            self.set_coupon(text)  # a printed campaign code, typed at the till
+        else:  # a shelf label, a pay link...: not part of a sale
+            lang = self.session.lang
+            self._say("scan_refused", scan_words(lang, result.kind, result.reason), error=True)
+        self.session.changed()
 
     def add_item(self, sku: str) -> None:
         sku = sku.strip().upper()
         if sku:
             self.items[sku] = min(99, self.items.get(sku, 0) + 1)
             self.check = None
+            self.message = None  # "scan the items first" no longer applies
+
+    @property
+    def customer_id(self) -> int | None:
+        """Whose sale it is: the customer scanned at the till (or the coupon's owner), else
+        the customer being served."""
+        return self.shopper_id if self.shopper_id is not None else self.customer.customer_id
 
     def set_coupon(self, payload: str) -> None:
+        self.message = None
         self.coupon = payload.strip()
         self.check = None
         self.redemption = None
@@ -53,12 +113,16 @@ class TillState:
     def _say(self, key: str, detail: str = "", *, error: bool = False) -> None:
         self.message, self.detail, self.error = key, detail, error
 
-    def validate(self, client: ReyonClient, customer_id: int | None) -> None:
+    def check_coupon(self) -> None:
+        self._check(self.customer_id)
+        self.session.changed()
+
+    def _check(self, customer_id: int | None) -> None:
         if not self.coupon or not self.items:
             self._say("till_need_both", error=True)
             return
         try:
-            self.check = client.validate_coupon(
+            self.check = self.gateway.validate_coupon(
                 {**self._ref(), "basket": self._basket(customer_id)}
             )
         except ApiProblem as exc:
@@ -66,14 +130,69 @@ class TillState:
             if exc.offline:
                 self._say("coupon_offline", error=True)
                 return
-            self._say("coupon_invalid", exc.detail or exc.title, error=True)
+            self._say("coupon_invalid", self.words(exc), error=True)
             return
         if self.check.applies:
             self._say("coupon_applies")
         else:
-            self._say("coupon_not_applicable", ", ".join(self.check.reasons), error=True)
+            lang = self.session.lang
+            reasons = " ".join(reason_words(lang, r) for r in self.check.reasons)
+            self._say("coupon_not_applicable", reasons, error=True)
 
-    def redeem(self, client: ReyonClient, location_id: int, customer_id: int | None) -> None:
+    def redeem_coupon(self) -> None:
+        self._redeem(self.session.store_id, self.customer_id)
+        if self.message == "coupon_offline" and self.gateway.keeps_cache:
+            since = datetime.now(STORE_TIME).replace(hour=0, minute=0, second=0, microsecond=0)
+            facts = self.gateway.till_facts(self.till_id, self.items, since.astimezone(UTC))
+            offer, why = offline_offer(
+                payload=self.coupon,
+                public_keys=facts.coupon_keys,
+                policy=facts.policy,
+                basket_total_kurus=facts.basket_total_kurus,
+                used=facts.used_today,
+            )
+            self.offline_offer = offer
+            if offer is None and why != "offline_no_policy":
+                self.message, self.detail = why, ""
+        self.session.changed()
+
+    def redeem_offline(self) -> None:
+        """The cashier saw the risk and redeems anyway: queued, settled by the server later."""
+        offer = self.offline_offer
+        if offer is None:
+            return
+        body = {
+            "token": self.coupon,
+            "location_id": self.session.store_id,
+            "till_id": self.till_id,
+            "sale_ref": self.sale_ref,
+            "basket": self._basket(self.customer_id),
+            "offline_at": datetime.now(UTC).isoformat(),
+        }
+        try:
+            submitted = self.gateway.redeem_offline(
+                self.session.author,
+                body,
+                key=str(uuid.uuid4()),
+                label=f"{offer.campaign} · {self.sale_ref}",
+                discount_kurus=offer.discount_kurus,
+            )
+        except ApiProblem as exc:
+            self.refused(exc)
+            return
+        self.offline_offer = None
+        if submitted.status == "failed" and submitted.problem is not None:
+            # The network came back in time for the server to say no.
+            self._say("coupon_invalid", self.words(submitted.problem), error=True)
+        elif submitted.status == "sent":
+            self.redemption = submitted.answer
+            self._say("coupon_redeemed")
+        else:
+            self.queued_offline = True
+            self._say("coupon_redeemed_offline")
+        self.session.changed()
+
+    def _redeem(self, location_id: int, customer_id: int | None) -> None:
         if not self.coupon or not self.items:
             self._say("till_need_both", error=True)
             return
@@ -85,30 +204,31 @@ class TillState:
             "basket": self._basket(customer_id),
         }
         try:
-            self.redemption = client.redeem(body, key=str(uuid.uuid4()))
+            self.redemption = self.gateway.redeem_coupon(body, key=str(uuid.uuid4()))
         except ApiProblem as exc:
             if exc.offline:  # exactly once across every till needs the server's word
                 self._say("coupon_offline", error=True)
             elif exc.status == 409:  # the message says it all; the API's detail is a code
                 self._say("coupon_used_up", error=True)
             else:
-                self._say("coupon_invalid", exc.detail or exc.title, error=True)
+                self._say("coupon_invalid", self.words(exc), error=True)
             return
         self._say("coupon_redeemed")
 
-    def void(self, client: ReyonClient) -> None:
-        if self.redemption is None:
-            return
-        try:
-            self.redemption = client.void_redemption(self.redemption.id)
-        except ApiProblem as exc:
-            self._say("coupon_invalid", exc.detail or exc.title, error=True)
-            return
-        self._say("coupon_voided")
+    def void_coupon(self) -> None:
+        if self.redemption is not None:
+            try:
+                self.redemption = self.gateway.void_redemption(self.redemption.id)
+                self._say("coupon_voided")
+            except ApiProblem as exc:
+                self._say("coupon_invalid", self.words(exc), error=True)
+        self.session.changed()
 
     def new_sale(self) -> None:
         self.items.clear()
         self.offline_offer = None
         self.set_coupon("")
         self.message = None
+        self.shopper_id, self.shopper_name = None, ""
         self.sale_ref = uuid.uuid4().hex[:12].upper()
+        self.session.changed()

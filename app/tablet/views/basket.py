@@ -11,31 +11,31 @@ import flet as ft
 from app.qr.images import render_png
 from app.tablet.i18n import money, t
 from app.tablet.state.basket import ADDRESS_FIELDS, FULFILMENTS, NEW_ADDRESS, Alternative
-from app.tablet.state.tablet import TabletState
+from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import TOUCH, button, notice_bar, tagged
 
 
-def _qty(state: TabletState, sku: str, delta: int) -> Callable[[object], None]:
-    return lambda _: state.change_quantity(sku, delta)
+def _qty(state: Tablet, sku: str, delta: int) -> Callable[[object], None]:
+    return lambda _: state.basket.change_quantity(sku, delta)
 
 
-def _choose(state: TabletState, fulfilment: str) -> Callable[[object], None]:
-    return lambda _: state.choose_fulfilment(fulfilment)
+def _choose(state: Tablet, fulfilment: str) -> Callable[[object], None]:
+    return lambda _: state.basket.choose_fulfilment(fulfilment)
 
 
-def _address(state: TabletState, address_id: int) -> Callable[[object], None]:
-    return lambda _: state.choose_address(address_id)
+def _address(state: Tablet, address_id: int) -> Callable[[object], None]:
+    return lambda _: state.basket.choose_address(address_id)
 
 
-def _store(state: TabletState, location_id: int) -> Callable[[object], None]:
-    return lambda _: state.choose_store(location_id)
+def _store(state: Tablet, location_id: int) -> Callable[[object], None]:
+    return lambda _: state.basket.choose_store(location_id)
 
 
 def _km(distance: float | None) -> str:
     return f" · {distance:,.0f} km".replace(",", ".") if distance else ""
 
 
-def _confirmation(state: TabletState) -> list[ft.Control]:
+def _confirmation(state: Tablet) -> list[ft.Control]:
     lang, b = state.lang, state.basket
     if b.queued:
         return [notice_bar(t(lang, "order_queued"), False)]
@@ -62,9 +62,9 @@ def _confirmation(state: TabletState) -> list[ft.Control]:
     return shown
 
 
-def _addresses(state: TabletState, fields: dict[str, ft.TextField]) -> list[ft.Control]:
+def _addresses(state: Tablet, fields: dict[str, ft.TextField]) -> list[ft.Control]:
     lang, b = state.lang, state.basket
-    saved = state.customer.profile.addresses if state.customer is not None else []
+    saved = state.customer.view.profile.addresses if state.customer.view is not None else []
     default = next((a.id for a in saved if a.is_default), saved[0].id if saved else NEW_ADDRESS)
     chosen = b.address_id if b.address_id is not None else default
     choices: list[ft.Control] = [
@@ -79,7 +79,7 @@ def _addresses(state: TabletState, fields: dict[str, ft.TextField]) -> list[ft.C
     choices.append(
         button(
             t(lang, "new_address"),
-            lambda _: state.choose_address(NEW_ADDRESS),
+            lambda _: state.basket.choose_address(NEW_ADDRESS),
             "address-new",
             primary=chosen == NEW_ADDRESS,
         )
@@ -96,9 +96,9 @@ def _addresses(state: TabletState, fields: dict[str, ft.TextField]) -> list[ft.C
     return shown
 
 
-def _stores(state: TabletState) -> list[ft.Control]:
+def _stores(state: Tablet) -> list[ft.Control]:
     lang, b = state.lang, state.basket
-    here = state.store_id
+    here = state.session.store_id
     chosen = b.location_id or here
     if not b.store_options:
         return [ft.Text(t(lang, "no_store_has_all"), color=ft.Colors.RED_900)]
@@ -119,11 +119,11 @@ def _stores(state: TabletState) -> list[ft.Control]:
     ]
 
 
-def _alternatives(state: TabletState) -> list[ft.Control]:
+def _alternatives(state: Tablet) -> list[ft.Control]:
     lang = state.lang
 
     def take(a: Alternative) -> Callable[[object], None]:
-        return lambda _: state.take_alternative(a)
+        return lambda _: state.basket.take_alternative(a)
 
     offers = state.basket.alternatives
     if not offers:
@@ -151,7 +151,7 @@ def _alternatives(state: TabletState) -> list[ft.Control]:
     ]
 
 
-def build(state: TabletState) -> ft.Control:
+def build(state: Tablet) -> ft.Control:
     lang, b = state.lang, state.basket
 
     def set_coupon(e: ft.Event[ft.TextField]) -> None:
@@ -180,7 +180,7 @@ def build(state: TabletState) -> ft.Control:
         b.coupon = coupon_field.value or ""
         for name, address_field in address_fields.items():
             b.set_address_field(name, address_field.value or "")
-        state.place_order()
+        state.basket.place_order()
 
     lines: list[ft.Control] = [
         tagged(
@@ -228,15 +228,13 @@ def build(state: TabletState) -> ft.Control:
     elif b.fulfilment == "reserve_in_store":
         where = _stores(state)
     else:
-        session = state.login.session
+        session = state.session.who
         where = (
             [ft.Text(t(lang, "collect_at", store=session.associate.store.name))] if session else []
         )
     error = t(lang, b.error) + (f" {b.error_detail}" if b.error_detail else "") if b.error else None
     body: list[ft.Control] = [
-        ft.Row(
-            [button(t(lang, "back"), lambda _: state.go_back_to_customer(), "back", primary=False)]
-        ),
+        ft.Row([button(t(lang, "back"), lambda _: state.customer.show(), "back", primary=False)]),
         ft.Text(t(lang, "basket"), size=22, weight=ft.FontWeight.BOLD),
     ]
     if b.lines:

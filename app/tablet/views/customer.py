@@ -9,7 +9,7 @@ import flet as ft
 
 from app.contracts.customers import CustomerView, ItemRef
 from app.tablet.i18n import local_date, money, t
-from app.tablet.state.tablet import TabletState
+from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import attention, button, tagged
 from app.tablet.views.home import consent_text
 
@@ -55,9 +55,9 @@ def _chip(text: str, on: bool) -> ft.Control:
     )
 
 
-def build(state: TabletState) -> ft.Control:
+def build(state: Tablet) -> ft.Control:
     lang = state.lang
-    view: CustomerView | None = state.customer
+    view: CustomerView | None = state.customer.view
     if view is None:
         return ft.Text(t(lang, "loading"))
     p = view.profile
@@ -121,7 +121,6 @@ def build(state: TabletState) -> ft.Control:
         for o in view.orders[:30]
     ]
     # Orders this tablet placed that wait for the network: the customer sees them too.
-    waiting = state.offline.outbox.waiting() if state.offline is not None else []
     orders[:0] = [
         tagged(
             ft.Row(
@@ -132,8 +131,7 @@ def build(state: TabletState) -> ft.Control:
             ),
             f"queued-order-{c.id}",
         )
-        for c in waiting
-        if c.kind == "order" and c.customer_id == p.id and c.status != "failed"
+        for c in state.customer.queued_orders
     ]
     coupons = [ft.Text(f"{c.campaign} · {c.code}") for c in view.coupons]
     # Identified by their QR code here just now: that scan is the proof for their consent.
@@ -146,7 +144,7 @@ def build(state: TabletState) -> ft.Control:
                         consent_text(state),
                         button(
                             t(lang, "consent_record"),
-                            lambda _: state.record_consent(),
+                            lambda _: state.customer.record_consent(),
                             "record-consent",
                         ),
                     ],
@@ -155,7 +153,7 @@ def build(state: TabletState) -> ft.Control:
                 "consent-visit",
             )
         ]
-        if state.may_record_visit_consent
+        if state.customer.may_record_visit_consent
         else []
     )
     note_field = ft.TextField(
@@ -175,7 +173,7 @@ def build(state: TabletState) -> ft.Control:
                 note_field,
                 button(
                     t(lang, "add_note"),
-                    lambda _: state.add_note(note_field.value or ""),
+                    lambda _: state.customer.add_note(note_field.value or ""),
                     "add-note",
                     primary=False,
                 ),
@@ -187,10 +185,10 @@ def build(state: TabletState) -> ft.Control:
             ft.Row(
                 [
                     button(t(lang, "back"), lambda _: state.go_home(), "back", primary=False),
-                    button(t(lang, "products"), lambda _: state.show_products(), "products"),
+                    button(t(lang, "products"), lambda _: state.product.show(), "products"),
                     button(
                         t(lang, "basket_n", n=sum(x.quantity for x in state.basket.lines)),
-                        lambda _: state.show_basket(),
+                        lambda _: state.basket.show(),
                         "basket",
                     ),
                 ]

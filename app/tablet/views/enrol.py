@@ -6,11 +6,11 @@ import flet as ft
 
 from app.tablet.i18n import t
 from app.tablet.state.enrolment import CODE_MAX
-from app.tablet.state.tablet import TabletState
+from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import TOUCH, button, notice_bar
 
 
-def build(state: TabletState) -> ft.Control:
+def build(state: Tablet) -> ft.Control:
     lang, enrolment = state.lang, state.enrolment
     code_field = ft.TextField(
         label=t(lang, "enrol_code"),
@@ -28,7 +28,7 @@ def build(state: TabletState) -> ft.Control:
         # The fields as they are now: a scanner types the code and Enter at once.
         enrolment.code = code_field.value or ""
         enrolment.name = name_field.value or ""
-        state.enrol()
+        state.enrolment.enrol()
 
     code_field.on_submit = enrol
     return ft.Container(

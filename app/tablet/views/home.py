@@ -7,25 +7,25 @@ import flet as ft
 
 from app.contracts.customers import CustomerSummary
 from app.tablet.i18n import t
-from app.tablet.state.tablet import TabletState
+from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import TOUCH, attention, button, tagged
 
 
-def _customer_tile(state: TabletState, c: CustomerSummary, identifier: str) -> ft.Control:
+def _customer_tile(state: Tablet, c: CustomerSummary, identifier: str) -> ft.Control:
     return tagged(
         ft.ListTile(
             title=ft.Text(f"{c.first_name} {c.last_name}"),
             subtitle=ft.Text(f"{c.loyalty_number} · {t(state.lang, 'tier_' + c.tier)}"),
-            on_click=lambda _: state.open_customer(c.id),
+            on_click=lambda _: state.home.open_customer(c.id),
             min_height=TOUCH + 8,
         ),
         identifier,
     )
 
 
-def consent_text(state: TabletState) -> ft.Control:
+def consent_text(state: Tablet) -> ft.Control:
     """The words the customer agrees to, in the language on screen, with their version."""
-    flow = state.consent
+    flow = state.customer.consent
     return tagged(
         ft.Container(
             ft.Column(
@@ -47,11 +47,11 @@ def consent_text(state: TabletState) -> ft.Control:
     )
 
 
-def _consent_panel(state: TabletState) -> ft.Control:
+def _consent_panel(state: Tablet) -> ft.Control:
     """A customer found by search who has not consented: the text, then a code sent to their
     phone or e-mail on file, which they read back."""
-    lang, flow = state.lang, state.consent
-    c = state.needs_consent
+    lang, flow = state.lang, state.customer.consent
+    c = state.customer.needs_consent
     assert c is not None
     actions: list[ft.Control]
     if flow.challenge is None:
@@ -60,7 +60,7 @@ def _consent_panel(state: TabletState) -> ft.Control:
                 [
                     button(
                         t(lang, "consent_send_sms", to=c.phone),
-                        lambda _: state.send_consent_code("sms"),
+                        lambda _: state.customer.send_consent_code("sms"),
                         "consent-send-sms",
                     )
                 ]
@@ -71,7 +71,7 @@ def _consent_panel(state: TabletState) -> ft.Control:
                 [
                     button(
                         t(lang, "consent_send_email", to=c.email),
-                        lambda _: state.send_consent_code("email"),
+                        lambda _: state.customer.send_consent_code("email"),
                         "consent-send-email",
                         primary=not c.phone,
                     )
@@ -89,7 +89,7 @@ def _consent_panel(state: TabletState) -> ft.Control:
             label=t(lang, "consent_code_field"),
             value=flow.code,
             on_change=set_code,
-            on_submit=lambda e: state.confirm_consent_code(e.control.value or ""),
+            on_submit=lambda e: state.customer.confirm_consent_code(e.control.value or ""),
             keyboard_type=ft.KeyboardType.NUMBER,
             text_size=20,
             height=TOUCH + 8,
@@ -99,12 +99,12 @@ def _consent_panel(state: TabletState) -> ft.Control:
             tagged(code_field, "consent-code"),
             button(
                 t(lang, "consent_confirm"),
-                lambda _: state.confirm_consent_code(code_field.value or ""),
+                lambda _: state.customer.confirm_consent_code(code_field.value or ""),
                 "consent-confirm",
             ),
             button(
                 t(lang, "consent_new_code"),
-                lambda _: state.new_consent_code(),
+                lambda _: state.customer.new_consent_code(),
                 "consent-new-code",
                 primary=False,
             ),
@@ -125,28 +125,28 @@ def _consent_panel(state: TabletState) -> ft.Control:
     )
 
 
-def build(state: TabletState, scan_tools: list[ft.Control] | None = None) -> ft.Control:
+def build(state: Tablet, scan_tools: list[ft.Control] | None = None) -> ft.Control:
     """scan_tools: the camera and photo buttons, made by the app (they need the page)."""
     lang = state.lang
 
     def set_scan(e: ft.Event[ft.TextField]) -> None:
-        state.scan_text = e.control.value or ""
+        state.home.scan_text = e.control.value or ""
 
     def set_search(e: ft.Event[ft.TextField]) -> None:
-        state.search_text = e.control.value or ""
+        state.home.search_text = e.control.value or ""
 
     def search(text: str) -> None:
-        state.search_text = text
-        state.search()
+        state.home.search_text = text
+        state.home.search()
 
     scan_field = ft.TextField(
         label=t(lang, "scan_hint"),
-        value=state.scan_text,
+        value=state.home.scan_text,
         autofocus=True,  # a hardware scanner types into whatever has focus
         on_change=set_scan,
         # The submitted text comes with the event itself: the last change event may not have
         # been handled yet when a scanner's Enter arrives.
-        on_submit=lambda e: state.submit_scan(e.control.value or ""),
+        on_submit=lambda e: state.home.submit_scan(e.control.value or ""),
         text_size=20,
         height=TOUCH + 16,
         width=460,  # with its three buttons, one row on a portrait tablet too
@@ -155,7 +155,9 @@ def build(state: TabletState, scan_tools: list[ft.Control] | None = None) -> ft.
         [
             scan_field,
             button(
-                t(lang, "scan"), lambda _: state.submit_scan(scan_field.value or ""), "scan-submit"
+                t(lang, "scan"),
+                lambda _: state.home.submit_scan(scan_field.value or ""),
+                "scan-submit",
             ),
             *(scan_tools or []),
         ],
@@ -163,16 +165,16 @@ def build(state: TabletState, scan_tools: list[ft.Control] | None = None) -> ft.
     )
     search_field = ft.TextField(
         label=t(lang, "search_customer"),
-        value=state.search_text,
+        value=state.home.search_text,
         on_change=set_search,
         on_submit=lambda e: search(e.control.value or ""),
         height=TOUCH + 8,
         prefix_icon=ft.Icons.SEARCH,
         width=560,
     )
-    results = [_customer_tile(state, c, f"result-{c.id}") for c in state.search_results]
-    consent = [_consent_panel(state)] if state.needs_consent is not None else []
-    recent = [_customer_tile(state, c, f"recent-{c.id}") for c in state.recent]
+    results = [_customer_tile(state, c, f"result-{c.id}") for c in state.home.search_results]
+    consent = [_consent_panel(state)] if state.customer.needs_consent is not None else []
+    recent = [_customer_tile(state, c, f"recent-{c.id}") for c in state.customer.recent]
     return ft.Column(
         [
             ft.Text(t(lang, "scan"), size=22, weight=ft.FontWeight.BOLD),
@@ -180,10 +182,10 @@ def build(state: TabletState, scan_tools: list[ft.Control] | None = None) -> ft.
             ft.Row(
                 [
                     search_field,
-                    button(t(lang, "products"), lambda _: state.show_products(), "products"),
+                    button(t(lang, "products"), lambda _: state.product.show(), "products"),
                     *(
-                        [button(t(lang, "till"), lambda _: state.show_till(), "till")]
-                        if state.is_cashier
+                        [button(t(lang, "till"), lambda _: state.till.show(), "till")]
+                        if state.session.is_cashier
                         else []
                     ),
                 ],

@@ -5,11 +5,11 @@ from __future__ import annotations
 import flet as ft
 
 from app.tablet.i18n import t
-from app.tablet.state.tablet import TabletState
+from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import BRAND, TOUCH, button, notice_bar, tagged
 
 
-def build(state: TabletState) -> ft.Control:
+def build(state: Tablet) -> ft.Control:
     lang, login = state.lang, state.login
 
     def set_store(e: ft.Event[ft.TextField]) -> None:
@@ -51,7 +51,7 @@ def build(state: TabletState) -> ft.Control:
         # change event of a field has been handled.
         login.store_code = store_field.value or login.store_code
         login.associate_code = code_field.value or login.associate_code
-        state.log_in()
+        state.login.log_in()
 
     error_bar = notice_bar(t(lang, login.error) if login.error else None, True)
 
@@ -116,7 +116,7 @@ def build(state: TabletState) -> ft.Control:
                     [
                         button(
                             t(lang, "enrol_again"),
-                            lambda _: state.start_enrolment(),
+                            lambda _: state.enrolment.start(),
                             "enrol-again",
                             primary=False,
                         )
@@ -136,7 +136,7 @@ def build(state: TabletState) -> ft.Control:
                             ft.TextButton(
                                 t(lang, "settings"),
                                 icon=ft.Icons.SETTINGS,
-                                on_click=lambda _: state.show_settings(),
+                                on_click=lambda _: state.settings.show(),
                                 height=TOUCH,
                             ),
                             "login-settings",

@@ -13,7 +13,7 @@ import flet_charts as fch
 from app.contracts.reports import StoreReport
 from app.tablet.i18n import money, t
 from app.tablet.state.manager import PERIODS
-from app.tablet.state.tablet import TabletState
+from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import TOUCH, button, notice_bar, tagged
 
 BAR = "#3d5a80"
@@ -218,27 +218,27 @@ def _report(lang: str, r: StoreReport) -> list[ft.Control]:
     ]
 
 
-def _period(state: TabletState, days: int) -> Callable[[object], None]:
-    return lambda _: state.report_period(days)
+def _period(state: Tablet, days: int) -> Callable[[object], None]:
+    return lambda _: state.manager.report_period(days)
 
 
-def build(state: TabletState) -> ft.Control:
+def build(state: Tablet) -> ft.Control:
     lang, m = state.lang, state.manager
-    shown = m.last_day or state.today()
+    shown = m.last_day or state.session.today()
 
     def picked(e: ft.Event[ft.DatePicker]) -> None:
         value = e.control.value
         if isinstance(value, datetime):
-            state.report_day(value.date())
+            state.manager.report_day(value.date())
         elif isinstance(value, date):
-            state.report_day(value)
+            state.manager.report_day(value)
 
     def open_picker(e: ft.Event[ft.Button]) -> None:
         e.page.show_dialog(
             ft.DatePicker(
                 value=datetime(shown.year, shown.month, shown.day),
                 first_date=datetime(shown.year - 3, 1, 1),
-                last_date=datetime.combine(state.today(), datetime.min.time()),
+                last_date=datetime.combine(state.session.today(), datetime.min.time()),
                 on_change=picked,
             )
         )
@@ -255,7 +255,7 @@ def build(state: TabletState) -> ft.Control:
             tagged(
                 ft.IconButton(
                     ft.Icons.CHEVRON_LEFT,
-                    on_click=lambda _: state.report_step(-1),
+                    on_click=lambda _: state.manager.report_step(-1),
                     tooltip=t(lang, "report_earlier"),
                     width=TOUCH,
                     height=TOUCH,
@@ -274,9 +274,9 @@ def build(state: TabletState) -> ft.Control:
             tagged(
                 ft.IconButton(
                     ft.Icons.CHEVRON_RIGHT,
-                    on_click=lambda _: state.report_step(1),
+                    on_click=lambda _: state.manager.report_step(1),
                     tooltip=t(lang, "report_later"),
-                    disabled=shown >= state.today(),
+                    disabled=shown >= state.session.today(),
                     width=TOUCH,
                     height=TOUCH,
                 ),
@@ -295,7 +295,7 @@ def build(state: TabletState) -> ft.Control:
         ft.Row(
             [
                 ft.Text(t(lang, "manager_title"), size=22, weight=ft.FontWeight.BOLD),
-                button(t(lang, "team"), lambda _: state.show_team(), "team", primary=False),
+                button(t(lang, "team"), lambda _: state.team.show(), "team", primary=False),
             ],
             alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
             wrap=True,

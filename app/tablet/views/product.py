@@ -9,7 +9,7 @@ import flet as ft
 
 from app.contracts.catalog import ProductSummary
 from app.tablet.i18n import money, t
-from app.tablet.state.tablet import TabletState
+from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import TOUCH, button, tagged
 
 OUTCOMES = ("bought", "did_not_fit", "liked", "disliked")
@@ -21,32 +21,32 @@ def _stock_colour(available: int) -> str:
     return ft.Colors.GREEN_100 if available >= 3 else ft.Colors.AMBER_100
 
 
-def _try_on(state: TabletState, outcome: str) -> Callable[[object], None]:
-    return lambda _: state.record_try_on(outcome)
+def _try_on(state: Tablet, outcome: str) -> Callable[[object], None]:
+    return lambda _: state.product.record_try_on(outcome)
 
 
-def _result(state: TabletState, p: ProductSummary) -> ft.Control:
+def _result(state: Tablet, p: ProductSummary) -> ft.Control:
     name = p.name_tr if state.lang == "tr" else p.name_en
     return tagged(
         ft.ListTile(
             title=ft.Text(name),
             subtitle=ft.Text(f"{p.brand} · {p.style_code} · {money(p.price_min_kurus)}"),
-            on_click=lambda _: state.open_product(p.id),
+            on_click=lambda _: state.product.open(p.id),
             min_height=TOUCH + 8,
         ),
         f"product-{p.id}",
     )
 
 
-def build(state: TabletState) -> ft.Control:
-    lang, ps = state.lang, state.products
+def build(state: Tablet) -> ft.Control:
+    lang, ps = state.lang, state.product
 
     def set_query(e: ft.Event[ft.TextField]) -> None:
         ps.query = e.control.value or ""
 
     def run_search(text: str) -> None:
         ps.query = text  # from the submit event itself, not the last change event
-        state.search_products()
+        state.product.search()
 
     search = ft.TextField(
         label=t(lang, "search_product"),
@@ -60,9 +60,7 @@ def build(state: TabletState) -> ft.Control:
     top: list[ft.Control] = [
         ft.Row(
             [
-                button(
-                    t(lang, "back"), lambda _: state.go_back_to_customer(), "back", primary=False
-                ),
+                button(t(lang, "back"), lambda _: state.customer.show(), "back", primary=False),
                 search,
             ]
         )
@@ -97,7 +95,7 @@ def build(state: TabletState) -> ft.Control:
                         border=ft.Border.all(
                             3 if chosen else 1, ft.Colors.BLACK if chosen else ft.Colors.GREY_400
                         ),
-                        on_click=lambda _, sku=v.sku: state.select_variant(sku),
+                        on_click=lambda _, sku=v.sku: state.product.select(sku),
                     ),
                     f"variant-{v.sku}",
                 )
@@ -129,18 +127,20 @@ def build(state: TabletState) -> ft.Control:
                 )
             )
     actions: list[ft.Control] = []
-    if state.customer is not None and ps.sku is not None:
-        who = f"{state.customer.profile.first_name} {state.customer.profile.last_name}"
+    if state.customer.view is not None and ps.sku is not None:
+        who = f"{state.customer.view.profile.first_name} {state.customer.view.profile.last_name}"
         actions = [
             ft.Text(t(lang, "for_customer", name=who), weight=ft.FontWeight.BOLD),
             ft.Row(
                 [
                     button(
-                        t(lang, "add_to_basket"), lambda _: state.add_to_basket(), "add-to-basket"
+                        t(lang, "add_to_basket"),
+                        lambda _: state.product.add_to_basket(),
+                        "add-to-basket",
                     ),
                     button(
                         t(lang, "save_for_customer"),
-                        lambda _: state.save_for_customer(),
+                        lambda _: state.product.save_for_customer(),
                         "save-for-customer",
                     ),
                     *(

@@ -12,7 +12,7 @@ import flet as ft
 import flet_camera as fc
 
 from app.tablet.i18n import t
-from app.tablet.state.tablet import TabletState
+from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import button, tagged
 
 FRAME_PAUSE_S = 0.25  # between frames: decoding is ~5 ms, taking a picture far longer
@@ -22,7 +22,7 @@ GIVE_UP_S = 60.0  # a camera left open on a counter stops by itself
 class CameraScan:
     """A dialog with the camera's preview; closes itself when a code has been read."""
 
-    def __init__(self, page: ft.Page, state: TabletState) -> None:
+    def __init__(self, page: ft.Page, state: Tablet) -> None:
         self.page = page
         self.state = state
         self.running = False
@@ -91,14 +91,14 @@ class CameraScan:
         return True
 
 
-def camera_button(page: ft.Page, state: TabletState) -> ft.Control:
+def camera_button(page: ft.Page, state: Tablet) -> ft.Control:
     async def open_camera(_: object) -> None:
         await CameraScan(page, state).run()
 
     return button(t(state.lang, "camera"), open_camera, "scan-camera", primary=False)
 
 
-def photo_button(page: ft.Page, state: TabletState, picker: ft.FilePicker) -> ft.Control:
+def photo_button(page: ft.Page, state: Tablet, picker: ft.FilePicker) -> ft.Control:
     async def pick(_: object) -> None:
         files = await picker.pick_files(
             dialog_title=t(state.lang, "pick_photo"),

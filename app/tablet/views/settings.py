@@ -9,7 +9,7 @@ import flet as ft
 
 from app import __version__
 from app.tablet.i18n import LANGUAGES, t
-from app.tablet.state.tablet import TabletState
+from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import TOUCH, button, notice_bar, tagged
 
 
@@ -22,16 +22,16 @@ def _row(label: str, value: str, identifier: str) -> ft.Control:
     )
 
 
-def _language(state: TabletState, code: str) -> Callable[[object], None]:
+def _language(state: Tablet, code: str) -> Callable[[object], None]:
     return lambda _: state.set_language(code)
 
 
-def build(state: TabletState) -> ft.Control:
+def build(state: Tablet) -> ft.Control:
     lang, s = state.lang, state.settings
     api_field = ft.TextField(
         label=t(lang, "api_address"),
         value=s.api_url,
-        on_submit=lambda e: state.apply_api_url(e.control.value or ""),
+        on_submit=lambda e: state.settings.apply_api_url(e.control.value or ""),
         keyboard_type=ft.KeyboardType.URL,
         height=TOUCH + 8,
         expand=True,
@@ -66,7 +66,7 @@ def build(state: TabletState) -> ft.Control:
                     api_field,
                     button(
                         t(lang, "api_save"),
-                        lambda _: state.apply_api_url(api_field.value or ""),
+                        lambda _: state.settings.apply_api_url(api_field.value or ""),
                         "api-save",
                     ),
                 ]
@@ -75,8 +75,8 @@ def build(state: TabletState) -> ft.Control:
             ft.Text(t(lang, "language_title"), size=16, weight=ft.FontWeight.W_600),
             languages,
             ft.Text(t(lang, "about"), size=16, weight=ft.FontWeight.W_600),
-            _row(t(lang, "api_in_use"), state.client.base_url, "api-in-use"),
-            _row(t(lang, "device_id"), state.device_id, "device-id"),
+            _row(t(lang, "api_in_use"), state.settings.api_in_use, "api-in-use"),
+            _row(t(lang, "device_id"), state.session.device_id, "device-id"),
             _row(t(lang, "app_version"), __version__, "app-version"),
             _row(
                 t(lang, "server_version"),

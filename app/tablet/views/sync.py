@@ -4,40 +4,39 @@ to do about it."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import flet as ft
 
-from app.tablet.cache.models import OutboxCommand
-from app.tablet.cache.store import aware
 from app.tablet.i18n import LOCAL, t
-from app.tablet.state.tablet import TabletState
+from app.tablet.state.sync import QueuedWork
+from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import TOUCH, button, tagged
 
 
-def status_chip(state: TabletState) -> ft.Control:
+def status_chip(state: Tablet) -> ft.Control:
     """Online or not, and how many commands wait; its content is redrawn in place."""
     chip = ft.Container(
         padding=ft.Padding.symmetric(horizontal=12, vertical=6),
         border_radius=16,
-        on_click=lambda _: state.show_sync(),
+        on_click=lambda _: state.sync.show(),
         height=TOUCH,  # a touch target: it opens the sync screen
     )
     fill_status(chip, state)
     return tagged(chip, "net-status")
 
 
-def fill_status(chip: ft.Container, state: TabletState) -> None:
+def fill_status(chip: ft.Container, state: Tablet) -> None:
     lang = state.lang
-    online = state.online
+    online = state.sync.online
     words = t(lang, "online_now" if online else "offline_now")
-    if state.sync_progress is not None:
-        phase, done = state.sync_progress
+    if state.sync.progress is not None:
+        phase, done = state.sync.progress
         words = t(lang, "syncing", phase=t(lang, "phase_" + phase), n=f"{done:,}".replace(",", "."))
-    elif state.queued:
-        words += " · " + t(lang, "queued_n", n=state.queued)
-    if state.failed_commands:
-        words += " · " + t(lang, "failed_n", n=state.failed_commands)
+    elif state.sync.queued:
+        words += " · " + t(lang, "queued_n", n=state.sync.queued)
+    if state.sync.failed:
+        words += " · " + t(lang, "failed_n", n=state.sync.failed)
     chip.bgcolor = ft.Colors.GREEN_700 if online else ft.Colors.RED_700
     chip.content = ft.Row(
         [
@@ -53,10 +52,12 @@ def _when(at: datetime | str | None) -> str:
     if at is None:
         return "–"
     moment = datetime.fromisoformat(at) if isinstance(at, str) else at
-    return aware(moment).astimezone(LOCAL).strftime("%d.%m.%Y %H:%M:%S")
+    if moment.tzinfo is None:  # the cache keeps UTC without saying so
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LOCAL).strftime("%d.%m.%Y %H:%M:%S")
 
 
-def _command(state: TabletState, cmd: OutboxCommand) -> ft.Control:
+def _command(state: Tablet, cmd: QueuedWork) -> ft.Control:
     lang = state.lang
     what = (
         f"{t(lang, 'command_' + cmd.kind)}: {cmd.label}"
@@ -83,7 +84,7 @@ def _command(state: TabletState, cmd: OutboxCommand) -> ft.Control:
         assert cmd.id is not None
 
         def dismiss(_: object, command_id: int = cmd.id) -> None:
-            state.dismiss_command(command_id)
+            state.sync.dismiss(command_id)
 
         actions.append(button(t(lang, "dismiss"), dismiss, f"dismiss-{cmd.id}", primary=False))
     elif cmd.error_kind == "login-needed":
@@ -101,7 +102,7 @@ def _command(state: TabletState, cmd: OutboxCommand) -> ft.Control:
     )
 
 
-def _next_step(cmd: OutboxCommand) -> str:
+def _next_step(cmd: QueuedWork) -> str:
     """What the associate does about a refusal."""
     return {
         "out-of-stock": "next_out_of_stock",
@@ -113,26 +114,26 @@ def _next_step(cmd: OutboxCommand) -> str:
     }.get(cmd.error_kind or "", "next_other")
 
 
-def build(state: TabletState) -> ft.Control:
+def build(state: Tablet) -> ft.Control:
     lang = state.lang
-    kit = state.offline
+    sync = state.sync
     body: list[ft.Control] = [
         ft.Row([button(t(lang, "back"), lambda _: state.go_home(), "back", primary=False)]),
         ft.Text(t(lang, "sync_title"), size=22, weight=ft.FontWeight.BOLD),
     ]
-    if kit is None:
+    if not sync.keeps_cache:
         body.append(ft.Text(t(lang, "no_cache")))
         return ft.Column(body, spacing=12)
-    progress = state.sync_progress
+    progress = state.sync.progress
     body += [
         ft.Row(
             [
-                ft.Text(t(lang, "online_now" if state.online else "offline_now"), size=18),
-                button(t(lang, "sync_now"), lambda _: state.sync_now(), "sync-now"),
+                ft.Text(t(lang, "online_now" if state.sync.online else "offline_now"), size=18),
+                button(t(lang, "sync_now"), lambda _: state.sync.sync_now(), "sync-now"),
             ],
             spacing=16,
         ),
-        tagged(ft.Text(t(lang, "last_sync", at=_when(kit.last_sync))), "last-sync"),
+        tagged(ft.Text(t(lang, "last_sync", at=_when(sync.last_sync))), "last-sync"),
     ]
     if progress is not None:
         body.append(
@@ -145,7 +146,7 @@ def build(state: TabletState) -> ft.Control:
                 ]
             )
         )
-    waiting = kit.outbox.waiting()
+    waiting = sync.waiting
     body.append(
         ft.Text(t(lang, "waiting_commands", n=len(waiting)), size=18, weight=ft.FontWeight.W_600)
     )

@@ -9,7 +9,7 @@ from typing import Any
 import flet as ft
 
 from app.tablet.i18n import local_time, t
-from app.tablet.state.tablet import TabletState
+from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import TOUCH, button, notice_bar, tagged
 
 
@@ -22,12 +22,12 @@ def _do(action: Callable[..., None], *args: Any) -> Callable[[object], None]:
     return handler
 
 
-def build(state: TabletState) -> ft.Control:
+def build(state: Tablet) -> ft.Control:
     lang, team = state.lang, state.team
     body: list[ft.Control] = [
         ft.Row(
             [
-                button(t(lang, "back"), lambda _: state.show_manager(), "back", primary=False),
+                button(t(lang, "back"), lambda _: state.manager.show(), "back", primary=False),
                 ft.Text(t(lang, "team_title"), size=22, weight=ft.FontWeight.BOLD),
             ],
             wrap=True,
@@ -81,7 +81,7 @@ def build(state: TabletState) -> ft.Control:
         ft.Row(code_row, wrap=True, vertical_alignment=ft.CrossAxisAlignment.CENTER),
     ]
     for d in team.devices:
-        this = d.id == state.device_id
+        this = d.id == state.session.device_id
         status = (
             t(lang, "team_revoked_at", at=local_time(d.revoked_at))
             if d.revoked_at
@@ -112,7 +112,7 @@ def build(state: TabletState) -> ft.Control:
 
     body.append(ft.Text(t(lang, "team_staff"), size=18, weight=ft.FontWeight.BOLD))
     for s in team.staff:
-        me = state.login.session is not None and s.id == state.login.session.associate.id
+        me = state.session.who is not None and s.id == state.session.who.associate.id
         notes = [t(lang, f"role_{s.role}")]
         if not s.active:
             notes.append(t(lang, "team_inactive"))

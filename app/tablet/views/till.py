@@ -6,16 +6,16 @@ from __future__ import annotations
 import flet as ft
 
 from app.tablet.i18n import money, t
-from app.tablet.state.tablet import TabletState
+from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import TOUCH, attention, button, notice_bar, tagged
 
 
-def build(state: TabletState, scan_tools: list[ft.Control] | None = None) -> ft.Control:
+def build(state: Tablet, scan_tools: list[ft.Control] | None = None) -> ft.Control:
     lang, till = state.lang, state.till
     field = ft.TextField(
         label=t(lang, "till_scan"),
         autofocus=True,
-        on_submit=lambda e: state.till_scan(e.control.value or ""),
+        on_submit=lambda e: state.till.scan(e.control.value or ""),
         text_size=20,
         height=TOUCH + 16,
         width=560,
@@ -59,23 +59,28 @@ def build(state: TabletState, scan_tools: list[ft.Control] | None = None) -> ft.
                     max_value=money(offer.max_value_kurus),
                 ),
                 button(
-                    t(lang, "redeem_offline"), lambda _: state.redeem_offline(), "redeem-offline"
+                    t(lang, "redeem_offline"),
+                    lambda _: state.till.redeem_offline(),
+                    "redeem-offline",
                 ),
                 "offline-risk",
             )
         ]
     actions = [
         button(
-            t(lang, "check_coupon"), lambda _: state.check_coupon(), "check-coupon", primary=False
+            t(lang, "check_coupon"),
+            lambda _: state.till.check_coupon(),
+            "check-coupon",
+            primary=False,
         ),
-        button(t(lang, "redeem"), lambda _: state.redeem_coupon(), "redeem"),
+        button(t(lang, "redeem"), lambda _: state.till.redeem_coupon(), "redeem"),
     ]
     if till.redemption is not None and till.redemption.status != "voided":
         actions.append(
-            button(t(lang, "void"), lambda _: state.void_coupon(), "void", primary=False)
+            button(t(lang, "void"), lambda _: state.till.void_coupon(), "void", primary=False)
         )
     actions.append(
-        button(t(lang, "new_sale"), lambda _: state.new_sale(), "new-sale", primary=False)
+        button(t(lang, "new_sale"), lambda _: state.till.new_sale(), "new-sale", primary=False)
     )
     return ft.Column(
         [

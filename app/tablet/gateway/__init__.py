@@ -1,0 +1,188 @@
+"""Everything the tablet reads and writes, behind one interface (like the `DataStore` Flet's
+trolli example hands its app). State objects are given a `Gateway` and know nothing else:
+not HTTP, not the cache, not SQL.
+
+Two implement it: `live.LiveGateway`, the API with the offline cache and the durable outbox
+behind it, and `memory.MemoryGateway`, a small store in memory for fast state tests and for
+trying a scene without a server. Failures come as `ApiProblem` (app/tablet/problem.py), with
+status 0 when the API could not be reached."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from app.contracts.auth import LoginResponse, StaffList
+from app.contracts.catalog import ProductDetail, ProductPage
+from app.contracts.customers import (
+    ConsentChallengeOut,
+    CustomerSearchResult,
+    CustomerView,
+    ItemRef,
+)
+from app.contracts.devices import DeviceCredential, DeviceList, DeviceOut, EnrolmentCodeOut
+from app.contracts.inventory import Availability
+from app.contracts.orders import OrderCreate, PayLinkOut
+from app.contracts.promotions import CouponValidation, OfflineCouponPolicy, RedemptionOut
+from app.contracts.reports import StoreReport
+from app.contracts.scan import ScanResult
+from app.contracts.sync import Health
+from app.tablet.problem import ApiProblem
+
+# Told (phase, rows so far) while a sync runs.
+Progress = Callable[[str, int], None]
+
+
+@dataclass
+class Submitted:
+    """What became of a write: sent (with the API's answer), queued (sent when the network
+    returns), or refused by the API (with its problem)."""
+
+    status: str  # sent | queued | failed
+    answer: Any = None
+    problem: ApiProblem | None = None
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who makes a write, so a queued one is sent later with that associate's own session."""
+
+    store_code: str
+    associate_code: str
+    associate_name: str
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A log-in: the API's session, or (offline) the one this tablet remembered."""
+
+    session: LoginResponse
+    offline: bool = False
+
+
+@dataclass(frozen=True)
+class QueuedWork:
+    """A write still waiting for the API, or refused by it, as the associate sees it."""
+
+    id: int
+    kind: str  # order | try_on | wishlist | note | redemption
+    label: str
+    associate_code: str
+    customer_id: int | None
+    status: str  # pending | sending | failed
+    error_kind: str | None
+    error_detail: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class TillFacts:
+    """What a till needs to decide on a coupon with no network: the store's limit, the keys
+    that sign coupons, the basket at its cached prices (None: an item is not cached) and what
+    this till already redeemed offline today (count, discount)."""
+
+    policy: OfflineCouponPolicy | None
+    coupon_keys: dict[str, bytes]
+    basket_total_kurus: int | None
+    used_today: tuple[int, int]
+
+
+class Gateway(Protocol):
+    # -- the connection ------------------------------------------------------------------
+    @property
+    def online(self) -> bool: ...
+    @property
+    def keeps_cache(self) -> bool:
+        """Whether this tablet keeps an offline cache and a queue (False: online only)."""
+        ...
+
+    @property
+    def api_url(self) -> str: ...
+    def health(self) -> Health: ...
+    def use_api(self, url: str) -> Health:
+        """Switch to another API only if a Reyon API answers there (else raise, unchanged)."""
+        ...
+
+    # -- the tablet and who uses it --------------------------------------------------------
+    def enrol(self, code: str, name: str | None) -> DeviceCredential: ...
+    def log_in(
+        self, store_code: str, associate_code: str, pin: str, device: tuple[str, str]
+    ) -> SignedIn:
+        """Online; when the API cannot be reached, against this tablet's own record of who
+        logged in here (raises OfflineLoginError when it refuses)."""
+        ...
+
+    def resume_online(self, device: tuple[str, str]) -> LoginResponse | None:
+        """After an offline log-in, once the API answers: a session of the server's own."""
+        ...
+
+    def log_out(self) -> None: ...
+    def follow_store(self, store_id: int) -> None:
+        """Keep this store's stock (and its neighbours') for offline use."""
+        ...
+
+    # -- reads (from the cache when the API cannot be reached) ---------------------------
+    def scan(self, payload: str) -> ScanResult: ...
+    def search_customers(self, field: str, text: str) -> CustomerSearchResult: ...
+    def customer(self, customer_id: int) -> CustomerView: ...
+    def cached_customer(self, customer_id: int) -> CustomerView | None: ...
+    def forget_customer(self, customer_id: int) -> None: ...
+    def search_products(self, q: str, limit: int = 20) -> ProductPage: ...
+    def product(self, product_id: int) -> ProductDetail: ...
+    def availability(self, sku: str, near: int | None = None) -> Availability: ...
+    def store_report(self, first_day: date, last_day: date) -> StoreReport: ...
+    def pay_link(self, order_id: int) -> PayLinkOut: ...
+
+    # -- writes that may wait in the queue: one path, an idempotency key each ---------------
+    def add_wishlist(
+        self, by: Author, customer_id: int, sku: str, *, key: str, item: ItemRef | None
+    ) -> Submitted: ...
+    def add_try_on(
+        self,
+        by: Author,
+        customer_id: int,
+        sku: str,
+        outcome: str,
+        *,
+        key: str,
+        item: ItemRef | None,
+    ) -> Submitted: ...
+    def add_note(self, by: Author, customer_id: int, note: str, *, key: str) -> Submitted: ...
+    def place_order(self, by: Author, body: OrderCreate, *, key: str, label: str) -> Submitted: ...
+    def redeem_offline(
+        self, by: Author, body: dict[str, Any], *, key: str, label: str, discount_kurus: int
+    ) -> Submitted: ...
+
+    # -- writes that need the API's word now ------------------------------------------------
+    def send_consent_code(
+        self, customer_id: int, channel: str, lang: str
+    ) -> ConsentChallengeOut: ...
+    def record_consent_by_code(self, customer_id: int, challenge_id: int, code: str) -> None: ...
+    def record_consent_by_visit(self, customer_id: int) -> None: ...
+    def validate_coupon(self, body: dict[str, Any]) -> CouponValidation: ...
+    def redeem_coupon(self, body: dict[str, Any], *, key: str) -> RedemptionOut: ...
+    def void_redemption(self, redemption_id: int) -> RedemptionOut: ...
+    def enrolment_code(self) -> EnrolmentCodeOut: ...
+    def devices(self) -> DeviceList: ...
+    def staff(self, store_id: int) -> StaffList: ...
+    def revoke_device(self, device_id: str) -> DeviceOut: ...
+    def set_associate_active(self, associate_id: int, *, active: bool) -> None: ...
+    def unlock_associate(self, associate_id: int) -> None: ...
+
+    # -- the queue and the cache --------------------------------------------------------------
+    @property
+    def queued(self) -> int: ...
+    @property
+    def failed(self) -> int: ...
+    @property
+    def last_sync(self) -> str | None: ...
+    def waiting(self) -> list[QueuedWork]: ...
+    def dismiss(self, command_id: int) -> None: ...
+    def sync(self, store_id: int, *, till_rules: bool, progress: Progress | None = None) -> None:
+        """Send what is queued, pull what changed (and, for a till, its offline coupon rules);
+        never raises for a network that is gone: `online` says so."""
+        ...
+
+    def till_facts(self, till_id: str, items: dict[str, int], since: datetime) -> TillFacts: ...

@@ -1,0 +1,232 @@
+"""Scene 3, the customer in front of the associate, as one person across every channel; and
+the way to them: a customer found by search who has not consented stays masked until they
+say yes here with proof (a code sent to their own phone or e-mail address, KVKK), or scan
+their app's QR code. The other scenes (product, basket, till) serve this customer."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from app.contracts.customers import ConsentChallengeOut, CustomerSummary, CustomerView
+from app.domain import consent
+from app.tablet.gateway import QueuedWork
+from app.tablet.problem import ApiProblem
+from app.tablet.state.session import Scene
+
+RECENT_MAX = 8
+_SIX_DIGITS = re.compile(r"[0-9]{6}")
+log = logging.getLogger("reyon.tablet")
+
+# The API's problem types about consent, and the words the associate sees for each.
+_CONSENT_PROBLEMS = {
+    "consent-code-expired": "consent_code_expired",
+    "consent-code-used": "consent_code_expired",
+    "consent-code-exhausted": "consent_code_exhausted",
+    "consent-proof-required": "consent_proof_required",
+    "consent-contact-missing": "consent_no_contact",
+    "messaging-unavailable": "consent_cannot_send",
+    "too-many-requests": "consent_too_many",
+}
+_DEAD_CODE = ("consent-code-expired", "consent-code-used", "consent-code-exhausted")
+
+
+@dataclass
+class ConsentState:
+    """The code sent to the customer in `needs_consent`, and what was typed back."""
+
+    challenge: ConsentChallengeOut | None = None
+    code: str = ""
+    tries_left: int | None = None
+
+    @property
+    def text_version(self) -> str:
+        return consent.TEXT_VERSION
+
+    def text(self, lang: str) -> str:
+        """The words the customer is shown before they agree."""
+        return consent.consent_text(lang, self.text_version)
+
+
+@dataclass
+class CustomerScene(Scene):
+    view: CustomerView | None = None  # the customer being served
+    recent: list[CustomerSummary] = field(default_factory=list)
+    # Found by search, not consented: masked until they agree here with proof.
+    needs_consent: CustomerSummary | None = None
+    consent: ConsentState = field(default_factory=ConsentState)
+    # Told when a customer consented here: search results that showed them masked are stale.
+    consented: Callable[[], None] = field(default=lambda: None, repr=False)
+
+    @property
+    def customer_id(self) -> int | None:
+        return self.view.profile.id if self.view is not None else None
+
+    def open(self, customer_id: int, summary: CustomerSummary | None = None) -> None:
+        try:
+            self.view = self.gateway.customer(customer_id)
+        except ApiProblem as exc:
+            if exc.kind == "consent-required":
+                self.needs_consent = summary
+                self.consent = ConsentState()
+                self.session.say("consent_needed", error=True)
+                self.session.changed()
+                return
+            self.refused(exc)
+            return
+        self.needs_consent = None
+        if summary is None:
+            p = self.view.profile
+            summary = CustomerSummary(
+                id=p.id,
+                loyalty_number=p.loyalty_number,
+                first_name=p.first_name,
+                last_name=p.last_name,
+                phone=p.phone,
+                email=p.email,
+                tier=p.tier,
+                masked=False,
+            )
+        self.recent = [summary, *[c for c in self.recent if c.id != customer_id]][:RECENT_MAX]
+        self.session.show("customer")
+        self.session.say(None)
+        self.session.changed()
+
+    def show(self) -> None:
+        """Back to the customer being served (home when there is none)."""
+        self.session.show("customer" if self.view is not None else "home")
+        self.session.changed()
+
+    def refresh(self) -> None:
+        """The customer as the API has them now, or as this tablet's queue leaves them."""
+        customer_id = self.customer_id
+        if customer_id is None:
+            return
+        try:
+            self.view = self.gateway.customer(customer_id)
+        except ApiProblem as exc:
+            if exc.status in (403, 404):  # consent withdrawn, visit over: off the screen
+                log.info("customer %s no longer visible here (%s)", customer_id, exc.kind)
+                self.gateway.forget_customer(customer_id)
+                self.view = None
+                self.session.show("home")
+                self.session.say("consent_needed", error=True)
+            else:
+                self.view = self.gateway.cached_customer(customer_id) or self.view
+
+    def take_fresh(self, fresh: CustomerView) -> bool:
+        """The sync's newer view of the customer on screen; False if they are not on it (the
+        associate moved on meanwhile) or nothing changed."""
+        if self.view is None or self.view.profile.id != fresh.profile.id or fresh == self.view:
+            return False
+        self.view = fresh
+        return True
+
+    @property
+    def queued_orders(self) -> list[QueuedWork]:
+        """Orders this tablet placed for this customer that wait for the network."""
+        customer_id = self.customer_id
+        return [
+            w
+            for w in self.gateway.waiting()
+            if w.kind == "order" and w.customer_id == customer_id and w.status != "failed"
+        ]
+
+    def add_note(self, text: str) -> None:
+        """A note for every store's associates; the key is made at the tap."""
+        customer_id = self.customer_id
+        if customer_id is None or not text.strip():
+            return
+        try:
+            submitted = self.gateway.add_note(
+                self.session.author, customer_id, text.strip()[:2000], key=str(uuid.uuid4())
+            )
+            if submitted.status == "failed" and submitted.problem is not None:
+                raise submitted.problem
+        except ApiProblem as exc:
+            self.refused(exc)
+            return
+        self.refresh()
+        self.session.say("note_added" if submitted.status == "sent" else "note_queued")
+        self.session.changed()
+
+    # -- consent, with proof ---------------------------------------------------------------
+
+    @property
+    def may_record_visit_consent(self) -> bool:
+        """The customer on screen identified themselves by QR and has not consented yet."""
+        c = self.view
+        return c is not None and c.access == "visit" and not c.profile.consents.clienteling.given
+
+    def send_consent_code(self, channel: str) -> None:
+        """Send a code to the customer's own phone (sms) or e-mail address on file."""
+        who = self.needs_consent
+        if who is None:
+            return
+        try:
+            challenge = self.gateway.send_consent_code(who.id, channel, self.session.lang)
+        except ApiProblem as exc:
+            self._consent_problem(exc)
+            return
+        self.consent = ConsentState(challenge=challenge)
+        self.session.say("consent_code_sent", {"to": challenge.sent_to})
+        self.session.changed()
+
+    def new_consent_code(self) -> None:
+        """Back to choosing how to send a code (the customer did not get it, or it died)."""
+        self.consent = ConsentState()
+        self.session.say(None)
+        self.session.changed()
+
+    def confirm_consent_code(self, code: str | None = None) -> None:
+        """The customer read back the code: record their consent with it as proof."""
+        who, challenge = self.needs_consent, self.consent.challenge
+        if who is None or challenge is None:
+            return
+        text = (code if code is not None else self.consent.code).strip()
+        self.consent.code = text
+        if not _SIX_DIGITS.fullmatch(text):
+            self.session.say("consent_code_format", error=True)
+            self.session.changed()
+            return
+        try:
+            self.gateway.record_consent_by_code(who.id, challenge.id, text)
+        except ApiProblem as exc:
+            self._consent_problem(exc)
+            return
+        self.consent = ConsentState()
+        self.consented()
+        self.open(who.id)
+
+    def record_consent(self) -> None:
+        """The customer on screen, identified by their QR code here a moment ago, agrees: the
+        scan is the proof."""
+        customer_id = self.customer_id
+        if not self.may_record_visit_consent or customer_id is None:
+            return
+        try:
+            self.gateway.record_consent_by_visit(customer_id)
+        except ApiProblem as exc:
+            self._consent_problem(exc)
+            return
+        self.refresh()
+        self.session.say("consent_recorded")
+        self.session.changed()
+
+    def _consent_problem(self, exc: ApiProblem) -> None:
+        if exc.kind == "consent-code-wrong":
+            left = exc.extra.get("tries_left")
+            self.consent.tries_left = left if isinstance(left, int) else None
+            self.session.say("consent_code_wrong", {"n": self.consent.tries_left}, error=True)
+        elif exc.kind in _CONSENT_PROBLEMS:
+            if exc.kind in _DEAD_CODE:
+                self.consent = ConsentState()  # that code is dead: offer to send another
+            wait = exc.extra.get("retry_after", "")
+            self.session.say(_CONSENT_PROBLEMS[exc.kind], {"s": wait}, error=True)
+        else:
+            self.refused(exc)
+            return
+        self.session.changed()
