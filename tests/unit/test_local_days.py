@@ -84,6 +84,16 @@ def test_every_instant_of_a_day_maps_back_to_that_day(first: date, length: int, 
     days = days_of(first, last)
     assert len(starts) == len(days) + 1
     for day, (start, end) in zip(days, pairwise(starts), strict=True):
-        assert start < end
+        assert start <= end
+        if start == end:  # a day the zone skipped: no instant belongs to it
+            continue
         assert local_day(start, zone) == day
         assert local_day(end - timedelta(microseconds=1), zone) == day
+
+
+def test_a_day_the_zone_skipped_has_no_instants() -> None:
+    # Kiritimati moved from UTC-10 to UTC+14 at the end of 1994: 31 December never happened.
+    starts = day_starts(date(1994, 12, 30), date(1995, 1, 1), "Pacific/Kiritimati")
+    assert starts[1] == starts[2]  # 31 December: an empty window
+    assert starts[0] < starts[1] < starts[3]
+    assert local_day(starts[2], "Pacific/Kiritimati") == date(1995, 1, 1)
