@@ -10,12 +10,24 @@ from datetime import timedelta
 from app.server.customers.models import Customer
 from app.tablet.client import ReyonClient
 from app.tablet.state.basket import NEW_ADDRESS
+from app.tablet.state.tablet import Tablet
 from tests import factories
 from tests.conftest import World
 from tests.integration.test_consent import _code_in, _sms
 from tests.integration.test_tablet_state import enrolled, log_in, state_for
 from tests.qr_scenes import photo_scene
 from tests.server import HANG_S
+
+
+def reserve_one(
+    state: Tablet, world: World, product_id: int, sku: str, code: str = "t-associate"
+) -> None:
+    """Logged in, serving the consenting customer, one unit of `sku` in a basket to reserve."""
+    log_in(state, code=code)
+    state.home.open_customer(world.base.consenting_customer)
+    state.product.open(product_id, sku)
+    state.product.add_to_basket()
+    state.basket.choose_fulfilment("reserve_in_store")
 
 
 def test_reserve_in_a_store_that_has_the_whole_basket(world: World) -> None:
@@ -54,11 +66,7 @@ def test_reserving_here_when_this_store_has_none_asks_for_a_store_and_sends_noth
         world.db, sizes=("S",), stock={b.stores["IST01"]: 0, b.stores["IST02"]: 2}
     )
     state = state_for(world)
-    log_in(state)
-    state.home.open_customer(b.consenting_customer)
-    state.product.open(product_id, skus[0])
-    state.product.add_to_basket()
-    state.basket.choose_fulfilment("reserve_in_store")
+    reserve_one(state, world, product_id, skus[0])
     basket = state.basket
     assert [o.code for o in basket.store_options] == ["IST02"]
     state.basket.choose_store(None)  # this store, which has none
@@ -77,19 +85,11 @@ def test_out_of_stock_offers_where_it_still_is_and_one_tap_takes_it(world: World
         world.db, sizes=("S",), stock={b.stores["IST01"]: 1, b.stores["IST02"]: 2}
     )
     state = state_for(world)
-    log_in(state)
-    state.home.open_customer(b.consenting_customer)
-    state.product.open(product_id, skus[0])
-    state.product.add_to_basket()
-    state.basket.choose_fulfilment("reserve_in_store")
+    reserve_one(state, world, product_id, skus[0])
     state.basket.choose_store(None)  # this store, which has the last one
     # Meanwhile a colleague's tablet reserves that last one for another customer.
     colleague = state_for(world)
-    log_in(colleague, code="t-cashier")
-    colleague.home.open_customer(b.consenting_customer)
-    colleague.product.open(product_id, skus[0])
-    colleague.product.add_to_basket()
-    colleague.basket.choose_fulfilment("reserve_in_store")
+    reserve_one(colleague, world, product_id, skus[0], code="t-cashier")
     colleague.basket.place_order()
     assert colleague.basket.placed is not None
     state.basket.place_order()

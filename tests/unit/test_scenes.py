@@ -160,6 +160,27 @@ def test_home_scan_coupon_associate_sees_it_cashier_goes_to_till(tablet: Tablet)
     assert tablet.screen == "till" and tablet.till.coupon == "HOSGELDIN10"
 
 
+def test_a_personal_coupon_makes_the_sale_its_owners_wherever_it_is_scanned(
+    tablet: Tablet,
+) -> None:
+    log_in(tablet, code="kemal", pin="2345")
+    tablet.home.submit_scan("DOGUMGUNU")  # a cashier on home: to the till, with its owner
+    assert tablet.screen == "till" and tablet.till.customer_id == 1
+    tablet.till.new_sale()
+    assert tablet.till.customer_id is None
+    tablet.till.scan("DOGUMGUNU")
+    assert tablet.till.customer_id == 1
+
+
+def test_an_identity_code_at_the_till_makes_the_sale_that_customers(tablet: Tablet) -> None:
+    log_in(tablet, code="kemal", pin="2345")
+    tablet.till.show()
+    tablet.till.scan("RY1I-DEMO-CAN")
+    till = tablet.till
+    assert till.customer_id == 2 and till.message == "till_customer_attached"
+    assert till.coupon == "" and not till.error  # not taken for a coupon
+
+
 def test_home_search_customers(tablet: Tablet) -> None:
     log_in(tablet)
     tablet.home.search_text = "+905321112233"

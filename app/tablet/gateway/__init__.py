@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+
+from pydantic import ValidationError
 
 from app.contracts.auth import LoginResponse, StaffList
 from app.contracts.catalog import ProductDetail, ProductPage
@@ -33,6 +35,18 @@ from app.tablet.problem import ApiProblem
 
 # Told (phase, rows so far) while a sync runs.
 Progress = Callable[[str, int], None]
+T = TypeVar("T")
+
+
+def checked(make: Callable[[], T]) -> T:
+    """A request the contract refuses is refused here as the API would (422), never sent:
+    a scanner that types 5,000 characters is bad input, not a crash. Both gateways build
+    their requests through this."""
+    try:
+        return make()
+    except ValidationError as exc:
+        fields = ", ".join(str(e["loc"][-1]) for e in exc.errors() if e.get("loc"))
+        raise ApiProblem(422, "validation", "Invalid input", fields or None) from None
 
 
 @dataclass

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from app.contracts.auth import LoginResponse, StaffList
 from app.contracts.catalog import ProductDetail, ProductPage
@@ -47,7 +47,15 @@ from app.domain.consent import TEXT_VERSION
 from app.tablet.cache.outbox import NewCommand
 from app.tablet.cache.store import Cache
 from app.tablet.client import ReyonClient
-from app.tablet.gateway import Author, Progress, QueuedWork, SignedIn, Submitted, TillFacts
+from app.tablet.gateway import (
+    Author,
+    Progress,
+    QueuedWork,
+    SignedIn,
+    Submitted,
+    TillFacts,
+    checked,
+)
 from app.tablet.offline import Offline
 from app.tablet.problem import ApiProblem
 
@@ -62,16 +70,6 @@ def _now() -> datetime:
 def _placeholder_id() -> int:
     """Rows shown before the API has them get negative ids: never a real one."""
     return -random.randint(1, 2**31 - 1)
-
-
-def _checked(make: Callable[[], T]) -> T:
-    """A request the contract refuses is refused here as the API would (422), never sent:
-    a scanner that types 5,000 characters is bad input, not a crash."""
-    try:
-        return make()
-    except ValidationError as exc:
-        fields = ", ".join(str(e["loc"][-1]) for e in exc.errors() if e.get("loc"))
-        raise ApiProblem(422, "validation", "Invalid input", fields or None) from None
 
 
 class LiveGateway:
@@ -213,7 +211,7 @@ class LiveGateway:
                 product=ScannedProduct(product_id=found[0], sku=found[1], store_code=None),
             )
 
-        _checked(lambda: ScanRequest(payload=payload))  # refused before the network is asked
+        checked(lambda: ScanRequest(payload=payload))  # refused before the network is asked
         return self._read(lambda: self.client.scan(payload), from_cache)
 
     def search_customers(self, field: str, text: str) -> CustomerSearchResult:
@@ -313,7 +311,7 @@ class LiveGateway:
             by,
             kind="wishlist",
             path=f"/v1/customers/{customer_id}/wishlist",
-            body=WishlistAdd(sku=sku, channel="store"),
+            body=checked(lambda: WishlistAdd(sku=sku, channel="store")),
             key=key,
             customer_id=customer_id,
             label=sku,
@@ -330,7 +328,7 @@ class LiveGateway:
         key: str,
         item: ItemRef | None,
     ) -> Submitted:
-        body = TryOnCreate.model_validate({"sku": sku, "outcome": outcome})
+        body = checked(lambda: TryOnCreate.model_validate({"sku": sku, "outcome": outcome}))
 
         def tried(view: CustomerView) -> None:
             if item is not None:
@@ -375,7 +373,7 @@ class LiveGateway:
             by,
             kind="note",
             path=f"/v1/customers/{customer_id}/notes",
-            body=NoteCreate(body=note),
+            body=checked(lambda: NoteCreate(body=note)),
             key=key,
             customer_id=customer_id,
             label=note[:60],
@@ -402,7 +400,7 @@ class LiveGateway:
         self, by: Author, body: dict[str, Any], *, key: str, label: str, discount_kurus: int
     ) -> Submitted:
         """A coupon the cashier redeemed with no network: settled by the server later."""
-        request = _checked(lambda: RedemptionCreate.model_validate(body))
+        request = checked(lambda: RedemptionCreate.model_validate(body))
         submitted = self._write(
             by,
             kind="redemption",
@@ -433,11 +431,11 @@ class LiveGateway:
         )
 
     def validate_coupon(self, body: dict[str, Any]) -> CouponValidation:
-        request = _checked(lambda: CouponValidateRequest.model_validate(body))
+        request = checked(lambda: CouponValidateRequest.model_validate(body))
         return self.client.validate_coupon(request)
 
     def redeem_coupon(self, body: dict[str, Any], *, key: str) -> RedemptionOut:
-        request = _checked(lambda: RedemptionCreate.model_validate(body))
+        request = checked(lambda: RedemptionCreate.model_validate(body))
         return self.client.redeem(request, key=key)
 
     def void_redemption(self, redemption_id: int) -> RedemptionOut:

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
-
 from app.contracts.auth import AssociateOut, LoginResponse, StaffList, StaffMember, StoreRef
 from app.contracts.catalog import ProductDetail, ProductPage, VariantOut
 from app.contracts.customers import (
@@ -56,7 +54,16 @@ from app.contracts.scan import ScannedCoupon, ScannedProduct, ScanRequest, ScanR
 from app.contracts.sync import Health
 from app.qr.coupon import CouponCode, make_coupon, new_public_id
 from app.qr.keys import KeyRing
-from app.tablet.gateway import Author, Gateway, Progress, QueuedWork, SignedIn, Submitted, TillFacts
+from app.tablet.gateway import (
+    Author,
+    Gateway,
+    Progress,
+    QueuedWork,
+    SignedIn,
+    Submitted,
+    TillFacts,
+    checked,
+)
 from app.tablet.problem import ApiProblem, OfflineLoginError
 
 T = TypeVar("T")
@@ -65,15 +72,6 @@ LOCK_AFTER = 5  # wrong PINs on one tablet, as the API counts them
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _checked(make: Callable[[], T]) -> T:
-    """Refused as the API would refuse it (422), like the live gateway does before sending."""
-    try:
-        return make()
-    except ValidationError as exc:
-        fields = ", ".join(str(e["loc"][-1]) for e in exc.errors() if e.get("loc"))
-        raise ApiProblem(422, "validation", "Invalid input", fields or None) from None
 
 
 @dataclass
@@ -106,6 +104,7 @@ class Coupon:
     max_redemptions: int = 1
     redeemed: int = 0
     token: str | None = None  # the signed QR, for coupons the till may check offline
+    owner: int | None = None  # a personal coupon: the customer it was given to
 
 
 @dataclass
@@ -212,6 +211,7 @@ class MemoryGateway:
         summer = CouponCode(new_public_id(), "Yaz", "amount", 5000, int(now.timestamp()) + 86400)
         token = make_coupon(g.ring, summer)
         g.coupons["YAZ50"] = Coupon(2, "YAZ50", "Yaz", "amount", 5000, token=token)
+        g.coupons["DOGUMGUNU"] = Coupon(3, "DOGUMGUNU", "Doğum günü", "percent", 1500, owner=1)
         g.policy[1] = OfflineCouponPolicy(location_id=1, max_count_per_till_day=2, max_value_kurus_per_till_day=20000, updated_at=now, updated_by=3)  # fmt: skip
         return g
 
@@ -285,7 +285,7 @@ class MemoryGateway:
         return self.health()
 
     def enrol(self, code: str, name: str | None) -> DeviceCredential:
-        body = _checked(lambda: EnrolRequest(code=code, name=name))
+        body = checked(lambda: EnrolRequest(code=code, name=name))
         self._need_online()
         store = self.enrol_codes.pop(body.code, None)  # one-time: spent here
         if store is None:
@@ -352,7 +352,7 @@ class MemoryGateway:
         return ask()
 
     def scan(self, payload: str) -> ScanResult:
-        _checked(lambda: ScanRequest(payload=payload))
+        checked(lambda: ScanRequest(payload=payload))
         text = payload.strip()
         if self.online and text in self.identity_codes:
             cid = self.identity_codes[text]
@@ -360,7 +360,7 @@ class MemoryGateway:
             return ScanResult(kind="identity", valid=True, customer=self._summary(self.customers[cid]), access_until=_now() + timedelta(hours=2))  # fmt: skip
         coupon = next((c for c in self.coupons.values() if text in (c.code, c.token)), None)
         if self.online and coupon is not None:
-            scanned = ScannedCoupon(coupon_id=coupon.id, code=coupon.code, campaign=coupon.campaign, kind=coupon.kind, value=coupon.value, expires_at=_now() + timedelta(days=1), customer_id=None)  # fmt: skip
+            scanned = ScannedCoupon(coupon_id=coupon.id, code=coupon.code, campaign=coupon.campaign, kind=coupon.kind, value=coupon.value, expires_at=_now() + timedelta(days=1), customer_id=coupon.owner)  # fmt: skip
             return ScanResult(kind="coupon", valid=True, coupon=scanned)
         try:
             p, v = self._cached_read(lambda: self._variant(text.upper() if not text.isdigit() else text))  # fmt: skip
@@ -457,17 +457,17 @@ class MemoryGateway:
         self._cached[customer_id] = self._visible(customer_id)
 
     def add_wishlist(self, by: Author, customer_id: int, sku: str, *, key: str, item: ItemRef | None) -> Submitted:  # fmt: skip
-        body = _checked(lambda: WishlistAdd(sku=sku))
+        body = checked(lambda: WishlistAdd(sku=sku))
         row = lambda: WishlistItem(id=next(self._ids), item=self._item(body.sku), channel="store", location_code=by.store_code, created_at=_now())  # noqa: E731  # fmt: skip
         return self._submit(by, "wishlist", key, sku, customer_id, lambda: self._amend(customer_id, lambda v: v.wishlist.insert(0, row())))  # fmt: skip
 
     def add_try_on(self, by: Author, customer_id: int, sku: str, outcome: str, *, key: str, item: ItemRef | None) -> Submitted:  # fmt: skip
-        body = _checked(lambda: TryOnCreate.model_validate({"sku": sku, "outcome": outcome}))
+        body = checked(lambda: TryOnCreate.model_validate({"sku": sku, "outcome": outcome}))
         row = lambda: TryOnOut(id=next(self._ids), item=self._item(body.sku), outcome=body.outcome, note="", location_code=by.store_code, associate_name=by.associate_name, tried_at=_now())  # noqa: E731  # fmt: skip
         return self._submit(by, "try_on", key, f"{sku} · {outcome}", customer_id, lambda: self._amend(customer_id, lambda v: v.try_ons.insert(0, row())))  # fmt: skip
 
     def add_note(self, by: Author, customer_id: int, note: str, *, key: str) -> Submitted:
-        body = _checked(lambda: NoteCreate(body=note))
+        body = checked(lambda: NoteCreate(body=note))
         row = lambda: NoteOut(id=next(self._ids), body=body.body, associate_name=by.associate_name, location_code=by.store_code, created_at=_now())  # noqa: E731  # fmt: skip
         return self._submit(by, "note", key, note[:60], customer_id, lambda: self._amend(customer_id, lambda v: v.notes.insert(0, row())))  # fmt: skip
 
@@ -505,7 +505,7 @@ class MemoryGateway:
         return order
 
     def redeem_offline(self, by: Author, body: dict[str, Any], *, key: str, label: str, discount_kurus: int) -> Submitted:  # fmt: skip
-        request = _checked(lambda: RedemptionCreate.model_validate(body))
+        request = checked(lambda: RedemptionCreate.model_validate(body))
 
         def settle() -> RedemptionOut:
             try:
@@ -571,7 +571,7 @@ class MemoryGateway:
         return sum(self._variant(x.sku)[1].price_kurus * x.quantity for x in lines)
 
     def validate_coupon(self, body: dict[str, Any]) -> CouponValidation:
-        request = _checked(lambda: CouponValidateRequest.model_validate(body))
+        request = checked(lambda: CouponValidateRequest.model_validate(body))
         self._need_online()
         c, total = self._coupon(request.code, request.token), self._total(request.basket.lines)
         used = c.redeemed >= c.max_redemptions
@@ -586,7 +586,7 @@ class MemoryGateway:
         return self.redemptions[rid]
 
     def redeem_coupon(self, body: dict[str, Any], *, key: str) -> RedemptionOut:
-        request = _checked(lambda: RedemptionCreate.model_validate(body))
+        request = checked(lambda: RedemptionCreate.model_validate(body))
         self._need_online()
         if key in self._answers:  # the same tap sent again gets the same redemption
             answer: RedemptionOut = self._answers[key].answer

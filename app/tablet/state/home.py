@@ -46,7 +46,7 @@ class HomeScene(Scene):
             self.customer.open(result.customer.id, summary=result.customer)
             return
         elif result.coupon is not None and s.is_cashier:
-            self.till.set_coupon(payload_text)
+            self.till.take_coupon(payload_text, result.coupon)
             s.show("till")
         elif result.coupon is not None:
             s.say("scan_coupon", {"campaign": result.coupon.campaign, "code": result.coupon.code})

@@ -157,7 +157,7 @@ def guard_actions(cls: type) -> None:
             and callable(member)
             and not isinstance(member, (staticmethod, classmethod, property))
             and not getattr(member, "__guarded__", False)
-            and getattr(member, "__annotations__", {}).get("return") in ("None", None.__class__)
+            and getattr(member, "__annotations__", {}).get("return", "?") in ("None", None)
         ):
             setattr(cls, name, guarded(member))
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from app.contracts.promotions import CouponValidation, RedemptionOut
+from app.contracts.scan import ScannedCoupon
 from app.tablet.i18n import LOCAL as STORE_TIME  # a till's day is the store's day
 from app.tablet.i18n.problems import reason_words, scan_words
 from app.tablet.problem import ApiProblem
@@ -68,10 +69,7 @@ class TillScene(Scene):
                 lang = self.session.lang
                 self._say("scan_refused", scan_words(lang, result.kind, result.reason), error=True)
         elif result.kind == "coupon":
-            self.set_coupon(text)
-            if result.coupon is not None and result.coupon.customer_id is not None:
-                # A personal coupon's signed QR names its owner: the one showing it.
-                self.shopper_id = result.coupon.customer_id
+            self.take_coupon(text, result.coupon)
         elif result.product is not None and result.product.sku:
             self.add_item(result.product.sku)
         elif result.kind == "unknown":
@@ -101,6 +99,13 @@ class TillScene(Scene):
         self.redemption = None
         self.offline_offer = None
         self.queued_offline = False
+
+    def take_coupon(self, payload: str, coupon: ScannedCoupon | None) -> None:
+        """A coupon scanned here or on home by a cashier; a personal coupon's signed QR names
+        its owner, the one showing it, and the sale becomes theirs."""
+        self.set_coupon(payload)
+        if coupon is not None and coupon.customer_id is not None:
+            self.shopper_id = coupon.customer_id
 
     def _ref(self) -> dict[str, str]:
         text = self.coupon
