@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 TABLET = {"width": 1280, "height": 800}
 # Every wait is for a condition (a scene, a text, a value); this bounds them, and only a real
 # hang reaches it, however busy the machine.
@@ -35,10 +37,14 @@ def type_into(page: Any, label: str, text: str) -> None:
     """Click first: Flutter creates the real <input> for a field when it gains focus. Then wait
     until it has the focus (text filled in before that is shown but never reaches the app),
     fill, and wait until the input holds exactly the text before going on."""
+    # Several pages share one browser (a manager's tablet and a new one): Flutter blurs a
+    # field as soon as it gets the focus in a page that is not the active one.
+    page.bring_to_front()
     box = page.get_by_role("textbox", name=label)
     box.click()
+    # The locator again, not a handle taken before: the field's element may be rebuilt.
+    expect(box).to_be_focused(timeout=HANG_MS)
     handle = box.element_handle()
-    page.wait_for_function("e => document.activeElement === e", arg=handle)
     box.fill(text)
     page.wait_for_function("([e, text]) => e.value === text", arg=[handle, text])
 
