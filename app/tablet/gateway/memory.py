@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from app.contracts.auth import AssociateOut, LoginResponse, StaffList, StaffMember, StoreRef
 from app.contracts.catalog import ProductDetail, ProductPage, VariantOut
 from app.contracts.customers import (
-    AddressOut,
     Consent,
     ConsentChallengeOut,
     Consents,
-    CustomerProfile,
     CustomerSearchResult,
     CustomerSummary,
     CustomerView,
@@ -52,7 +50,6 @@ from app.contracts.promotions import (
 from app.contracts.reports import DayFigures, StoreReport
 from app.contracts.scan import ScannedCoupon, ScannedProduct, ScanRequest, ScanResult
 from app.contracts.sync import Health
-from app.qr.coupon import CouponCode, make_coupon, new_public_id
 from app.qr.keys import KeyRing
 from app.tablet.gateway import (
     Author,
@@ -64,6 +61,7 @@ from app.tablet.gateway import (
     TillFacts,
     checked,
 )
+from app.tablet.gateway.memory_world import Associate, Coupon, Location, fill_demo_world
 from app.tablet.problem import ApiProblem, OfflineLoginError
 
 T = TypeVar("T")
@@ -72,39 +70,6 @@ LOCK_AFTER = 5  # wrong PINs on one tablet, as the API counts them
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass
-class Location:
-    id: int
-    code: str
-    name: str
-    kind: str  # store | warehouse
-
-
-@dataclass
-class Associate:
-    id: int
-    code: str
-    name: str
-    role: str
-    pin: str
-    store_id: int
-    active: bool = True
-    wrong: dict[str, int] = field(default_factory=dict)  # device id -> wrong PINs in a row
-
-
-@dataclass
-class Coupon:
-    id: int
-    code: str
-    campaign: str
-    kind: str  # percent (basis points) | amount (kuruş)
-    value: int
-    max_redemptions: int = 1
-    redeemed: int = 0
-    token: str | None = None  # the signed QR, for coupons the till may check offline
-    owner: int | None = None  # a personal coupon: the customer it was given to
 
 
 @dataclass
@@ -157,72 +122,12 @@ class MemoryGateway:
         self._answers: dict[str, Submitted] = {}  # idempotency key -> what it got
         self._queue: list[_Work] = []
 
-    # -- the demo world --------------------------------------------------------------------
-
     @classmethod
     def demo(cls) -> MemoryGateway:
-        """Two Istanbul stores and the online warehouse; device "tab-1"/"secret-1" is enrolled
-        in IST01; PINs: ayse 1234 (associate), kemal 2345 (cashier), mert 3456 (manager)."""
-        g, now = cls(), _now()
-        for loc in (
-            Location(1, "IST01", "Reyon Kadıköy", "store"),
-            Location(2, "IST02", "Reyon Beşiktaş", "store"),
-            Location(3, "WEB01", "Online depo", "warehouse"),
-        ):
-            g.locations[loc.id] = loc
-        g.distance = {frozenset({1, 2}): 6.5, frozenset({1, 3}): 31.0, frozenset({2, 3}): 27.0}
-        for a in (
-            Associate(1, "ayse", "Ayşe Kaya", "associate", "1234", 1),
-            Associate(2, "kemal", "Kemal Öz", "cashier", "2345", 1),
-            Associate(3, "mert", "Mert Ak", "manager", "3456", 1),
-            Associate(4, "zeynep", "Zeynep Er", "associate", "4567", 2),
-        ):
-            g.associates[g.locations[a.store_id].code, a.code] = a
-        g.devices_["tab-1"] = ("secret-1", "IST01", DeviceOut(id="tab-1", name="Kasa 1", enrolled_at=now, revoked_at=None))  # fmt: skip
-        g.enrol_codes["ENROL-IST01"] = "IST01"
-        catalogue = (
-            (
-                1,
-                "Keten Gömlek",
-                "Linen Shirt",
-                "shirts",
-                89990,
-                [("BEY", "Beyaz", "White", s) for s in "ML"],
-            ),
-            (2, "Kot Ceket", "Denim Jacket", "jackets", 149990, [("MAV", "Mavi", "Blue", "M")]),
-            (3, "Yün Atkı", "Wool Scarf", "accessories", 39990, [("GRI", "Gri", "Grey", "STD")]),
-        )
-        for pid, tr, en, category, price, variants in catalogue:
-            rows = [VariantOut(variant_id=pid * 10 + i, sku=f"RY-{pid}00{pid}-{c}-{size}", ean13=f"869000000{pid}{i:03d}", product_id=pid, size=size, colour=c_tr, colour_en=c_en, price_kurus=price, currency="TRY", kdv_rate=10) for i, (c, c_tr, c_en, size) in enumerate(variants)]  # fmt: skip
-            g.products[pid] = ProductDetail(id=pid, style_code=f"RY-{pid}00{pid}", name_tr=tr, name_en=en, brand="Reyon", category=category, kdv_rate=10, price_min_kurus=price, price_max_kurus=price, description_tr=tr, description_en=en, sizes=sorted({v.size for v in rows}), colours=sorted({v.colour for v in rows}), variants=rows)  # fmt: skip
-        # (IST01, IST02, warehouse): the large shirt only at IST02, one jacket here.
-        for sku, counts in {
-            "RY-1001-BEY-M": (3, 1, 10),
-            "RY-1001-BEY-L": (0, 2, 0),
-            "RY-2002-MAV-M": (1, 0, 4),
-            "RY-3003-GRI-STD": (5, 5, 20),
-        }.items():
-            for loc_id, n in zip((1, 2, 3), counts, strict=True):
-                g.stock[sku, loc_id] = [n, 0]
-        g._add_customer(1, "Elif", "Yılmaz", "+905321112233", "elif@example.com", consent=True)
-        g._add_customer(2, "Can", "Demir", "+905329998877", "can@example.com", consent=False)
-        g.identity_codes["RY1I-DEMO-CAN"] = 2
-        g.coupons["HOSGELDIN10"] = Coupon(1, "HOSGELDIN10", "Hoş geldin", "percent", 1000)
-        summer = CouponCode(new_public_id(), "Yaz", "amount", 5000, int(now.timestamp()) + 86400)
-        token = make_coupon(g.ring, summer)
-        g.coupons["YAZ50"] = Coupon(2, "YAZ50", "Yaz", "amount", 5000, token=token)
-        g.coupons["DOGUMGUNU"] = Coupon(3, "DOGUMGUNU", "Doğum günü", "percent", 1500, owner=1)
-        g.policy[1] = OfflineCouponPolicy(location_id=1, max_count_per_till_day=2, max_value_kurus_per_till_day=20000, updated_at=now, updated_by=3)  # fmt: skip
+        """Two Istanbul stores and the online warehouse (memory_world.py)."""
+        g = cls()
+        fill_demo_world(g)
         return g
-
-    def _add_customer(
-        self, cid: int, first: str, last: str, phone: str, email: str, *, consent: bool
-    ) -> None:
-        now = _now()
-        given = Consent(given=consent, at=now if consent else None, source="store" if consent else None)  # fmt: skip
-        addresses = [AddressOut(id=cid * 10, label="Ev", recipient=f"{first} {last}", line1="Moda Cad. 1", district="Kadıköy", city="İstanbul", postal_code="34710", phone=phone, is_default=True)] if consent else []  # fmt: skip
-        profile = CustomerProfile(id=cid, loyalty_number=f"RY{cid:08d}", first_name=first, last_name=last, phone=phone, email=email, tier="gold" if consent else "classic", points=120, preferred_sizes={}, consents=Consents(clienteling=given, email=given, sms=given), addresses=addresses, created_at=now)  # fmt: skip
-        self.customers[cid] = CustomerView(profile=profile, access="consent" if consent else "none", wishlist=[], try_ons=[], cart=None, orders=[], coupons=[], notes=[])  # fmt: skip
 
     # -- helpers ---------------------------------------------------------------------------
 
