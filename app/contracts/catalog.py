@@ -1,7 +1,10 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, computed_field
+from typing import Annotated
 
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from app.contracts.common import LocationId
 from app.contracts.media import product_image_url
 from app.domain.sourcing import LocationKind
 
@@ -78,9 +81,31 @@ class ProductDetail(ProductSummary):
     variants: list[VariantOut]
 
 
+PAGE_MAX = 100
+
+
+class ProductQuery(BaseModel):
+    """A product search: the API's query string and the tablet's search are this one model."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    q: Annotated[
+        str | None, Field(max_length=100, description="Turkish-aware: gomlek finds Gömlek")
+    ] = None
+    category: Annotated[str | None, Field(max_length=40)] = None
+    size: Annotated[str | None, Field(max_length=20, description="Only products made in it")] = None
+    in_stock_at: LocationId | None = Field(
+        default=None, description="Only products with a unit available at this location"
+    )
+    limit: Annotated[int, Field(ge=1, le=PAGE_MAX)] = 20
+    cursor: Annotated[str | None, Field(max_length=64)] = None
+
+
 class ProductPage(BaseModel):
     items: list[ProductSummary]
     next_cursor: str | None
+    # How many products match in all, over every page; None where it was not counted.
+    total: int | None = None
 
 
 class VariantDetail(VariantOut):

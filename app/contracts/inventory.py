@@ -22,3 +22,18 @@ class Availability(BaseModel):
     near_location_id: int | None
     total_available: int
     locations: list[LocationStock]
+
+
+class VariantStock(BaseModel):
+    """One cell of a product's size x colour grid: what can be sold from where."""
+
+    sku: str
+    here: int  # available at the store asked about
+    other_stores: int  # available in every other store together
+    online: int  # available in the online warehouse(s)
+
+
+class ProductStock(BaseModel):
+    product_id: int
+    location_id: int | None  # the store "here" means; None: no store asked, here is 0
+    variants: list[VariantStock]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -105,6 +105,10 @@ class OrderLineOut(BaseModel):
     line_total_kurus: int
     source_location_id: int
     source_location_code: str
+    source_location_name: str = ""
+    # Until when the line's units are held at the source (reserve in store, click & collect);
+    # None when nothing is held for it (shipped, collected, released).
+    held_until: datetime | None = None
 
 
 class StatusEventOut(BaseModel):
@@ -133,6 +137,9 @@ class OrderOut(BaseModel):
     placed_at: datetime
     lines: list[OrderLineOut]
     history: list[StatusEventOut]
+    # The day the customer can expect it at home or in the pickup store (a domain rule on
+    # where the lines ship from); None where no promise is made.
+    expected_on: date | None = None
 
 
 class OrderSummary(BaseModel):

@@ -26,6 +26,7 @@ from app.tablet.views import (
     home,
     login,
     manager,
+    order,
     product,
     settings,
     sync,
@@ -193,6 +194,7 @@ def make_main(
             ),
             "customer": customer.build,
             "product": product.build,
+            "order": order.build,
             "basket": basket.build,
             "till": lambda s: till.build(
                 s, [camera_button(page, s), photo_button(page, s, picker)]
@@ -262,6 +264,10 @@ def make_main(
                 )
             )
             page.update()
+            toast = state.session.take_toast()
+            if toast is not None:
+                words = t(lang, toast.key, **toast.values)
+                page.show_dialog(ft.SnackBar(tagged(ft.Text(words), "toast"), duration=2500))
 
         state.session.subscribe(render)
         render()

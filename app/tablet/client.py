@@ -13,7 +13,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from app.contracts.auth import LoginRequest, LoginResponse, StaffList
-from app.contracts.catalog import LocationOut, ProductDetail, ProductPage
+from app.contracts.catalog import LocationOut, ProductDetail, ProductPage, ProductQuery
 from app.contracts.customers import (
     CodeProof,
     ConsentChallengeCreate,
@@ -32,8 +32,8 @@ from app.contracts.devices import (
     EnrolmentCodeOut,
     EnrolRequest,
 )
-from app.contracts.inventory import Availability
-from app.contracts.orders import PayLinkOut
+from app.contracts.inventory import Availability, ProductStock
+from app.contracts.orders import OrderOut, PayLinkOut
 from app.contracts.promotions import (
     CouponValidateRequest,
     CouponValidation,
@@ -207,8 +207,23 @@ class ReyonClient:
     def void_redemption(self, redemption_id: int) -> RedemptionOut:
         return self._call("POST", f"/v1/redemptions/{redemption_id}/void", RedemptionOut)
 
-    def search_products(self, q: str, limit: int = 20) -> ProductPage:
-        return self._call("GET", "/v1/products", ProductPage, params={"q": q, "limit": limit})
+    def search_products(self, query: ProductQuery) -> ProductPage:
+        params = query.model_dump(exclude_none=True)
+        return self._call("GET", "/v1/products", ProductPage, params=params)
+
+    def product_stock(self, product_id: int, near: int | None = None) -> ProductStock:
+        params = {"near": near} if near is not None else {}
+        return self._call("GET", f"/v1/products/{product_id}/stock", ProductStock, params=params)
+
+    def order(self, order_id: int) -> OrderOut:
+        return self._call("GET", f"/v1/orders/{order_id}", OrderOut)
+
+    def picture(self, url: str) -> bytes:
+        """A product picture by the URL the contracts give it (relative to the API)."""
+        r = self._raw("GET", url)
+        if not r.headers.get("content-type", "").startswith("image/"):
+            raise ApiProblem(0, "offline", "No connection to the server", "not a picture")
+        return r.content
 
     def product(self, product_id: int) -> ProductDetail:
         return self._call("GET", f"/v1/products/{product_id}", ProductDetail)

@@ -20,6 +20,7 @@ from app.contracts.promotions import OfflineCouponPolicy
 from app.domain.geo import nearest_first
 from app.tablet.cache.outbox import LEASE, DrainReport, NewCommand, Outbox
 from app.tablet.cache.people import People
+from app.tablet.cache.pictures import Pictures
 from app.tablet.cache.pull import Progress, Puller, SyncReport
 from app.tablet.cache.store import Cache
 from app.tablet.client import ReyonClient
@@ -39,6 +40,7 @@ class Offline:
     puller: Puller = field(init=False)
     outbox: Outbox = field(init=False)
     people: People = field(init=False)
+    pictures: Pictures = field(init=False)
     # One sync and one drain at a time in this process; other processes are kept apart by
     # the cache's own locking and the outbox's leases.
     # Apart, so an order tapped during a long first sync is sent at once, not after it.
@@ -51,6 +53,7 @@ class Offline:
         self.puller = Puller(self.client, self.cache)
         self.outbox = Outbox(self.cache, lease=self.lease)
         self.people = People(self.cache)
+        self.pictures = Pictures(self.cache)
 
     @classmethod
     def open(cls, client: ReyonClient, path: str | Path, **kw: Any) -> Offline:

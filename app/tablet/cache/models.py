@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text, text
+from sqlalchemy import Column, Index, LargeBinary, Text, text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -75,6 +75,18 @@ class KnownAssociate(CacheModel, table=True):
     locked_until: datetime | None = None
     session: str = Field(sa_column=Column(Text, nullable=False))  # LoginResponse JSON
     last_login_at: datetime
+
+
+class CachedPicture(CacheModel, table=True):
+    """A product picture this tablet has shown, by its URL (the URL names the picture and its
+    version: a kept one is never stale). Bounded in bytes; the least recently shown go first."""
+
+    __tablename__ = "picture"
+
+    url: str = Field(primary_key=True)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    size: int
+    shown_at: datetime = Field(index=True)
 
 
 class SyncState(CacheModel, table=True):

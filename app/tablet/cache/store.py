@@ -15,7 +15,7 @@ from sqlmodel import col
 
 from app.contracts.catalog import LocationOut, ProductDetail, ProductSummary
 from app.contracts.customers import CustomerView
-from app.contracts.inventory import Availability, LocationStock
+from app.contracts.inventory import Availability, LocationStock, ProductStock, VariantStock
 from app.domain.geo import nearest_first
 from app.domain.text import search_terms
 from app.sqlite_engine import SQLITE_BUSY_TIMEOUT_MS, configure_sqlite
@@ -191,6 +191,37 @@ class Cache:
         with self.read() as conn:
             rows = conn.execute(select(col(CachedLocation.detail))).scalars()
             return [LocationOut.model_validate_json(r) for r in rows]
+
+    def product_stock(self, product_id: int, near: int | None) -> ProductStock | None:
+        """The grid's stock from the followed locations only (this store, its neighbours and
+        the warehouse the tablet syncs): offline, "elsewhere" may be an undercount."""
+        with self.read() as conn:
+            rows = conn.execute(
+                select(
+                    col(CachedVariant.sku),
+                    col(CachedStock.location_id),
+                    col(CachedStock.on_hand) - col(CachedStock.reserved),
+                )
+                .select_from(CachedVariant)
+                .outerjoin(CachedStock, col(CachedStock.variant_id) == col(CachedVariant.id))
+                .where(col(CachedVariant.product_id) == product_id)
+            ).all()
+        if not rows:
+            return None
+        warehouses = {p.id for p in self.locations() if p.kind == "warehouse"}
+        cells: dict[str, VariantStock] = {}
+        for sku, location_id, available in rows:
+            cell = cells.setdefault(sku, VariantStock(sku=sku, here=0, other_stores=0, online=0))
+            if location_id is None:
+                continue
+            free = max(int(available), 0)
+            if location_id == near:
+                cell.here += free
+            elif location_id in warehouses:
+                cell.online += free
+            else:
+                cell.other_stores += free
+        return ProductStock(product_id=product_id, location_id=near, variants=list(cells.values()))
 
     def availability(self, sku: str, near: int | None) -> Availability | None:
         """Stock of one SKU as the API would list it, from the followed locations only (the

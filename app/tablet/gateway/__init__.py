@@ -17,7 +17,7 @@ from typing import Any, Protocol, TypeVar
 from pydantic import ValidationError
 
 from app.contracts.auth import LoginResponse, StaffList
-from app.contracts.catalog import ProductDetail, ProductPage
+from app.contracts.catalog import ProductDetail, ProductPage, ProductQuery
 from app.contracts.customers import (
     ConsentChallengeOut,
     CustomerSearchResult,
@@ -25,8 +25,8 @@ from app.contracts.customers import (
     ItemRef,
 )
 from app.contracts.devices import DeviceCredential, DeviceList, DeviceOut, EnrolmentCodeOut
-from app.contracts.inventory import Availability
-from app.contracts.orders import OrderCreate, PayLinkOut
+from app.contracts.inventory import Availability, ProductStock
+from app.contracts.orders import OrderCreate, OrderOut, PayLinkOut
 from app.contracts.promotions import CouponValidation, OfflineCouponPolicy, RedemptionOut
 from app.contracts.reports import StoreReport
 from app.contracts.scan import ScanResult
@@ -143,9 +143,19 @@ class Gateway(Protocol):
     def customer(self, customer_id: int) -> CustomerView: ...
     def cached_customer(self, customer_id: int) -> CustomerView | None: ...
     def forget_customer(self, customer_id: int) -> None: ...
-    def search_products(self, q: str, limit: int = 20) -> ProductPage: ...
+    def search_products(self, query: ProductQuery) -> ProductPage: ...
     def product(self, product_id: int) -> ProductDetail: ...
     def availability(self, sku: str, near: int | None = None) -> Availability: ...
+    def product_stock(self, product_id: int, near: int | None = None) -> ProductStock:
+        """Every variant's stock at `near`, in the other stores and online (the grid)."""
+        ...
+
+    def order(self, order_id: int) -> OrderOut: ...
+    def picture(self, url: str) -> bytes | None:
+        """A product picture by its URL from the contracts (thumb_url, image_url): kept
+        offline once seen; None when it is neither kept nor reachable now."""
+        ...
+
     def store_report(self, first_day: date, last_day: date) -> StoreReport: ...
     def pay_link(self, order_id: int) -> PayLinkOut: ...
 

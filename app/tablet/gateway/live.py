@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from app.contracts.auth import LoginResponse, StaffList
-from app.contracts.catalog import ProductDetail, ProductPage
+from app.contracts.catalog import ProductDetail, ProductPage, ProductQuery
 from app.contracts.customers import (
     CodeProof,
     ConsentChallengeOut,
@@ -32,7 +32,7 @@ from app.contracts.customers import (
     WishlistItem,
 )
 from app.contracts.devices import DeviceCredential, DeviceList, DeviceOut, EnrolmentCodeOut
-from app.contracts.inventory import Availability
+from app.contracts.inventory import Availability, ProductStock
 from app.contracts.orders import OrderCreate, OrderOut, PayLinkOut
 from app.contracts.promotions import (
     CouponValidateRequest,
@@ -180,10 +180,12 @@ class LiveGateway:
             self.offline.online = True
         return answer
 
-    def search_products(self, q: str, limit: int = 20) -> ProductPage:
+    def search_products(self, query: ProductQuery) -> ProductPage:
         return self._read(
-            lambda: self.client.search_products(q, limit),
-            lambda cache: ProductPage(items=cache.search(q, limit), next_cursor=None),
+            lambda: self.client.search_products(query),
+            lambda cache: ProductPage(
+                items=cache.search(query.q or "", query.limit), next_cursor=None
+            ),
         )
 
     def product(self, product_id: int) -> ProductDetail:
@@ -196,6 +198,33 @@ class LiveGateway:
             lambda: self.client.availability(sku, near=near),
             lambda cache: cache.availability(sku, near),
         )
+
+    def product_stock(self, product_id: int, near: int | None = None) -> ProductStock:
+        return self._read(
+            lambda: self.client.product_stock(product_id, near=near),
+            lambda cache: cache.product_stock(product_id, near),
+        )
+
+    def order(self, order_id: int) -> OrderOut:
+        return self.client.order(order_id)
+
+    def picture(self, url: str) -> bytes | None:
+        kept = self.offline.pictures if self.offline is not None else None
+        if kept is not None:
+            data = kept.get(url)
+            if data is not None:
+                return data
+            if not self.offline.online:  # type: ignore[union-attr]
+                return None  # no waiting on a connection for every picture of a screen
+        try:
+            data = self.client.picture(url)
+        except ApiProblem as exc:
+            if self.offline is not None:
+                self.offline.saw(exc)
+            return None
+        if kept is not None:
+            kept.keep(url, data)
+        return data
 
     def scan(self, payload: str) -> ScanResult:
         """Offline, product codes are still found in the cache; signed codes need the API."""

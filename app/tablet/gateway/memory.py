@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from app.contracts.auth import AssociateOut, LoginResponse, StaffList, StaffMember, StoreRef
-from app.contracts.catalog import ProductDetail, ProductPage, VariantOut
+from app.contracts.catalog import ProductDetail, ProductPage, ProductQuery, VariantOut
 from app.contracts.customers import (
     Consent,
     ConsentChallengeOut,
@@ -37,7 +37,7 @@ from app.contracts.devices import (
     EnrolmentCodeOut,
     EnrolRequest,
 )
-from app.contracts.inventory import Availability, LocationStock
+from app.contracts.inventory import Availability, LocationStock, ProductStock, VariantStock
 from app.contracts.orders import OrderCreate, OrderOut, OrderSummary, PayLinkOut
 from app.contracts.promotions import (
     CouponOut,
@@ -301,13 +301,45 @@ class MemoryGateway:
     def forget_customer(self, customer_id: int) -> None:
         self._cached.pop(customer_id, None)
 
-    def search_products(self, q: str, limit: int = 20) -> ProductPage:
+    def search_products(self, query: ProductQuery) -> ProductPage:
         def ask() -> ProductPage:
-            words = q.lower()
+            words = (query.q or "").lower()
             hits = [p for p in self.products.values() if words in f"{p.name_tr} {p.name_en} {p.brand} {p.style_code}".lower()]  # fmt: skip
-            return ProductPage(items=hits[:limit], next_cursor=None)
+            if query.category:
+                hits = [p for p in hits if p.category == query.category]
+            if query.size:
+                hits = [p for p in hits if query.size in p.sizes]
+            if query.in_stock_at is not None:
+                at = query.in_stock_at
+                hits = [p for p in hits if any(self._available(v.sku, at) > 0 for v in p.variants)]
+            start = int(query.cursor or 0)
+            page = hits[start : start + query.limit]
+            more = start + query.limit < len(hits)
+            return ProductPage(items=page, next_cursor=str(start + query.limit) if more else None, total=len(hits))  # fmt: skip
 
         return self._cached_read(ask)
+
+    def product_stock(self, product_id: int, near: int | None = None) -> ProductStock:
+        def ask() -> ProductStock:
+            p = self.product(product_id)
+            cells = []
+            for v in p.variants:
+                here = self._available(v.sku, near) if near is not None else 0
+                others = sum(self._available(v.sku, loc.id) for loc in self.locations.values() if loc.id != near and loc.kind == "store")  # fmt: skip
+                online = sum(self._available(v.sku, loc.id) for loc in self.locations.values() if loc.kind == "warehouse")  # fmt: skip
+                cells.append(VariantStock(sku=v.sku, here=max(here, 0), other_stores=max(others, 0), online=max(online, 0)))  # fmt: skip
+            return ProductStock(product_id=product_id, location_id=near, variants=cells)
+
+        return self._cached_read(ask)
+
+    def order(self, order_id: int) -> OrderOut:
+        self._need_online()
+        if order_id not in self.orders:
+            raise ApiProblem(404, "not-found", "No such order")
+        return self.orders[order_id]
+
+    def picture(self, url: str) -> bytes | None:
+        return None  # the fake store has no pictures: scenes show the placeholder
 
     def product(self, product_id: int) -> ProductDetail:
         def ask() -> ProductDetail:

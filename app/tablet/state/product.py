@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from app.contracts.catalog import ProductDetail, ProductSummary, VariantOut
+from app.contracts.catalog import ProductDetail, ProductQuery, ProductSummary, VariantOut
 from app.contracts.customers import ItemRef
 from app.contracts.inventory import Availability
 from app.tablet.gateway import Submitted
@@ -51,7 +51,7 @@ class ProductScene(Scene):
             self.results = []
         else:
             try:
-                self.results = self.gateway.search_products(text).items
+                self.results = self.gateway.search_products(ProductQuery(q=text)).items
                 self.error = None if self.results else "no_products"
             except ApiProblem as exc:
                 self.error = "offline" if exc.offline else "no_products"

@@ -26,6 +26,7 @@ SCREENS = (
     "home",
     "customer",
     "product",
+    "order",
     "basket",
     "till",
     "manager",
@@ -58,6 +59,9 @@ class Session:
     who: LoginResponse | None = None  # the associate logged in, and their store
     offline_session: bool = False  # logged in from this tablet's own record, API unreachable
     notice: Notice | None = None  # a message on top of the current scene
+    # A confirmation that something was done ("Deneme kaydedildi."): shown once, briefly,
+    # over whatever scene follows, then gone (a snack bar).
+    toast: Notice | None = None
     # Keeps a preference on this tablet across runs (language, store, API address); the
     # view layer gives the device's own storage.
     remember: Callable[[str, str], None] = field(default=_no_memory, repr=False)
@@ -128,6 +132,14 @@ class Session:
         self, key: str | None, values: dict[str, object] | None = None, *, error: bool = False
     ) -> None:
         self.notice = Notice(key, values or {}, error=error) if key else None
+
+    def confirm(self, key: str, values: dict[str, object] | None = None) -> None:
+        """Say briefly that something was done; the view shows it once and drops it."""
+        self.toast = Notice(key, values or {})
+
+    def take_toast(self) -> Notice | None:
+        toast, self.toast = self.toast, None
+        return toast
 
 
 def guarded(action: Callable[..., None]) -> Callable[..., None]:

@@ -15,6 +15,7 @@ from app.tablet.state.enrolment import EnrolScene
 from app.tablet.state.home import HomeScene
 from app.tablet.state.login import LoginScene
 from app.tablet.state.manager import ManagerScene
+from app.tablet.state.order import OrderScene
 from app.tablet.state.product import ProductScene
 from app.tablet.state.session import Session, guard_actions
 from app.tablet.state.settings import SettingsScene
@@ -61,6 +62,7 @@ class Tablet:
         self.till = TillScene(g, s, customer=self.customer)
         self.home = HomeScene(g, s, customer=self.customer, product=self.product, till=self.till)
         self.customer.consented = self.home.forget_results
+        self.order = OrderScene(g, s)
         self.manager = ManagerScene(g, s)
         self.team = TeamScene(g, s)
         self.sync = SyncScene(g, s, customer=self.customer)
@@ -73,6 +75,11 @@ class Tablet:
     @property
     def screen(self) -> str:
         return self.session.screen
+
+    def picture(self, url: str) -> bytes | None:
+        """A product picture for a view: kept on the tablet once shown; None (the view draws
+        a placeholder) when it is neither kept nor reachable now."""
+        return self.gateway.picture(url)
 
     def set_language(self, lang: str) -> None:
         self.session.lang = lang if lang in ("tr", "en") else "tr"

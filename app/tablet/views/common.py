@@ -28,6 +28,28 @@ def button(
     return tagged(ft.Button(text, on_click=on_click, height=TOUCH, style=style), identifier)
 
 
+def picture(
+    state: Any, url: str | None, *, width: int = 64, height: int = 80, identifier: str | None = None
+) -> ft.Control:
+    """A product picture from the tablet's state (kept offline once shown), or a quiet
+    placeholder of the same size when there is none: a list never jumps as pictures arrive."""
+    data = state.picture(url) if url else None
+    if data is not None:
+        image: ft.Control = ft.Image(
+            src=data, width=width, height=height, fit=ft.BoxFit.COVER, border_radius=8
+        )
+    else:
+        image = ft.Container(
+            ft.Icon(ft.Icons.CHECKROOM, color=ft.Colors.GREY_400, size=min(width, height) // 2),
+            width=width,
+            height=height,
+            bgcolor=ft.Colors.GREY_200,
+            border_radius=8,
+            alignment=ft.Alignment.CENTER,
+        )
+    return tagged(image, identifier) if identifier else image
+
+
 def notice_bar(text: str | None, error: bool) -> ft.Control:
     if not text:
         return ft.Container(height=0)
