@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from app.contracts.media import product_image_url
 from app.server.catalog.models import Product
 from app.server.db import utcnow
 from app.server.orders.models import Order
@@ -287,3 +288,24 @@ def test_offline_coupons_within_the_store_limit_are_settled_when_the_wifi_return
     with world.client("t-manager") as c:
         losses = c.get(f"/v1/stores/{store}/offline-redemption-losses").json()
     assert any(loss["till_id"] == state.till.till_id for loss in losses)
+
+
+def test_pictures_shown_online_are_still_shown_offline_and_kept_in_the_cache(
+    world: World, tmp_path: Path
+) -> None:
+    product_id, skus = factories.product(world.db, name_tr="Keten Ceket", name_en="Linen Jacket")
+    state = tablet(world, tmp_path)
+    log_in(state)
+    state.product.open(product_id)
+    assert state.product.product is not None
+    shown = state.product.product.thumb_url
+    never_shown = product_image_url(product_id, size="full")
+    online = state.picture(shown)
+    assert online is not None and online[:4] == b"RIFF" and online[8:12] == b"WEBP"
+
+    wifi(state, world, up=False)
+    state.product.open(product_id)  # the Wi-Fi is noticed as gone
+    assert state.picture(shown) == online  # a thumbnail seen before is kept
+    assert state.picture(never_shown) is None  # the view draws the placeholder
+    kit = state.gateway.offline
+    assert kit is not None and kit.pictures.kept_bytes() == len(online)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable
+from typing import TypeVar
 
 import flet as ft
 import flet_camera as fc
@@ -15,6 +17,7 @@ from app.tablet.i18n import t
 from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import button, tagged
 
+T = TypeVar("T")
 FRAME_PAUSE_S = 0.25  # between frames: decoding is ~5 ms, taking a picture far longer
 GIVE_UP_S = 60.0  # a camera left open on a counter stops by itself
 
@@ -26,6 +29,8 @@ class CameraScan:
         self.page = page
         self.state = state
         self.running = False
+        self._calls = 0  # calls to the camera not answered yet
+        self._shut = False
         self.status = ft.Text(t(state.lang, "camera_starting"), size=16)
         self.camera = fc.Camera(width=560, height=315, preview_enabled=True)
         self.dialog = ft.AlertDialog(
@@ -39,8 +44,29 @@ class CameraScan:
 
     def _close(self, _: object = None) -> None:
         self.running = False
-        with contextlib.suppress(Exception):  # already closed by the other path
+        if not self._calls:
+            self._remove()
+        # else: the dialog goes when the camera has answered (_ask)
+
+    def _remove(self) -> None:
+        if self._shut:
+            return  # closed by the other path (a code read, the close button)
+        self._shut = True
+        with contextlib.suppress(Exception):
             self.page.pop_dialog()
+
+    async def _ask(self, call: Awaitable[T]) -> T:
+        """A call to the camera, answered later by the browser. The dialog, and the camera in
+        it, stay until the answer is in: in Flet 1.0.5 an answer for a control already taken
+        off the page ends the whole session ("Control with ID ... is not registered" stops its
+        receive loop; found by the random-walk browser test tapping close at once)."""
+        self._calls += 1
+        try:
+            return await call
+        finally:
+            self._calls -= 1
+            if not self.running and not self._calls:
+                self._remove()
 
     def _say(self, key: str) -> None:
         self.status.value = t(self.state.lang, key)
@@ -51,7 +77,7 @@ class CameraScan:
         self.page.show_dialog(self.dialog)
         self.running = True
         try:
-            cameras = await self.camera.get_available_cameras()
+            cameras = await self._ask(self.camera.get_available_cameras())
         except Exception:  # no camera permission, no camera plugin on this platform
             cameras = []
         if not cameras:
@@ -61,7 +87,9 @@ class CameraScan:
             (c for c in cameras if c.lens_direction == fc.CameraLensDirection.BACK), cameras[0]
         )
         try:
-            await self.camera.initialize(back, fc.ResolutionPreset.HIGH, enable_audio=False)
+            await self._ask(
+                self.camera.initialize(back, fc.ResolutionPreset.HIGH, enable_audio=False)
+            )
         except Exception:
             self._say("no_camera")
             return
@@ -69,7 +97,7 @@ class CameraScan:
         deadline = asyncio.get_running_loop().time() + GIVE_UP_S
         while self.running and asyncio.get_running_loop().time() < deadline:
             try:
-                frame = await self.camera.take_picture()
+                frame = await self._ask(self.camera.take_picture())
             except Exception:
                 await asyncio.sleep(FRAME_PAUSE_S)
                 continue
