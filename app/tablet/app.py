@@ -110,7 +110,20 @@ def _top_bar(state: Tablet, chip: ft.Control) -> ft.Control:
         ft.Row(
             [
                 ft.Text("REYON", color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD),
-                tagged(ft.Text(who, color=ft.Colors.WHITE, expand=True), "who"),
+                # expand on the wrapper: the Row sees it, not the Text inside the Semantics,
+                # and a narrow (portrait) tablet cuts the name short, not the log-out button.
+                ft.Container(
+                    tagged(
+                        ft.Text(
+                            who,
+                            color=ft.Colors.WHITE,
+                            max_lines=1,
+                            overflow=ft.TextOverflow.ELLIPSIS,
+                        ),
+                        "who",
+                    ),
+                    expand=True,
+                ),
                 chip,
                 ft.Row(buttons, spacing=0),
             ],

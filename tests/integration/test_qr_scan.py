@@ -155,6 +155,10 @@ def test_brand_app_registers_a_device_key_and_gets_coupon_codes(world: World) ->
             assert offline.device_key_id == int(key_id)
             r = c.post("/v1/scan", json={"payload": mine["payload"]})
             assert r.json()["coupon"]["code"] == code
+            # The tablet shows the customer the same coupons the brand app shows them.
+            assert codes  # their own coupon at least: the visit (the scan) opens the view
+            held = [h["code"] for h in c.get(f"/v1/customers/{customer}").json()["coupons"]]
+            assert held == [w["code"] for w in codes]
             keys = c.get("/v1/qr/keys").json()
             assert keys["active_key"] == "A" and keys["identity_step_seconds"] == 30
             assert base64.b64decode(keys["coupon_keys"]["A"]) == RING.coupon_public_keys["A"]

@@ -9,8 +9,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import or_, select
-from sqlmodel import col
 
 from app.contracts.common import EntityId, problem_responses
 from app.contracts.customers import BrandConsentUpdate, Consents
@@ -19,10 +17,8 @@ from app.domain.errors import NotFound, Unauthenticated
 from app.server.customers import consent
 from app.server.customers.identity import decode_public_key, register_device_key
 from app.server.customers.models import Customer
-from app.server.db import utcnow
 from app.server.deps import DbDep, KeyRingDep, SettingsDep
-from app.server.promotions.models import Coupon
-from app.server.promotions.service import coupon_code
+from app.server.promotions.service import coupon_code, wallet_coupons
 
 _bearer = HTTPBearer(auto_error=False, description="REYON_BRAND_APP_KEY")
 
@@ -77,17 +73,7 @@ def coupon_codes(customer_id: EntityId, db: DbDep, ring: KeyRingDep) -> list[Cou
     with db.session() as session:
         if session.get(Customer, customer_id) is None:
             raise NotFound("Customer", customer_id)
-        coupons = session.execute(
-            select(Coupon)
-            .where(
-                or_(col(Coupon.customer_id) == customer_id, col(Coupon.customer_id).is_(None)),
-                col(Coupon.valid_until) > utcnow(),
-                col(Coupon.valid_from) <= utcnow(),
-                col(Coupon.public_id).is_not(None),
-            )
-            .order_by(col(Coupon.valid_until))
-            .limit(50)
-        ).scalars()
+        coupons = wallet_coupons(session, customer_id)
         return [
             CouponCodeOut(code=c.code, campaign=c.campaign, payload=coupon_code(ring, c))
             for c in coupons

@@ -12,8 +12,6 @@ import html
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import or_, select
-from sqlmodel import col
 
 from app.contracts.common import EntityId
 from app.domain.errors import NotFound
@@ -22,10 +20,9 @@ from app.qr.identity import STEP_SECONDS, make_identity
 from app.qr.images import render_svg
 from app.server.customers.identity import demo_device
 from app.server.customers.models import Customer
-from app.server.db import utcnow
 from app.server.deps import DbDep, KeyRingDep
 from app.server.promotions.models import Coupon
-from app.server.promotions.service import coupon_code
+from app.server.promotions.service import coupon_code, wallet_coupons
 
 router = APIRouter(tags=["demo"], include_in_schema=False)
 _NO_STORE = {"Cache-Control": "no-store"}
@@ -48,18 +45,7 @@ def wallet(customer_id: EntityId, db: DbDep, ring: KeyRingDep) -> HTMLResponse:
         customer = session.get(Customer, customer_id)
         if customer is None:
             raise NotFound("Customer", customer_id)
-        now = utcnow()
-        coupons = session.execute(
-            select(Coupon)
-            .where(
-                or_(col(Coupon.customer_id) == customer_id, col(Coupon.customer_id).is_(None)),
-                col(Coupon.valid_from) <= now,
-                col(Coupon.valid_until) > now,
-                col(Coupon.public_id).is_not(None),
-            )
-            .order_by(col(Coupon.customer_id).is_(None), col(Coupon.valid_until))
-            .limit(6)
-        ).scalars()
+        coupons = wallet_coupons(session, customer_id, limit=6)
         cards = "".join(_coupon_card(c, coupon_code(ring, c)) for c in coupons)
     name = html.escape(f"{customer.first_name} {customer.last_name}")
     page = _PAGE.format(

@@ -371,18 +371,30 @@ def release_redemption(session: Session, redemption_id: int, by: int | None) -> 
     return True
 
 
-def coupons_held(session: Session, customer_id: int) -> list[CouponOut]:
+def wallet_coupons(session: Session, customer_id: int, *, limit: int = 50) -> list[Coupon]:
+    """The coupons a customer can use now, as the brand app's wallet shows them: their own
+    and the open campaigns', valid today, with a code that can be shown (a public id), not
+    used up; their own first, then the soonest to run out. The tablet's customer view, the
+    brand app and the demo wallet all show this one set."""
     now = utcnow()
-    rows = session.execute(
-        select(Coupon)
-        .where(
-            col(Coupon.customer_id) == customer_id,
-            col(Coupon.valid_until) > now,
-            or_(
-                col(Coupon.max_redemptions).is_(None),
-                col(Coupon.redeemed_count) < col(Coupon.max_redemptions),
-            ),
-        )
-        .order_by(col(Coupon.valid_until))
-    ).scalars()
-    return [coupon_out(c) for c in rows]
+    return list(
+        session.execute(
+            select(Coupon)
+            .where(
+                or_(col(Coupon.customer_id) == customer_id, col(Coupon.customer_id).is_(None)),
+                col(Coupon.valid_from) <= now,
+                col(Coupon.valid_until) > now,
+                col(Coupon.public_id).is_not(None),
+                or_(
+                    col(Coupon.max_redemptions).is_(None),
+                    col(Coupon.redeemed_count) < col(Coupon.max_redemptions),
+                ),
+            )
+            .order_by(col(Coupon.customer_id).is_(None), col(Coupon.valid_until), col(Coupon.id))
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def coupons_held(session: Session, customer_id: int) -> list[CouponOut]:
+    return [coupon_out(c) for c in wallet_coupons(session, customer_id)]

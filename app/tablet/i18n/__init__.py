@@ -32,6 +32,11 @@ def chars_left(lang: str, n: int) -> str:
     return t(lang, "chars_left_one") if n == 1 else t(lang, "chars_left", n=count(lang, n))
 
 
+def items(lang: str, n: int) -> str:
+    """ "1 item", "3 items"; Turkish has one form after a number ("1 ürün", "3 ürün")."""
+    return t(lang, "items_one") if n == 1 else t(lang, "items", n=count(lang, n))
+
+
 def size_slot(lang: str, slot: str) -> str:
     """ "top" -> "Üst": what a preferred size is for; a slot this tablet does not know yet
     reads "Diğer" rather than the API's code."""

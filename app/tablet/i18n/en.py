@@ -108,6 +108,7 @@ EN: dict[str, str] = {
     "status_delivered": "Delivered",
     "status_cancelled": "Cancelled",
     "items": "{n} items",
+    "items_one": "1 item",
     "language": "Türkçe",
     "products": "Products",
     "search_product": "Find a product (name, brand, style code)",

@@ -108,6 +108,7 @@ TR: dict[str, str] = {
     "status_delivered": "Teslim edildi",
     "status_cancelled": "İptal",
     "items": "{n} ürün",
+    "items_one": "1 ürün",
     "language": "English",
     "products": "Ürünler",
     "search_product": "Ürün ara (ad, marka, stil kodu)",
