@@ -142,7 +142,8 @@ def test_a_note_shows_in_the_customer_view(world: World) -> None:
     state.customer.add_note("   ")  # nothing to save
     assert state.session.notice is None
     state.customer.add_note("Prefers slim fit; call before the sale.")
-    assert state.session.notice is not None and state.session.notice.key == "note_added"
+    toast = state.session.take_toast()  # said briefly, in a snack bar
+    assert toast is not None and toast.key == "note_added"
     assert state.customer.view is not None
     assert "Prefers slim fit" in state.customer.view.notes[0].body
 

@@ -293,7 +293,7 @@ def test_offline_coupons_within_the_store_limit_are_settled_when_the_wifi_return
 def test_pictures_shown_online_are_still_shown_offline_and_kept_in_the_cache(
     world: World, tmp_path: Path
 ) -> None:
-    product_id, skus = factories.product(world.db, name_tr="Keten Ceket", name_en="Linen Jacket")
+    product_id, _ = factories.product(world.db, name_tr="Keten Ceket", name_en="Linen Jacket")
     state = tablet(world, tmp_path)
     log_in(state)
     state.product.open(product_id)

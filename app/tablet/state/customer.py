@@ -18,6 +18,7 @@ from app.tablet.problem import ApiProblem
 from app.tablet.state.session import Scene
 
 RECENT_MAX = 8
+NOTE_MAX = 2000  # characters, as the API takes them (NoteCreate)
 _SIX_DIGITS = re.compile(r"[0-9]{6}")
 log = logging.getLogger("reyon.tablet")
 
@@ -60,12 +61,19 @@ class CustomerScene(Scene):
     consent: ConsentState = field(default_factory=ConsentState)
     # Told when a customer consented here: search results that showed them masked are stale.
     consented: Callable[[], None] = field(default=lambda: None, repr=False)
+    # The note being typed: kept when the scene is redrawn (a sync, a language switch).
+    note_draft: str = ""
+    # The lists (wishlist, try_ons, cart, orders) the associate asked to see in full.
+    showing_all: set[str] = field(default_factory=set)
 
     @property
     def customer_id(self) -> int | None:
         return self.view.profile.id if self.view is not None else None
 
     def open(self, customer_id: int, summary: CustomerSummary | None = None) -> None:
+        if customer_id != self.customer_id:
+            self.note_draft = ""  # another customer: not their note
+            self.showing_all = set()
         try:
             self.view = self.gateway.customer(customer_id)
         except ApiProblem as exc:
@@ -135,22 +143,45 @@ class CustomerScene(Scene):
             if w.kind == "order" and w.customer_id == customer_id and w.status != "failed"
         ]
 
+    def show_all(self, kind: str) -> None:
+        """The whole list, not only its latest entries."""
+        self.showing_all.add(kind)
+        self.session.changed()
+
+    def shown(self, kind: str, latest: int) -> int | None:
+        """How many entries of a list to show: the latest few, or all (None)."""
+        return None if kind in self.showing_all else latest
+
+    @staticmethod
+    def note_room(text: str) -> int:
+        """How many more characters the note may have."""
+        return max(0, NOTE_MAX - len(text.strip()))
+
+    def keep_draft(self, text: str) -> None:
+        self.note_draft = text
+
     def add_note(self, text: str) -> None:
         """A note for every store's associates; the key is made at the tap."""
         customer_id = self.customer_id
+        self.note_draft = text
         if customer_id is None or not text.strip():
             return
         try:
             submitted = self.gateway.add_note(
-                self.session.author, customer_id, text.strip()[:2000], key=str(uuid.uuid4())
+                self.session.author, customer_id, text.strip()[:NOTE_MAX], key=str(uuid.uuid4())
             )
             if submitted.status == "failed" and submitted.problem is not None:
                 raise submitted.problem
         except ApiProblem as exc:
             self.refused(exc)
             return
+        self.note_draft = ""
         self.refresh()
-        self.session.say("note_added" if submitted.status == "sent" else "note_queued")
+        if submitted.status == "sent":
+            self.session.say(None)
+            self.session.confirm("note_added")
+        else:  # worth reading until it is sent: it stays on the scene
+            self.session.say("note_queued")
         self.session.changed()
 
     # -- consent, with proof ---------------------------------------------------------------
