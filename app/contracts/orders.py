@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.contracts.common import EntityId, LocationId, Quantity, Request, Sku
 from app.domain.channels import Channel
+from app.domain.contact import Channel as ContactChannel
 from app.domain.orders import OrderStatus
 from app.domain.sourcing import FulfilmentType
 
@@ -94,10 +95,13 @@ class OrderCancel(Request):
 class OrderLineOut(BaseModel):
     id: int
     sku: str
+    # The API always names these; the defaults read answers a tablet cached before them.
+    product_id: int | None = None
     name_tr: str
     name_en: str
     size: str
     colour: str
+    colour_en: str = ""
     quantity: int
     unit_price_kurus: int
     kdv_rate: int
@@ -160,4 +164,23 @@ class PayLinkOut(BaseModel):
 
     order_id: int
     url: str
+    expires_at: datetime
+
+
+class PayLinkSend(Request):
+    """Send the order's pay link to its own customer's phone or e-mail address on file (never
+    to one typed here), in their language. A transactional message: no marketing consent."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"channel": "sms", "lang": "tr"}]}
+    )
+
+    channel: ContactChannel
+    lang: Literal["tr", "en"] = "tr"
+
+
+class PayLinkSent(BaseModel):
+    order_id: int
+    channel: ContactChannel
+    sent_to: str  # masked: "*** *** 45 67", "a***@e***.com"
     expires_at: datetime

@@ -33,7 +33,7 @@ from app.contracts.devices import (
     EnrolRequest,
 )
 from app.contracts.inventory import Availability, ProductStock
-from app.contracts.orders import OrderOut, PayLinkOut
+from app.contracts.orders import OrderOut, PayLinkOut, PayLinkSend, PayLinkSent
 from app.contracts.promotions import (
     CouponValidateRequest,
     CouponValidation,
@@ -260,6 +260,15 @@ class ReyonClient:
             f"/v1/customers/{customer_id}/consent",
             Consents,
             body=ConsentUpdate(clienteling=clienteling, text_version=text_version, proof=proof),
+        )
+
+    def send_pay_link(self, order_id: int, channel: str, lang: str = "tr") -> PayLinkSent:
+        """The order's pay link to its customer's phone or e-mail address on file."""
+        return self._call(
+            "POST",
+            f"/v1/orders/{order_id}/pay-link/send",
+            PayLinkSent,
+            body=PayLinkSend.model_validate({"channel": channel, "lang": lang}),
         )
 
     # -- the offline cache's sync --------------------------------------------------------

@@ -3,6 +3,11 @@ lock-out, scanning every kind of code, search, opening a customer, recent custom
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlmodel import col
+
+from app.server.catalog.models import Variant
+from app.server.inventory.models import StockLevel
 from app.tablet.client import ReyonClient
 from app.tablet.gateway.live import LiveGateway
 from app.tablet.offline import Offline
@@ -174,17 +179,19 @@ def test_client_raises_problems_with_their_type(world: World) -> None:
 def test_endless_aisle_order_with_pay_link_and_clear_out_of_stock(world: World) -> None:
     b = world.base
     customer = b.consenting_customer
-    product_id, skus = factories.product(world.db, sizes=("M", "L"), stock={b.warehouse: 1})
+    product_id, skus = factories.product(world.db, sizes=("M", "L"), stock={b.warehouse: 2})
     state = state_for(world)
     log_in(state)
     state.home.open_customer(customer)
     state.product.open(product_id, skus[0])
     state.product.add_to_basket()
     state.product.add_to_basket()  # the same size again: one line, two units
+    state.product.add_to_basket()  # no third: two exist
     basket = state.basket
     assert [(x.sku, x.quantity) for x in basket.lines] == [(skus[0], 2)]
     state.basket.show()
-    state.basket.place_order()  # only one unit in the warehouse
+    _sell_elsewhere(world, skus[0], b.warehouse)  # meanwhile the web shop sells one
+    state.basket.place_order()  # only one unit left in the warehouse
     assert basket.error == "out_of_stock" and basket.placed is None
     assert skus[0] in basket.error_detail
     state.basket.change_quantity(skus[0], -1)
@@ -194,6 +201,14 @@ def test_endless_aisle_order_with_pay_link_and_clear_out_of_stock(world: World) 
     # The order is in the customer's view at once, from every channel's list.
     assert state.customer.view is not None
     assert basket.placed.number in [o.number for o in state.customer.view.orders]
+
+
+def _sell_elsewhere(world: World, sku: str, location_id: int) -> None:
+    with world.db.write() as s:
+        variant = s.execute(select(Variant).where(col(Variant.sku) == sku)).scalar_one()
+        level = s.get(StockLevel, (variant.id, location_id))
+        assert level is not None
+        level.on_hand -= 1
 
 
 def test_reserve_in_store_needs_no_address_and_empty_basket_says_so(world: World) -> None:

@@ -50,10 +50,12 @@ def order_out(order_id: int = 7) -> OrderOut:
     line = OrderLineOut(
         id=71,
         sku="RY-2002-MAV-M",
+        product_id=2,
         name_tr="Kot Ceket",
         name_en="Denim Jacket",
         size="M",
         colour="Mavi",
+        colour_en="Blue",
         quantity=1,
         unit_price_kurus=149990,
         kdv_rate=10,
@@ -230,7 +232,7 @@ def test_an_order_opens_with_its_lines_history_and_goes_back(tablet: Tablet) -> 
     assert tablet.screen == "order" and o.order is not None and o.order.number == "WEB-2026-000007"
     assert [h.status for h in o.history] == ["paid", "placed"]  # the latest first
     line = o.order.lines[0]
-    assert o.product_id(line) == 2  # found by its style code
+    assert line.product_id == 2
     assert o.picture_url(line) == "/v1/media/products/2.webp?colour=mavi&size=thumb&v=1"
     tablet.order.open(7)  # a double tap: still one step away from the customer
     tablet.order.back()
@@ -241,7 +243,7 @@ def test_an_order_line_opens_its_product_and_the_order_stays(tablet: Tablet) -> 
     log_in_and_open_elif(tablet)
     tablet.order.open(7)
     line = tablet.order.order.lines[0]  # type: ignore[union-attr]
-    product_id = tablet.order.product_id(line)
+    product_id = line.product_id
     assert product_id is not None
     tablet.product.open(product_id, line.sku)
     assert tablet.screen == "product" and tablet.product.sku == "RY-2002-MAV-M"
@@ -259,20 +261,20 @@ def test_an_order_offline_says_so_and_the_customer_stays(gw: MemoryGateway, tabl
     assert tablet.screen == "order" and notice(tablet) is None
 
 
-def test_an_order_whose_product_cannot_be_found_keeps_a_placeholder(
+def test_an_order_line_cached_before_the_api_named_its_product_keeps_a_placeholder(
     gw: MemoryGateway, tablet: Tablet
 ) -> None:
     gw.orders[8] = order_out(8).model_copy(
         update={
             "lines": [
-                order_out().lines[0].model_copy(update={"sku": "ZZ-9-X-M", "held_until": None})
+                order_out().lines[0].model_copy(update={"product_id": None, "held_until": None})
             ]
         }
     )
     log_in_and_open_elif(tablet)
     tablet.order.open(8)
     line = tablet.order.order.lines[0]  # type: ignore[union-attr]
-    assert tablet.order.product_id(line) is None and tablet.order.picture_url(line) is None
+    assert tablet.order.picture_url(line) is None
 
 
 # -- words -------------------------------------------------------------------------------------

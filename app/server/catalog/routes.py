@@ -8,6 +8,7 @@ from app.contracts.catalog import (
     LocationOut,
     ProductDetail,
     ProductPage,
+    ProductQuery,
     VariantDetail,
     VariantList,
 )
@@ -25,20 +26,11 @@ def list_locations(db: DbDep, _: CurrentAssociate):
 
 
 @router.get("/v1/products", response_model=ProductPage, responses=problem_responses(400))
-def search_products(
-    db: DbDep,
-    _: CurrentAssociate,
-    q: Annotated[
-        str | None, Query(max_length=100, description="Turkish-aware: gomlek finds Gömlek")
-    ] = None,
-    category: Annotated[str | None, Query(max_length=40)] = None,
-    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 20,
-    cursor: Annotated[str | None, Query(max_length=64)] = None,
-):
+def search_products(db: DbDep, _: CurrentAssociate, query: Annotated[ProductQuery, Query()]):
+    # The query string is the contract's model (unknown parameters are refused, 422): the
+    # tablet's client sends exactly its fields, so the two cannot drift.
     with db.session() as session:
-        return service.search_products(
-            db_session=session, q=q, category=category, limit=limit, cursor=cursor
-        )
+        return service.search_products(db_session=session, query=query)
 
 
 @router.get(

@@ -9,13 +9,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, column, func, select, table
 from sqlmodel import Session, col
 
 from app.contracts.catalog import (
     LocationOut,
     ProductDetail,
     ProductPage,
+    ProductQuery,
     ProductSummary,
     VariantDetail,
     VariantOut,
@@ -179,17 +180,49 @@ def summary(product: Product, price_range: tuple[int, int] | None) -> ProductSum
     )
 
 
-def search_products(
-    *, db_session: Session, q: str | None, category: str | None, limit: int, cursor: str | None
-) -> ProductPage:
-    stmt = select(Product).where(col(Product.active).is_(True))
-    for term in search_terms(q or "")[:8]:
-        stmt = stmt.where(col(Product.search_text).like(f"%{like_escape(term)}%", escape="\\"))
-    if category:
-        stmt = stmt.where(col(Product.category) == category)
-    if cursor:
-        stmt = stmt.where(col(Product.id) > _decode_cursor(cursor))
-    limit = max(1, min(limit, MAX_PAGE))
+# Stock is the inventory package's table, and inventory reads the catalogue: naming the four
+# columns the search filters on keeps the two packages from importing each other.
+_STOCK = table(
+    "stocklevel", column("variant_id"), column("location_id"), column("on_hand"), column("reserved")
+)
+
+
+def _made_in(size: str | None, in_stock_at: int | None) -> ColumnElement[bool] | None:
+    """Products with one variant that is both in `size` and available at `in_stock_at` (an
+    associate asking for "M, in stock here" means one garment, not an M somewhere and another
+    size here)."""
+    if size is None and in_stock_at is None:
+        return None
+    # The ids that qualify, gathered once (not a subquery per product): correlated per
+    # product, SQLite walked the location's whole stock for each one (1.4 s for 300 shirts).
+    variants = select(col(Variant.product_id)).where(col(Variant.active).is_(True))
+    if size is not None:
+        variants = variants.where(col(Variant.size) == size)
+    if in_stock_at is not None:
+        variants = variants.join(_STOCK, _STOCK.c.variant_id == col(Variant.id)).where(
+            _STOCK.c.location_id == in_stock_at,
+            _STOCK.c.on_hand - _STOCK.c.reserved > 0,
+        )
+    return col(Product.id).in_(variants)
+
+
+def search_products(*, db_session: Session, query: ProductQuery) -> ProductPage:
+    """One page of the matching products in id order, and how many match in all."""
+    matching: list[ColumnElement[bool]] = [col(Product.active).is_(True)]
+    for term in search_terms(query.q or "")[:8]:
+        matching.append(col(Product.search_text).like(f"%{like_escape(term)}%", escape="\\"))
+    if query.category:
+        matching.append(col(Product.category) == query.category)
+    made_in = _made_in(query.size or None, query.in_stock_at)
+    if made_in is not None:
+        matching.append(made_in)
+    total = db_session.execute(
+        select(func.count()).select_from(Product).where(*matching)
+    ).scalar_one()
+    stmt = select(Product).where(*matching)
+    if query.cursor:
+        stmt = stmt.where(col(Product.id) > _decode_cursor(query.cursor))
+    limit = max(1, min(query.limit, MAX_PAGE))
     rows = list(db_session.execute(stmt.order_by(col(Product.id)).limit(limit + 1)).scalars())
     more = len(rows) > limit
     rows = rows[:limit]
@@ -197,6 +230,7 @@ def search_products(
     return ProductPage(
         items=[summary(p, ranges.get(p.id)) for p in rows],
         next_cursor=_encode_cursor(rows[-1].id) if more and rows else None,
+        total=total,
     )
 
 

@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.contracts.common import problem_responses
-from app.contracts.inventory import Availability
+from app.contracts.inventory import Availability, ProductStock
 from app.server.catalog.deps import LocationsDep
-from app.server.deps import CurrentAssociate, DbDep, PathSku
+from app.server.deps import CurrentAssociate, DbDep, PathId, PathSku
 from app.server.inventory import service
 
 router = APIRouter(tags=["inventory"], responses=problem_responses(401, 404, 422))
@@ -33,3 +33,20 @@ def availability(
         )
     # Already JSON of the `Availability` contract (declared above for the OpenAPI document).
     return Response(body, media_type="application/json")
+
+
+@router.get("/v1/products/{product_id}/stock", response_model=ProductStock)
+def product_stock(
+    product_id: Annotated[int, PathId],
+    db: DbDep,
+    locations: LocationsDep,
+    _: CurrentAssociate,
+    near: Annotated[
+        int | None,
+        Query(ge=1, le=2**31 - 1, description="The store whose units count as here"),
+    ] = None,
+):
+    with db.read_connection() as conn:
+        return service.product_stock(
+            conn=conn, directory=locations, product_id=product_id, near=near
+        )

@@ -8,9 +8,10 @@ import orjson
 from sqlalchemy import Connection, Select, Text, bindparam, cast, func, insert, select, update
 from sqlmodel import Session, col
 
+from app.contracts.inventory import ProductStock, VariantStock
 from app.domain.errors import NotFound
-from app.server.catalog.models import Variant
-from app.server.catalog.service import LocationDirectory
+from app.server.catalog.models import Product, Variant
+from app.server.catalog.service import LocationDirectory, size_key
 from app.server.db import core_table, utcnow
 from app.server.inventory.models import Reservation, StockLevel
 from app.server.sync import changelog
@@ -37,6 +38,7 @@ def _stock_by_sku(dialect: str) -> Select[str]:
 
 _STOCK = core_table(StockLevel)
 _VARIANT = core_table(Variant)
+_PRODUCT = core_table(Product)
 _VARIANT_BY_SKU = select(_VARIANT.c.id).where(_VARIANT.c.sku == bindparam("sku"))
 _STOCK_BY_SKU = {dialect: _stock_by_sku(dialect) for dialect in ("sqlite", "postgresql")}
 
@@ -68,6 +70,58 @@ def availability_json(
     return orjson.dumps(
         {"sku": sku, "near_location_id": near, "total_available": total, "locations": rows}
     )
+
+
+_PRODUCT_ACTIVE = select(_PRODUCT.c.id).where(
+    _PRODUCT.c.id == bindparam("p"), _PRODUCT.c.active.is_(True)
+)
+_PRODUCT_STOCK = (
+    select(
+        _VARIANT.c.sku,
+        _VARIANT.c.size,
+        _VARIANT.c.colour,
+        _STOCK.c.location_id,
+        _STOCK.c.on_hand,
+        _STOCK.c.reserved,
+    )
+    .select_from(_VARIANT.outerjoin(_STOCK, _STOCK.c.variant_id == _VARIANT.c.id))
+    .where(_VARIANT.c.product_id == bindparam("p"), _VARIANT.c.active.is_(True))
+)
+
+
+def product_stock(
+    *, conn: Connection, directory: LocationDirectory, product_id: int, near: int | None
+) -> ProductStock:
+    """Every variant of a product with what is available at `near` (the asking store), in the
+    other stores together and in the online warehouse(s): the size x colour grid's numbers.
+    Units held for orders are not available; a location closed (inactive) counts nowhere."""
+    if conn.execute(_PRODUCT_ACTIVE, {"p": product_id}).first() is None:
+        raise NotFound("Product", product_id)
+    places = directory.all(conn)
+    if near is not None and near not in places:
+        raise NotFound("Location", near)
+    cells: dict[str, VariantStock] = {}
+    order: dict[str, tuple[str, tuple[int, str]]] = {}
+    for sku, size, colour, location_id, on_hand, reserved in conn.execute(
+        _PRODUCT_STOCK, {"p": product_id}
+    ):
+        cell = cells.get(sku)
+        if cell is None:
+            cell = cells[sku] = VariantStock(sku=sku, here=0, other_stores=0, online=0)
+            order[sku] = (colour, size_key(size))
+        place = places.get(location_id) if location_id is not None else None
+        if place is None:
+            continue
+        available = max(on_hand - reserved, 0)
+        if location_id == near:
+            cell.here += available
+        elif place.kind == "warehouse":
+            cell.online += available
+        else:
+            cell.other_stores += available
+    # The order of the product's variants (colour, then size), as GET /v1/products/{id} has it.
+    variants = [cells[sku] for sku in sorted(cells, key=order.__getitem__)]
+    return ProductStock(product_id=product_id, location_id=near, variants=variants)
 
 
 def _stock_change(

@@ -28,7 +28,7 @@ from app.server.inventory import service as inventory
 from app.server.inventory.models import StockLevel
 from app.server.loyalty import service as loyalty
 from app.server.orders.models import Order, OrderLine, OrderStatusEvent
-from app.server.orders.service import Names, assemble
+from app.server.orders.service import LineNames, Names, assemble
 from app.server.promotions import service as promotions
 from app.server.promotions.models import Coupon
 from app.server.sync import changelog
@@ -89,7 +89,8 @@ def place_order(
     history = [_placed_event(it, order["id"], now)]
     _record(it, order)
     code = coupon.code if coupon else None
-    return assemble(order, lines, _names(found), history, code, locations)
+    held = {ln["id"]: expires for ln in lines} if expires is not None else {}
+    return assemble(order, lines, _names(found), history, code, locations, held=held)
 
 
 # --- checking what was asked ----------------------------------------------------------------
@@ -375,4 +376,4 @@ def _record(it: _Placing, order: dict[str, Any]) -> None:
 
 
 def _names(found: Found) -> Names:
-    return {v.id: (p.name_tr, p.name_en, v.size, v.colour) for v, p in found.values() if v.id}
+    return {v.id: LineNames.of(v, p) for v, p in found.values() if v.id}

@@ -5,7 +5,14 @@ from typing import Annotated
 from fastapi import APIRouter, Request, Response
 
 from app.contracts.common import problem_responses
-from app.contracts.orders import OrderCancel, OrderCreate, OrderOut, PayLinkOut
+from app.contracts.orders import (
+    OrderCancel,
+    OrderCreate,
+    OrderOut,
+    PayLinkOut,
+    PayLinkSend,
+    PayLinkSent,
+)
 from app.server.catalog.deps import LocationsDep
 from app.server.deps import (
     CurrentAssociate,
@@ -13,10 +20,12 @@ from app.server.deps import (
     DbDep,
     KeyRingDep,
     PathId,
+    RateLimitsDep,
     SettingsDep,
 )
 from app.server.idempotency.routes import IdempotencyKey, create
-from app.server.orders import placing, service
+from app.server.messaging import MessagingDep
+from app.server.orders import pay_links, placing, service
 
 router = APIRouter(tags=["orders"], responses=problem_responses(401, 422))
 OrderId = Annotated[int, PathId]
@@ -111,3 +120,36 @@ def pay_link(
             ring=ring,
             base_url=settings.public_base_url,
         )
+
+
+@router.post(
+    "/v1/orders/{order_id}/pay-link/send",
+    response_model=PayLinkSent,
+    responses=problem_responses(400, 404, 409, 413, 429, 503),
+)
+def send_pay_link(
+    order_id: OrderId,
+    body: PayLinkSend,
+    db: DbDep,
+    principal: CurrentAssociate,
+    settings: SettingsDep,
+    locations: LocationsDep,
+    ring: KeyRingDep,
+    messaging: MessagingDep,
+    limits: RateLimitsDep,
+) -> PayLinkSent:
+    """Send a fresh pay link to the order's own customer, by SMS or e-mail, at the phone or
+    address on file (a transactional message: no marketing consent needed). 409 when the
+    order is not awaiting payment or there is no contact on file; 503 when the channel cannot
+    send now; a few per order an hour (429)."""
+    return pay_links.send_pay_link(
+        db=db,
+        messaging=messaging,
+        limits=limits,
+        principal=principal,
+        order_id=order_id,
+        body=body,
+        directory=locations,
+        ring=ring,
+        base_url=settings.public_base_url,
+    )

@@ -4,7 +4,8 @@ and a customer's orders from every channel. Placing one is in placing.py."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlmodel import Session, col
@@ -14,7 +15,7 @@ from app.contracts.orders import (
     OrderOut,
     PayLinkOut,
 )
-from app.domain import masking
+from app.domain import masking, orders
 from app.domain.errors import Conflict, Forbidden, NotFound
 from app.domain.orders import OPEN_STATUSES, OrderStatus, awaits_payment
 from app.qr import paylink
@@ -33,11 +34,36 @@ from app.server.promotions import service as promotions
 from app.server.promotions.models import Coupon, Redemption
 from app.server.sync import changelog
 
-Names = dict[int, tuple[str, str, str, str]]  # variant id -> (name_tr, name_en, size, colour)
+
+class LineNames(NamedTuple):
+    """What a line says of its variant, besides its SKU."""
+
+    product_id: int
+    name_tr: str
+    name_en: str
+    size: str
+    colour: str
+    colour_en: str
+
+    @classmethod
+    def of(cls, variant: Variant, product: Product) -> LineNames:
+        assert product.id is not None
+        return cls(product.id, product.name_tr, product.name_en, variant.size, variant.colour,
+                   variant.colour_en or variant.colour)  # fmt: skip
+
+
+Names = dict[int, LineNames]  # variant id -> what its lines say of it
+# The stores' clock, for the day an order is promised on (ApiSettings.timezone's default).
+STORE_ZONE = "Europe/Istanbul"
 
 
 def order_out(
-    session: Session, order: Order, locations: dict[int, Place], *, masked: bool = False
+    session: Session,
+    order: Order,
+    locations: dict[int, Place],
+    *,
+    masked: bool = False,
+    tz: str = STORE_ZONE,
 ) -> OrderOut:
     lines = list(
         session.execute(
@@ -45,7 +71,7 @@ def order_out(
         ).scalars()
     )
     names: Names = {
-        v_id: (p.name_tr, p.name_en, v.size, v.colour)
+        v_id: LineNames.of(v, p)
         for v_id, v, p in session.execute(
             select(col(Variant.id), Variant, Product)
             .join(Product, col(Product.id) == col(Variant.product_id))
@@ -76,7 +102,27 @@ def order_out(
         [{"status": e.status, "at": e.at, "note": e.note} for e in history],
         coupon_code,
         locations,
+        held=held_until(session, order.id),
+        tz=tz,
     )
+
+
+def held_until(session: Session, order_id: int | None) -> dict[int, datetime]:
+    """Order line id -> until when its units are held at the source (holds with an end: a
+    reservation in store); a released, collected or expired hold promises nothing."""
+    rows = session.execute(
+        select(col(Reservation.order_line_id), col(Reservation.expires_at)).where(
+            col(Reservation.order_id) == order_id,
+            col(Reservation.status) == "held",
+            col(Reservation.expires_at).is_not(None),
+        )
+    ).all()
+    return {line_id: _aware(at) for line_id, at in rows if line_id is not None and at is not None}
+
+
+def _aware(at: datetime) -> datetime:
+    """SQLite hands back the UTC it stored without its zone."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def assemble(
@@ -86,23 +132,43 @@ def assemble(
     history: list[dict[str, Any]],
     coupon_code: str | None,
     locations: dict[int, Place],
+    *,
+    held: dict[int, datetime] | None = None,
+    tz: str = STORE_ZONE,
 ) -> OrderOut:
     """The wire form of an order from its column values (placing an order has them all in
-    hand; reading one loads them), validated once."""
+    hand; reading one loads them), validated once. `held`: line id -> end of its hold."""
+    held = held or {}
+    pickup = order["pickup_location_id"]
+
+    def place(ln: dict[str, Any]) -> Place | None:
+        return locations.get(ln["source_location_id"])
+
+    sources = [
+        orders.source_of(p.kind, p.id, pickup) for p in (place(ln) for ln in lines) if p is not None
+    ]
+    promised = (
+        orders.expected_on(
+            order["fulfilment_type"],
+            sources,
+            _aware(order["placed_at"]).astimezone(ZoneInfo(tz)),
+            order["status"],
+        )
+        if len(sources) == len(lines)
+        else None  # a line from a location no longer listed: promise nothing rather than guess
+    )
     return OrderOut.model_validate(
         {
             **{k: order[k] for k in _ORDER_FIELDS},
             "coupon_code": coupon_code,
+            "expected_on": promised,
             "lines": [
                 {
                     **{k: ln[k] for k in _LINE_FIELDS},
-                    "name_tr": names[ln["variant_id"]][0],
-                    "name_en": names[ln["variant_id"]][1],
-                    "size": names[ln["variant_id"]][2],
-                    "colour": names[ln["variant_id"]][3],
-                    "source_location_code": locations[ln["source_location_id"]].code
-                    if ln["source_location_id"] in locations
-                    else "",
+                    **names[ln["variant_id"]]._asdict(),
+                    "source_location_code": p.code if (p := place(ln)) is not None else "",
+                    "source_location_name": p.name if p is not None else "",
+                    "held_until": held.get(ln["id"]),
                 }
                 for ln in sorted(lines, key=lambda ln: ln["id"])
             ],
@@ -164,7 +230,7 @@ def may_see_recipient(session: Session, order: Order, principal: Principal) -> b
     return customer is not None and access_level(session, customer, principal) != "none"
 
 
-def _writable_order(session: Session, order_id: int, principal: Principal) -> Order:
+def writable_order(session: Session, order_id: int, principal: Principal) -> Order:
     """An order the caller's store may change: one it sold, or one it fulfils (the pickup
     store, or a store a line ships from). Reading it is not enough: a manager elsewhere who
     may see a consenting customer's web order must not cancel it."""
@@ -256,7 +322,7 @@ def cancel_order(
     body: OrderCancel,
     directory: LocationDirectory,
 ) -> OrderOut:
-    order = _writable_order(db_session, order_id, principal)
+    order = writable_order(db_session, order_id, principal)
     if not _claim_status(db_session, order_id, OrderStatus.CANCELLED):
         raise Conflict(
             "order-not-cancellable",

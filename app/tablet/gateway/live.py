@@ -183,9 +183,7 @@ class LiveGateway:
     def search_products(self, query: ProductQuery) -> ProductPage:
         return self._read(
             lambda: self.client.search_products(query),
-            lambda cache: ProductPage(
-                items=cache.search(query.q or "", query.limit), next_cursor=None
-            ),
+            lambda cache: cache.search_products(query),
         )
 
     def product(self, product_id: int) -> ProductDetail:
@@ -487,6 +485,9 @@ class LiveGateway:
 
     def unlock_associate(self, associate_id: int) -> None:
         self.client.unlock_associate(associate_id)
+
+    def send_pay_link(self, order_id: int, channel: str, lang: str = "tr") -> None:
+        self.client.send_pay_link(order_id, channel, lang)
 
     # -- the queue and the cache ----------------------------------------------------------------
 

@@ -307,11 +307,16 @@ class MemoryGateway:
             hits = [p for p in self.products.values() if words in f"{p.name_tr} {p.name_en} {p.brand} {p.style_code}".lower()]  # fmt: skip
             if query.category:
                 hits = [p for p in hits if p.category == query.category]
-            if query.size:
-                hits = [p for p in hits if query.size in p.sizes]
-            if query.in_stock_at is not None:
+
+            # Size and "in stock here" together mean one garment: a variant in that size
+            # with a unit here, as the API and the cache read them.
+            def fits(v: VariantOut) -> bool:
+                sized = not query.size or v.size == query.size
                 at = query.in_stock_at
-                hits = [p for p in hits if any(self._available(v.sku, at) > 0 for v in p.variants)]
+                return sized and (at is None or self._available(v.sku, at) > 0)
+
+            if query.size or query.in_stock_at is not None:
+                hits = [p for p in hits if any(fits(v) for v in p.variants)]
             start = int(query.cursor or 0)
             page = hits[start : start + query.limit]
             more = start + query.limit < len(hits)
@@ -570,6 +575,23 @@ class MemoryGateway:
 
     def unlock_associate(self, associate_id: int) -> None:
         self._associate(associate_id).wrong.clear()
+
+    def send_pay_link(self, order_id: int, channel: str, lang: str = "tr") -> None:
+        """As the API: only to the order's own customer's contact on file, only while it
+        awaits payment; what was "sent" is kept in `pay_links_sent` for tests to read."""
+        order = self.order(order_id)
+        if order.status != "placed":
+            raise ApiProblem(409, "not-payable", "Nothing to pay")
+        p = (
+            self.customers[order.customer_id].profile
+            if order.customer_id in self.customers
+            else None
+        )
+        to = (p.phone if channel == "sms" else p.email) if p is not None else None
+        if not to:
+            raise ApiProblem(409, "pay-link-contact-missing", "No contact on file", None, {"channel": channel})  # fmt: skip
+        sent: list[tuple[int, str, str]] = vars(self).setdefault("pay_links_sent", [])
+        sent.append((order_id, channel, to))
 
     # -- the queue and the cache -------------------------------------------------------------
 

@@ -37,6 +37,11 @@ def items(lang: str, n: int) -> str:
     return t(lang, "items_one") if n == 1 else t(lang, "items", n=count(lang, n))
 
 
+def colour_name(lang: str, colour: str, colour_en: str) -> str:
+    """A colour as the catalogue names it in this language (Turkish when it has no English)."""
+    return colour_en if lang == "en" and colour_en else colour
+
+
 def size_slot(lang: str, slot: str) -> str:
     """ "top" -> "Üst": what a preferred size is for; a slot this tablet does not know yet
     reads "Diğer" rather than the API's code."""

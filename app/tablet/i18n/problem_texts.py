@@ -298,6 +298,12 @@ KINDS: dict[str, Words] = {
         "Sunucu şu anda veritabanına ulaşamıyor; hiçbir şey değişmedi. Biraz sonra tekrar deneyin.",
         "The server cannot reach its database right now; nothing was changed. Try again shortly.",
     ),
+    "pay-link-contact-missing": w(
+        "Müşterinin bu kanal için kayıtlı iletişim bilgisi yok: diğer yolu deneyin ya da "
+        "ödeme kodunu müşterinin telefonuyla okutun.",
+        "The customer has nothing on file for this channel: use the other one, or let them "
+        "scan the pay code with their phone.",
+    ),
     "internal-error": w(
         "Sunucuda bir sorun oluştu. Tekrar deneyin; sürerse yöneticinize bildirin.",
         "Something went wrong on the server. Try again; if it persists, tell your manager.",

@@ -2,6 +2,66 @@
 
 from __future__ import annotations
 
-TR: dict[str, str] = {}
+TR: dict[str, str] = {
+    # the search
+    "products_found": "{n} ürün",
+    "products_found_one": "1 ürün",
+    "products_found_more": "{shown} / {n} ürün gösteriliyor",
+    "more_products": "Daha fazla ürün",
+    "search_hint": "Aramak için en az iki harf yazın ya da bir filtre seçin.",
+    "all_sizes": "Tüm bedenler",
+    "in_stock_here": "Bu mağazada var",
+    "clear_filters": "Filtreleri temizle",
+    "to_results": "Sonuçlar",
+    "category_shirts": "Gömlek",
+    "category_tshirts": "Tişört",
+    "category_trousers": "Pantolon",
+    "category_dresses": "Elbise ve etek",
+    "category_knitwear": "Triko",
+    "category_jackets": "Ceket ve mont",
+    "category_shoes": "Ayakkabı",
+    "category_accessories": "Aksesuar",
+    # the product and its size x colour grid
+    "size_STD": "Standart",
+    "colour": "Renk",
+    "chosen_variant": "{size} beden · {colour}",
+    "grid_title": "Bu mağazadaki stok",
+    "grid_unknown": "Stok bilgisi şu an alınamıyor.",
+    "legend_none": "Yok",
+    "legend_low": "1-2 adet",
+    "legend_good": "3+ adet",
+    "legend_other_stores": "Başka mağazada var",
+    "legend_online": "Online depoda var",
+    "price_range": "{low} - {high}",
+}
 
-EN: dict[str, str] = {}
+EN: dict[str, str] = {
+    "products_found": "{n} products",
+    "products_found_one": "1 product",
+    "products_found_more": "Showing {shown} of {n} products",
+    "more_products": "More products",
+    "search_hint": "Type at least two letters or choose a filter.",
+    "all_sizes": "All sizes",
+    "in_stock_here": "In stock here",
+    "clear_filters": "Clear filters",
+    "to_results": "Results",
+    "category_shirts": "Shirts",
+    "category_tshirts": "T-shirts",
+    "category_trousers": "Trousers",
+    "category_dresses": "Dresses & skirts",
+    "category_knitwear": "Knitwear",
+    "category_jackets": "Jackets & coats",
+    "category_shoes": "Shoes",
+    "category_accessories": "Accessories",
+    "size_STD": "One size",
+    "colour": "Colour",
+    "chosen_variant": "Size {size} · {colour}",
+    "grid_title": "Stock in this store",
+    "grid_unknown": "Stock cannot be read right now.",
+    "legend_none": "None",
+    "legend_low": "1-2 left",
+    "legend_good": "3+ left",
+    "legend_other_stores": "In another store",
+    "legend_online": "In the online warehouse",
+    "price_range": "{low} - {high}",
+}

@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from app.contracts.media import product_image_url
 from app.contracts.promotions import CouponValidation, RedemptionOut
 from app.contracts.scan import ScannedCoupon
 from app.tablet.i18n import LOCAL as STORE_TIME  # a till's day is the store's day
@@ -19,11 +20,37 @@ from app.tablet.state.offline_till import OfflineOffer, offline_offer
 from app.tablet.state.session import Scene
 
 
+@dataclass(frozen=True)
+class TillItem:
+    """What the till shows of a scanned item (from the catalogue, cached for offline use)."""
+
+    sku: str
+    product_id: int
+    name_tr: str
+    name_en: str
+    size: str
+    colour: str
+    colour_en: str
+    price_kurus: int
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_tr
+
+    def colour_name(self, lang: str) -> str:
+        return self.colour_en if lang == "en" and self.colour_en else self.colour
+
+    @property
+    def thumb_url(self) -> str:
+        return product_image_url(self.product_id, self.colour or None, "thumb")
+
+
 @dataclass
 class TillScene(Scene):
     customer: CustomerScene = field(repr=False, kw_only=True)
     items: dict[str, int] = field(default_factory=dict)  # sku -> quantity, in scan order
+    known: dict[str, TillItem] = field(default_factory=dict)  # sku -> its name, size, price
     coupon: str = ""  # the QR payload or a printed code
+    coupon_name: str = ""  # "Doğum günü hediyesi · HB-QW3T-SLZP" once the scan has read it
     check: CouponValidation | None = None
     redemption: RedemptionOut | None = None
     message: str | None = None  # i18n key
@@ -72,6 +99,7 @@ class TillScene(Scene):
             self.take_coupon(text, result.coupon)
         elif result.product is not None and result.product.sku:
             self.add_item(result.product.sku)
+            self._learn(result.product.sku, result.product.product_id)
         elif result.kind == "unknown":
             self.set_coupon(text)  # a printed campaign code, typed at the till
         else:  # a shelf label, a pay link...: not part of a sale
@@ -84,7 +112,47 @@ class TillScene(Scene):
         if sku:
             self.items[sku] = min(99, self.items.get(sku, 0) + 1)
             self.check = None
-            self.message = None  # "scan the items first" no longer applies
+            self.message, self.detail, self.error = None, "", False  # no longer applies
+
+    def remove_item(self, sku: str) -> None:
+        """One unit of an item scanned by mistake taken off the sale."""
+        left = self.items.get(sku, 0) - 1
+        if left > 0:
+            self.items[sku] = left
+        else:
+            self.items.pop(sku, None)
+        self.check = None
+        self.message, self.detail, self.error = None, "", False
+        self.session.changed()
+
+    def _learn(self, sku: str, product_id: int) -> None:
+        """The item's name, size and price for the screen, from the catalogue (the cache
+        offline). Without them the till still sells: it shows the SKU."""
+        if sku in self.known:
+            return
+        try:
+            product = self.gateway.product(product_id)
+        except ApiProblem:
+            return
+        v = next((x for x in product.variants if x.sku == sku), None)
+        if v is not None:
+            self.known[sku] = TillItem(
+                sku,
+                product.id,
+                product.name_tr,
+                product.name_en,
+                v.size,
+                v.colour,
+                v.colour_en or "",
+                v.price_kurus,
+            )
+
+    @property
+    def total_kurus(self) -> int | None:
+        """The sale's total at catalogue prices; None while an item's price is not known."""
+        if any(sku not in self.known for sku in self.items):
+            return None
+        return sum(self.known[sku].price_kurus * q for sku, q in self.items.items())
 
     @property
     def customer_id(self) -> int | None:
@@ -95,6 +163,7 @@ class TillScene(Scene):
     def set_coupon(self, payload: str) -> None:
         self.message = None
         self.coupon = payload.strip()
+        self.coupon_name = ""
         self.check = None
         self.redemption = None
         self.offline_offer = None
@@ -104,8 +173,17 @@ class TillScene(Scene):
         """A coupon scanned here or on home by a cashier; a personal coupon's signed QR names
         its owner, the one showing it, and the sale becomes theirs."""
         self.set_coupon(payload)
-        if coupon is not None and coupon.customer_id is not None:
-            self.shopper_id = coupon.customer_id
+        if coupon is not None:
+            self.coupon_name = f"{coupon.campaign} · {coupon.code}"
+        owner = coupon.customer_id if coupon is not None else None
+        if owner is not None and owner != self.shopper_id:
+            self.shopper_id, self.shopper_name = owner, ""
+            # The name, only where this tablet already holds it (no look-up: the cashier
+            # may not see a customer who has not consented).
+            known = self.gateway.cached_customer(owner)
+            if known is not None:
+                p = known.profile
+                self.shopper_name = f"{p.first_name} {p.last_name}"
 
     def _ref(self) -> dict[str, str]:
         text = self.coupon
@@ -231,6 +309,7 @@ class TillScene(Scene):
 
     def new_sale(self) -> None:
         self.items.clear()
+        self.check, self.redemption = None, None
         self.offline_offer = None
         self.set_coupon("")
         self.message = None

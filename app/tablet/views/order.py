@@ -8,7 +8,7 @@ from collections.abc import Callable
 import flet as ft
 
 from app.contracts.orders import OrderLineOut, OrderOut
-from app.tablet.i18n import items, local_time, money, t
+from app.tablet.i18n import colour_name, items, local_time, money, t
 from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import TOUCH, button, picture, tagged
 
@@ -73,7 +73,9 @@ def _line(state: Tablet, line: OrderLineOut) -> ft.Control:
     name = line.name_tr if lang == "tr" else line.name_en
     facts: list[ft.Control] = [
         ft.Text(name, size=16, weight=ft.FontWeight.BOLD),
-        ft.Text(f"{line.size} · {line.colour}", size=14, color=MUTED),
+        ft.Text(
+            f"{line.size} · {colour_name(lang, line.colour, line.colour_en)}", size=14, color=MUTED
+        ),
         ft.Text(
             t(lang, "order_quantity_price", n=line.quantity, price=money(line.unit_price_kurus)),
             size=14,
@@ -110,7 +112,7 @@ def _line(state: Tablet, line: OrderLineOut) -> ft.Control:
                 ft.Icons.TIMER_OUTLINED,
             )
         )
-    product_id = scene.product_id(line)
+    product_id = line.product_id
     row = ft.Container(
         ft.Row(
             [
