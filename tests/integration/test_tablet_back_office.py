@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.contracts.catalog import ProductQuery
 from app.server.customers.models import Customer
 from app.tablet.client import ReyonClient
 from app.tablet.state.basket import NEW_ADDRESS
@@ -200,6 +201,7 @@ def test_settings_switch_only_to_an_api_that_answers(world: World) -> None:
     state.settings.apply_api_url(world.url.replace("http://", "") + "/")  # as people type it
     assert state.settings.saved and kept["api_url"] == world.url
     assert state.session.who is not None  # the same API: still logged in
+    state.gateway.search_products(ProductQuery(q="gömlek"))  # and the API still knows it
     state.set_language("en")
     assert kept["lang"] == "en" and kept["store_code"] == "IST01"
 

@@ -99,6 +99,10 @@ class LiveGateway:
         return self.client.health()
 
     def use_api(self, url: str) -> Health:
+        if url.rstrip("/") == self.client.base_url:
+            # The API in use, checked again: the session there goes on (a new client would
+            # drop its token, and the next call would end the associate's session).
+            return self.client.health()
         previous, token = self.client.base_url, self.client.token
         self.client.set_base_url(url)
         try:

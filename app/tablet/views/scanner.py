@@ -30,7 +30,7 @@ class CameraScan:
         self.state = state
         self.running = False
         self._calls = 0  # calls to the camera not answered yet
-        self._shut = False
+        self.closed = False
         self.status = ft.Text(t(state.lang, "camera_starting"), size=16)
         self.camera = fc.Camera(width=560, height=315, preview_enabled=True)
         self.dialog = ft.AlertDialog(
@@ -49,9 +49,9 @@ class CameraScan:
         # else: the dialog goes when the camera has answered (_ask)
 
     def _remove(self) -> None:
-        if self._shut:
+        if self.closed:
             return  # closed by the other path (a code read, the close button)
-        self._shut = True
+        self.closed = True
         with contextlib.suppress(Exception):
             self.page.pop_dialog()
 
@@ -119,15 +119,52 @@ class CameraScan:
         return True
 
 
+class _OneAtATime:
+    """The camera dialog or photo pick open on this page, if any: taps meanwhile do nothing
+    (six quick taps on "Camera" once opened six dialogs, one over the other)."""
+
+    def __init__(self) -> None:
+        self.camera: CameraScan | None = None
+        self.picking = False
+
+    @property
+    def busy(self) -> bool:
+        return self.picking or (self.camera is not None and not self.camera.closed)
+
+
+def _one_at_a_time(page: ft.Page) -> _OneAtATime:
+    gate = getattr(page, "_reyon_scanning", None)
+    if gate is None:
+        gate = _OneAtATime()
+        setattr(page, "_reyon_scanning", gate)  # noqa: B010 (one per page, for its lifetime)
+    return gate
+
+
 def camera_button(page: ft.Page, state: Tablet) -> ft.Control:
+    gate = _one_at_a_time(page)
+
     async def open_camera(_: object) -> None:
-        await CameraScan(page, state).run()
+        if gate.busy:
+            return
+        gate.camera = CameraScan(page, state)
+        await gate.camera.run()
 
     return button(t(state.lang, "camera"), open_camera, "scan-camera", primary=False)
 
 
 def photo_button(page: ft.Page, state: Tablet, picker: ft.FilePicker) -> ft.Control:
+    gate = _one_at_a_time(page)
+
     async def pick(_: object) -> None:
+        if gate.busy:
+            return
+        gate.picking = True
+        try:
+            await _pick(_)
+        finally:
+            gate.picking = False
+
+    async def _pick(_: object) -> None:
         files = await picker.pick_files(
             dialog_title=t(state.lang, "pick_photo"),
             file_type=ft.FilePickerFileType.IMAGE,
