@@ -39,6 +39,7 @@ from app.tablet.web_server import SameOriginOnly
 
 log = logging.getLogger("reyon.tablet")
 
+LOCALES = {"tr": ft.Locale("tr", "TR"), "en": ft.Locale("en", "GB")}
 PREFS = "reyon."  # prefix of this app's keys in the device's preferences
 REMEMBERED = (
     "lang",
@@ -149,6 +150,10 @@ def make_main(
         page.padding = 0
         page.bgcolor = "#f4f1ec"
         page.theme = ft.Theme(color_scheme_seed=BRAND)
+        locales = ft.LocaleConfiguration(
+            supported_locales=list(LOCALES.values()), current_locale=LOCALES["tr"]
+        )
+        page.locale_configuration = locales
         # The device's own storage (the browser's in web mode): what this tablet remembers.
         prefs = ft.SharedPreferences()
         picker = ft.FilePicker()
@@ -245,37 +250,48 @@ def make_main(
                     except Exception:
                         log.exception("the %s scene failed to build too", state.screen)
 
+        # The page's frame is made once; a redraw puts a new scene in the body and a new
+        # notice above it, and the top bar only when who is logged in or the language
+        # changed. A tap on the top bar while a scene is redrawn is never lost (its controls
+        # are the same ones), and a redraw sends only the scene.
+        bar_slot = ft.Container()
+        notice_slot = ft.Container()
+        body_slot = ft.Container(expand=True)
+        page.add(
+            ft.Column(
+                [
+                    bar_slot,
+                    progress,
+                    ft.Container(
+                        ft.Column([notice_slot, body_slot], expand=True),
+                        padding=16,
+                        expand=True,
+                    ),
+                ],
+                expand=True,
+                spacing=0,
+            )
+        )
+        drawn_bar: list[object] = [None]  # what the top bar now shows
+
         def draw() -> None:
             lang = state.lang
             notice = state.session.notice
             body = scenes[state.screen](state)
             sync.fill_status(chip.content, state)  # type: ignore[attr-defined]
-            bar = [_top_bar(state, chip)] if state.session.who is not None else []
-            page.controls.clear()
-            page.add(
-                ft.Column(
-                    [
-                        *bar,
-                        progress,
-                        ft.Container(
-                            ft.Column(
-                                [
-                                    notice_bar(
-                                        t(lang, notice.key, **notice.values) if notice else None,
-                                        notice.error if notice else False,
-                                    ),
-                                    body,
-                                ],
-                                expand=True,
-                            ),
-                            padding=16,
-                            expand=True,
-                        ),
-                    ],
-                    expand=True,
-                    spacing=0,
-                )
+            who = state.session.who
+            bar_key = (lang, who.associate.id, who.associate.role) if who is not None else None
+            if locales.current_locale != LOCALES[lang]:
+                # Flutter's own words (a date picker's month names, its buttons) follow too.
+                locales.current_locale = LOCALES[lang]
+            if bar_key != drawn_bar[0]:
+                bar_slot.content = _top_bar(state, chip) if who is not None else None
+                drawn_bar[0] = bar_key
+            notice_slot.content = notice_bar(
+                t(lang, notice.key, **notice.values) if notice else None,
+                notice.error if notice else False,
             )
+            body_slot.content = body
             page.update()
             toast = state.session.take_toast()
             if toast is not None:

@@ -10,8 +10,13 @@ client's Rive loader fails as it does offline, harmlessly, and the browser asks 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from starlette.websockets import WebSocketDisconnect
+
+log = logging.getLogger("reyon.tablet")
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -34,7 +39,14 @@ class SameOriginOnly:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
-        if scope["type"] != "http":
+        if scope["type"] == "websocket":
+            try:
+                await self.app(scope, receive, send)
+            except (OSError, WebSocketDisconnect) as exc:  # uvicorn's, Starlette's
+                # A tablet closed its tab or lost the Wi-Fi while Flet was sending: the
+                # session is over, which is no error of the app's (uvicorn logged a trace).
+                log.info("a tablet's browser went away mid-message (%s)", type(exc).__name__)
+        elif scope["type"] != "http":
             await self.app(scope, receive, send)
         elif path.startswith(LOCAL_PREFIX):
             await send({"type": "http.response.start", "status": 404, "headers": []})

@@ -8,6 +8,8 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from starlette.websockets import WebSocketDisconnect
+
 from app.tablet.web_server import LOCAL_PREFIX, RIVE_CDN, RIVE_HERE, SameOriginOnly
 
 BODY = b"var a=1;dvv(){return'" + RIVE_CDN + b"'};var b=2;"
@@ -78,3 +80,19 @@ def test_the_local_rive_path_answers_404_and_other_files_pass_untouched() -> Non
     seen, sent = _serve("/flutter.js", [(b"range", b"bytes=0-1")])
     assert seen["headers"] == [(b"range", b"bytes=0-1")]
     assert b"".join(m.get("body", b"") for m in sent[1:]) == BODY
+
+
+def test_a_browser_gone_mid_message_ends_its_session_quietly() -> None:
+    class Gone(OSError):  # what uvicorn raises when the socket closed under a send
+        pass
+
+    async def flet(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        raise (Gone() if scope["path"] == "/ws" else WebSocketDisconnect(code=1006))
+
+    async def nothing(*_: Any) -> Any:
+        return {}
+
+    for path in ("/ws", "/starlette"):  # as uvicorn says it, as Starlette says it
+        scope = {"type": "websocket", "path": path, "headers": []}
+        with ThreadPoolExecutor(1) as worker:  # see _serve
+            worker.submit(asyncio.run, SameOriginOnly(flet)(scope, nothing, nothing)).result()
