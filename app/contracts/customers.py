@@ -103,6 +103,7 @@ class ItemRef(BaseModel):
     size: str
     colour: str
     price_kurus: int
+    colour_en: str = ""  # "" in views cached before the API said it: the Turkish name shows
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -390,9 +390,11 @@ def item_refs(session: Session, variant_ids: set[int]) -> dict[int, dict[str, An
             col(Variant.size),
             col(Variant.colour),
             col(Variant.price_kurus),
+            col(Variant.colour_en),
         )
         .join(Product, col(Product.id) == col(Variant.product_id))
         .where(col(Variant.id).in_(sorted(variant_ids)))
     ).all()
-    fields = ("sku", "product_id", "name_tr", "name_en", "brand", "size", "colour", "price_kurus")
+    fields = ("sku", "product_id", "name_tr", "name_en", "brand", "size", "colour",
+              "price_kurus", "colour_en")  # fmt: skip
     return {row[0]: dict(zip(fields, row[1:], strict=True)) for row in rows}

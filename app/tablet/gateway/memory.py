@@ -150,7 +150,7 @@ class MemoryGateway:
 
     def _item(self, sku: str) -> ItemRef:
         p, v = self._variant(sku)
-        return ItemRef(sku=v.sku, product_id=p.id, name_tr=p.name_tr, name_en=p.name_en, brand=p.brand, size=v.size, colour=v.colour, price_kurus=v.price_kurus)  # fmt: skip
+        return ItemRef(sku=v.sku, product_id=p.id, name_tr=p.name_tr, name_en=p.name_en, brand=p.brand, size=v.size, colour=v.colour, colour_en=v.colour_en, price_kurus=v.price_kurus)  # fmt: skip
 
     def _km(self, near: int | None, loc: int) -> float | None:
         return None if near is None else 0.0 if near == loc else self.distance[frozenset({near, loc})]  # fmt: skip

@@ -255,6 +255,7 @@ class ProductScene(Scene):
             brand=p.brand,
             size=v.size,
             colour=v.colour,
+            colour_en=v.colour_en,
             price_kurus=v.price_kurus,
         )
 

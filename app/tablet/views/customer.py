@@ -11,7 +11,7 @@ import flet as ft
 from app.contracts.customers import CustomerView, ItemRef
 from app.contracts.orders import OrderSummary
 from app.contracts.promotions import CouponOut
-from app.tablet.i18n import chars_left, items, local_date, money, sizes_text, t
+from app.tablet.i18n import chars_left, colour_name, items, local_date, money, sizes_text, t
 from app.tablet.state.customer import NOTE_MAX
 from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import BRAND, TOUCH, attention, button, picture, tagged
@@ -87,7 +87,11 @@ def _tile(state: Tablet, item: ItemRef, extra: list[ft.Control], identifier: str
                         max_lines=2,
                         overflow=ft.TextOverflow.ELLIPSIS,
                     ),
-                    ft.Text(f"{item.size} · {item.colour}", size=13, color=MUTED),
+                    ft.Text(
+                        f"{item.size} · {colour_name(state.lang, item.colour, item.colour_en)}",
+                        size=13,
+                        color=MUTED,
+                    ),
                     ft.Text(money(item.price_kurus), size=14, weight=ft.FontWeight.W_500),
                     *extra,
                 ],
