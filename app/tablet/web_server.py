@@ -14,8 +14,6 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from starlette.websockets import WebSocketDisconnect
-
 log = logging.getLogger("reyon.tablet")
 
 Scope = MutableMapping[str, Any]
@@ -40,6 +38,9 @@ class SameOriginOnly:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
         if scope["type"] == "websocket":
+            # Here, not at the top: a built app (no web server) carries no Starlette.
+            from starlette.websockets import WebSocketDisconnect
+
             try:
                 await self.app(scope, receive, send)
             except (OSError, WebSocketDisconnect) as exc:  # uvicorn's, Starlette's
