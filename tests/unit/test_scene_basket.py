@@ -4,26 +4,18 @@ list kept true to the basket, the pay link sent, the till in words and prices.""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from app.tablet.gateway.memory import MemoryGateway
 from app.tablet.state.basket import CONFIRM_KURUS, CONFIRM_UNITS, MAX_PER_LINE
 from app.tablet.state.tablet import Tablet
+from tests.unit.conftest import demo_tablet
 from tests.unit.test_scenes import log_in, open_elif
-
-TODAY = date(2026, 6, 15)
-
-
-@pytest.fixture
-def gw() -> MemoryGateway:
-    return MemoryGateway.demo()
 
 
 @pytest.fixture
 def tablet(gw: MemoryGateway) -> Tablet:
-    return Tablet(gw, device_id="tab-1", device_secret="secret-1", lang="tr", today=lambda: TODAY)
+    return demo_tablet(gw, "tr")
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from app.tablet.i18n import STRINGS, chars_left, sizes_text, t
 from app.tablet.i18n import words_customer as words
 from app.tablet.state.customer import NOTE_MAX
 from app.tablet.state.tablet import Tablet
+from tests.unit.conftest import demo_tablet
 
-TODAY = date(2026, 6, 15)
 PLACED = datetime(2026, 6, 10, 9, 30, tzinfo=UTC)
 
 
@@ -30,7 +30,7 @@ def gw() -> MemoryGateway:
 
 @pytest.fixture
 def tablet(gw: MemoryGateway) -> Tablet:
-    return Tablet(gw, device_id="tab-1", device_secret="secret-1", lang="tr", today=lambda: TODAY)
+    return demo_tablet(gw, "tr")
 
 
 def item(sku: str = "RY-1001-BEY-L", product_id: int = 1) -> ItemRef:

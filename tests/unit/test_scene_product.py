@@ -3,7 +3,6 @@ and pages; the size x colour grid's stock; the confirmations the associate sees.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,19 +17,13 @@ from app.tablet.problem import ApiProblem
 from app.tablet.state import product as product_state
 from app.tablet.state.product import CATEGORIES, SIZES
 from app.tablet.state.tablet import Tablet
+from tests.unit.conftest import demo_tablet
 from tests.unit.test_tablet_cache import product as cached
-
-TODAY = date(2026, 6, 15)
-
-
-@pytest.fixture
-def gw() -> MemoryGateway:
-    return MemoryGateway.demo()
 
 
 @pytest.fixture
 def tablet(gw: MemoryGateway) -> Tablet:
-    t = Tablet(gw, device_id="tab-1", device_secret="secret-1", lang="en", today=lambda: TODAY)
+    t = demo_tablet(gw, "en")
     t.login.store_code, t.login.associate_code = "IST01", "ayse"  # store IST01 is location 1
     for digit in "1234":
         t.login.press_digit(digit)

@@ -9,18 +9,12 @@ import pytest
 
 from app.tablet.gateway.memory import MemoryGateway
 from app.tablet.state.tablet import Tablet
-
-TODAY = date(2026, 6, 15)
-
-
-@pytest.fixture
-def gw() -> MemoryGateway:
-    return MemoryGateway.demo()
+from tests.unit.conftest import TODAY, demo_tablet
 
 
 @pytest.fixture
 def tablet(gw: MemoryGateway) -> Tablet:
-    return Tablet(gw, device_id="tab-1", device_secret="secret-1", lang="en", today=lambda: TODAY)
+    return demo_tablet(gw, "en")
 
 
 def log_in(t: Tablet, code: str = "ayse", pin: str = "1234", store: str = "IST01") -> None:
