@@ -35,7 +35,7 @@ from app.tablet.views import (
 )
 from app.tablet.views.common import BRAND, TOUCH, notice_bar, tagged
 from app.tablet.views.scanner import camera_button, photo_button
-from app.tablet.web_server import SameOriginOnly
+from app.tablet.web_server import FLET_WEB_LOGGER, QuietDisconnects, SameOriginOnly
 
 log = logging.getLogger("reyon.tablet")
 
@@ -346,6 +346,8 @@ def serve(
     no internet to fetch Flutter's renderer from (FLET.md); SameOriginOnly: nor anything else
     (web_server.py)."""
     import uvicorn
+
+    logging.getLogger(FLET_WEB_LOGGER).addFilter(QuietDisconnects())
 
     web = ft.run(
         make_main(

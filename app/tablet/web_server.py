@@ -58,6 +58,23 @@ class SameOriginOnly:
             await self.app(scope, receive, send)
 
 
+class QuietDisconnects(logging.Filter):
+    """For Flet's web server logger: Flet reads on from a websocket the browser has already
+    closed and logs Starlette's `WebSocketDisconnected` (not the `WebSocketDisconnect` it
+    expects) as a warning with a trace. A tab closed is no error of the app's: one quiet line
+    instead, so a trace in the tablet's log always means something went wrong."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and type(exc).__name__ == "WebSocketDisconnected":
+            log.info("a tablet's browser went away (%s)", type(exc).__name__)
+            return False
+        return True
+
+
+FLET_WEB_LOGGER = "flet_web.fastapi"
+
+
 # Our version of a file is told apart from Flet's by its ETag: a browser that cached Flet's
 # (same file, same ETag) before this existed must get ours, not a 304.
 ETAG_MARK = b"-same-origin"

@@ -155,13 +155,15 @@ class Walk:
         choice()
         frames(self.page, 2)
 
-    def _go(self, identifier: str) -> None:
+    def _go(self, identifier: str) -> bool:
+        """Tap the control with this identifier, if it is on screen; whether it was."""
         self.done.append(f"go {identifier}")
         places = [p for p in self._places(CLICKABLE) if p["name"] == identifier]
         if places:
             self.page.mouse.click(places[0]["x"], places[0]["y"])
         else:
             self.done.append("  (not there)")
+        return bool(places)
 
     def crashed(self) -> bool:
         return self.page.get_by_text("Error running app").count() > 0
@@ -204,11 +206,17 @@ def test_random_taps_hostile_input_and_a_flaky_api_never_break_the_tablet(
                 if cancel.count():  # a date picker's way out
                     cancel.first.click()
                     cancel.first.wait_for(state="detached")
-                for dialog_close in ("camera-close", "large-order-no"):
-                    walk._go(dialog_close)  # as the user would: the dialog's own way out
-                walk._go("nav-home")
-                step = "the home scene's scan field"
+                step = "a dialog closing"
                 try:
+                    for dialog_close in ("camera-close", "large-order-no"):
+                        # As the user would: the dialog's own way out, then wait for it to go
+                        # (the camera's dialog stays until the browser answered its calls).
+                        if walk._go(dialog_close):
+                            by_id(page, dialog_close).wait_for(state="detached")
+                    step = "the home button"
+                    by_id(page, "nav-home").wait_for()
+                    walk._go("nav-home")
+                    step = "the home scene's scan field"
                     # The scan field heads the home scene in either language, whatever the
                     # walk left below it (a consent panel, results) that may push other
                     # texts out of sight, where Flutter leaves them out of the page.

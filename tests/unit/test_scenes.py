@@ -675,3 +675,35 @@ def test_an_unexpected_failure_leaves_the_scene_usable(
     assert [r.id for r in tablet.product.results] == [1]
     tablet.go_home()
     assert tablet.screen == "home" and notice(tablet) is None
+
+
+def test_a_sync_redraws_only_the_customer_scene_with_the_fresh_view(
+    tablet: Tablet, gw: MemoryGateway
+) -> None:
+    """The sync brings a newer view of the customer last opened: it redraws the customer
+    scene when it is on screen, and never another scene, where a redraw could drop a
+    character the associate is typing."""
+    log_in(tablet)
+    open_elif(tablet)
+    shown = tablet.customer.customer_id
+    assert shown is not None
+    redraws: list[str] = []
+    tablet.session.subscribe(lambda: redraws.append(tablet.session.screen))
+
+    def points_elsewhere(points: int) -> None:  # another till earns the customer points
+        gw.customers[shown].profile.points = points
+
+    points_elsewhere(4_321)
+    tablet.sync.sync_now()
+    assert redraws == ["customer"]
+    view = tablet.customer.view
+    assert view is not None and view.profile.points == 4_321
+
+    tablet.go_home()
+    tablet.home.scan_text = "RY-30"  # half typed
+    redraws.clear()
+    points_elsewhere(5_000)
+    tablet.sync.sync_now()
+    assert redraws == [] and tablet.home.scan_text == "RY-30"
+    view = tablet.customer.view
+    assert view is not None and view.profile.points == 5_000  # fresh when they come back

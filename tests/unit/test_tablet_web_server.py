@@ -5,12 +5,20 @@ revalidated into use, and a byte range cannot cut through the address."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from starlette.websockets import WebSocketDisconnect
+from starlette.websockets import WebSocketDisconnect, WebSocketDisconnected
 
-from app.tablet.web_server import LOCAL_PREFIX, RIVE_CDN, RIVE_HERE, SameOriginOnly
+from app.tablet.web_server import (
+    FLET_WEB_LOGGER,
+    LOCAL_PREFIX,
+    RIVE_CDN,
+    RIVE_HERE,
+    QuietDisconnects,
+    SameOriginOnly,
+)
 
 BODY = b"var a=1;dvv(){return'" + RIVE_CDN + b"'};var b=2;"
 
@@ -96,3 +104,23 @@ def test_a_browser_gone_mid_message_ends_its_session_quietly() -> None:
         scope = {"type": "websocket", "path": path, "headers": []}
         with ThreadPoolExecutor(1) as worker:  # see _serve
             worker.submit(asyncio.run, SameOriginOnly(flet)(scope, nothing, nothing)).result()
+
+
+def test_a_closed_tab_is_one_quiet_line_and_other_failures_keep_their_trace(caplog: Any) -> None:
+    """Flet logs a trace when it reads from a websocket the browser closed; the tablet's log
+    keeps traces for what went wrong."""
+    flet = logging.getLogger(FLET_WEB_LOGGER)
+    quiet = QuietDisconnects()
+    flet.addFilter(quiet)
+    try:
+        with caplog.at_level(logging.INFO):
+            for exc in (WebSocketDisconnected("not connected"), RuntimeError("real")):
+                try:
+                    raise exc
+                except Exception as caught:
+                    flet.warning("Receive loop error: %s", caught, exc_info=True)
+    finally:
+        flet.removeFilter(quiet)
+    traced = [r.getMessage() for r in caplog.records if r.exc_info]
+    assert traced == ["Receive loop error: real"]
+    assert any("went away" in r.getMessage() for r in caplog.records)

@@ -74,13 +74,19 @@ class SyncScene(Scene):
         finally:
             self.progress = None
         # The sync refreshed the cached customers; show the fresh view only if that customer
-        # is still the one on screen (the associate may have moved on meanwhile).
+        # is still the one on screen (the associate may have moved on meanwhile). Other
+        # scenes take it at their next redraw: a redraw from under the associate's finger
+        # could drop a character typed into another scene's field.
         # (A customer the sync forgot, consent withdrawn, leaves the screen at the associate's
         # next action, which meets the API's 403: never from under their finger.)
         shown = self.customer.customer_id
         if shown is not None and g.online and s.who is who:
             fresh_view = g.cached_customer(shown)
-            if fresh_view is not None and self.customer.take_fresh(fresh_view):
+            if (
+                fresh_view is not None
+                and self.customer.take_fresh(fresh_view)
+                and s.screen == "customer"
+            ):
                 s.changed()
         if (g.online, g.queued, g.failed) != before or s.screen == "sync":
             s.status_changed()

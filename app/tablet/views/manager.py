@@ -21,6 +21,9 @@ ACCENT = "#ee6c4d"
 CHART_HEIGHT = 240
 
 
+_PICKER_OPEN = "_reyon_date_picker_open"  # on the page: its report date picker is open
+
+
 def _tile(label: str, value: str, sub: str, identifier: str) -> ft.Control:
     # `col` on the outermost control: a ResponsiveRow reads it from its direct children.
     return ft.Container(
@@ -234,12 +237,27 @@ def build(state: Tablet) -> ft.Control:
             state.manager.report_day(value)
 
     def open_picker(e: ft.Event[ft.Button]) -> None:
-        e.page.show_dialog(
+        # One picker at a time: six quick taps opened six, one over the other, and each
+        # needed its own Cancel (found by the random-walk browser test).
+        page = e.page
+        if getattr(page, _PICKER_OPEN, False):
+            return
+        setattr(page, _PICKER_OPEN, True)
+
+        def closed(_: object) -> None:
+            setattr(page, _PICKER_OPEN, False)
+
+        def chosen(ev: ft.Event[ft.DatePicker]) -> None:
+            closed(ev)
+            picked(ev)
+
+        page.show_dialog(
             ft.DatePicker(
                 value=datetime(shown.year, shown.month, shown.day),
                 first_date=datetime(shown.year - 3, 1, 1),
                 last_date=datetime.combine(state.session.today(), datetime.min.time()),
-                on_change=picked,
+                on_change=chosen,
+                on_dismiss=closed,  # cancelled, or a tap outside it
             )
         )
 
