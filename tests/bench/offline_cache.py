@@ -47,8 +47,9 @@ from typing import Any
 
 from app.contracts.sync import Change, ChangePage
 from app.domain.text import search_terms
+from app.tablet.cache.engine import utcnow
 from app.tablet.cache.pull import Puller, apply_change
-from app.tablet.cache.store import Cache, utcnow
+from app.tablet.cache.store import Cache
 from tests.bench import databases as dbs
 from tests.bench import offline_data as data
 from tests.bench.load import percentile

@@ -39,7 +39,7 @@ STOCK_ROWS = 500_000
 FOLLOWED = (1, 2, 3, 4, 5, 6, 200)
 _SHAPED_BY = (
     "app/tablet/cache/models.py",
-    "app/tablet/cache/store.py",
+    "app/tablet/cache/engine.py",
     "app/tablet/cache/pull.py",
     "app/domain/text.py",
     "app/contracts/catalog.py",

@@ -10,7 +10,7 @@ from datetime import timedelta
 from app.contracts.catalog import ProductQuery
 from app.server.customers.models import Customer
 from app.tablet.client import ReyonClient
-from app.tablet.state.basket import NEW_ADDRESS
+from app.tablet.state.basket_order import NEW_ADDRESS
 from app.tablet.state.tablet import Tablet
 from tests import factories
 from tests.conftest import World

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from app.tablet.gateway.memory import MemoryGateway
-from app.tablet.state.basket import CONFIRM_KURUS, CONFIRM_UNITS, MAX_PER_LINE
+from app.tablet.state.basket_lines import CONFIRM_KURUS, CONFIRM_UNITS, MAX_PER_LINE
 from app.tablet.state.tablet import Tablet
 from tests.unit.conftest import demo_tablet
 from tests.unit.test_scenes import log_in, open_elif

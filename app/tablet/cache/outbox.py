@@ -26,8 +26,9 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, func, insert, select, text, update
 from sqlmodel import col
 
+from app.tablet.cache.engine import aware, dumps, utcnow
 from app.tablet.cache.models import OutboxCommand
-from app.tablet.cache.store import Cache, aware, dumps, utcnow
+from app.tablet.cache.store import Cache
 from app.tablet.client import ReyonClient
 from app.tablet.problem import ApiProblem
 

@@ -14,8 +14,9 @@ from sqlmodel import col
 from app.contracts.auth import LoginResponse
 from app.domain import lockout
 from app.domain.pins import hash_pin, verify_pin
+from app.tablet.cache.engine import aware, utcnow
 from app.tablet.cache.models import KnownAssociate
-from app.tablet.cache.store import Cache, aware, utcnow
+from app.tablet.cache.store import Cache
 from app.tablet.problem import OfflineLoginError
 
 MAX_FAILURES = 5

@@ -9,7 +9,8 @@ from threading import Lock
 
 from sqlalchemy import text
 
-from app.tablet.cache.store import Cache, utcnow
+from app.tablet.cache.engine import utcnow
+from app.tablet.cache.store import Cache
 
 KEEP_BYTES = 16 * 1024 * 1024  # about 4,000 thumbnails
 MEMORY_ITEMS = 256  # the pictures of the screens shown lately, without asking SQLite

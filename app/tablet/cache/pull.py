@@ -18,8 +18,9 @@ from sqlmodel import col
 from app.contracts.catalog import ProductDetail
 from app.contracts.sync import Change
 from app.domain.text import fold
+from app.tablet.cache.engine import dumps, utcnow
 from app.tablet.cache.models import CachedCustomer, CachedProduct, CachedVariant
-from app.tablet.cache.store import Cache, dumps, utcnow
+from app.tablet.cache.store import Cache
 from app.tablet.client import ReyonClient
 
 CATALOG_PAGE = 200  # products

@@ -1,4 +1,4 @@
-"""The store the in-memory gateway starts with (memory.py): two Istanbul stores and the
+"""The store the in-memory gateway starts with (memory/): two Istanbul stores and the
 online warehouse, four associates, a handful of products with stock, a consenting and a
 masked customer, coupons (one a real signed QR, one personal). Data, kept apart from the
 gateway's behaviour."""
