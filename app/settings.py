@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.domain.loyalty import EarnAt
 from app.qr.keys import KeyRing
 
 VAR_DIR = Path("var")
@@ -60,6 +61,22 @@ class ApiSettings(BaseSettings):
     # Shown in PostgreSQL's pg_stat_activity; name each API host or process group apart.
     db_application_name: str = "reyon-api"
     reservation_hold_hours: int = 48
+    loyalty_earn_at: EarnAt = Field(
+        default=EarnAt.PAID,
+        description="When an order's loyalty points can be spent: paid (the default), "
+        "collected or delivered (either: the goods in the customer's hands). Until then they "
+        "show as pending; a cancelled order drops them.",
+    )
+
+    @field_validator("loyalty_earn_at", mode="before")
+    @classmethod
+    def _earn_at_any_case(cls, value: object) -> object:
+        # REYON_LOYALTY_EARN_AT=Paid works, an empty value means the default; anything but
+        # the three is refused at start-up.
+        if not isinstance(value, str):
+            return value
+        return value.strip().lower() or EarnAt.PAID
+
     idempotency_ttl_hours: int = 48
     idempotency_stale_seconds: int = 60
     redis_url: str | None = Field(

@@ -85,7 +85,10 @@ class CustomerProfile(BaseModel):
     phone: str | None
     email: str | None
     tier: Tier
-    points: int
+    points: int  # spendable
+    # Promised on orders not yet paid (or collected, per the retailer's rule): not spendable
+    # yet, and gone if the order is cancelled. 0 in views cached before the API said it.
+    pending_points: int = 0
     preferred_sizes: dict[str, str]
     consents: Consents
     addresses: list[AddressOut]

@@ -27,6 +27,7 @@ from app.contracts.sync import Health
 from app.server import errors
 from app.server.auth.gate import SessionGate
 from app.server.auth.routes import router as auth_router
+from app.server.brand.orders import router as brand_orders_router
 from app.server.brand.routes import router as brand_router
 from app.server.catalog.routes import router as catalog_router
 from app.server.catalog.service import LocationDirectory
@@ -39,6 +40,8 @@ from app.server.devices.routes import router as devices_router
 from app.server.idempotency.models import IdempotencyRecord
 from app.server.inventory.routes import router as inventory_router
 from app.server.media.routes import router as media_router
+from app.server.orders.fulfilment_routes import brand_router as pickup_code_router
+from app.server.orders.fulfilment_routes import router as pickups_router
 from app.server.orders.routes import router as orders_router
 from app.server.orders.service import expire_holds
 from app.server.promotions.routes import router as promotions_router
@@ -251,6 +254,8 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
     app.include_router(storefront_router)  # customers' phones: no associate log-in
     app.include_router(media_router)  # product pictures: public, no customer data
     app.include_router(brand_router)  # the brand app's backend, with its own credential
+    app.include_router(brand_orders_router)  # web and app orders, the same credential
+    app.include_router(pickup_code_router)  # pickup codes for the app, the same credential
     if settings.demo_mode:
         from app.server.demo.routes import router as demo_router
 
@@ -261,6 +266,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
         customers_router,
         customer_view_router,
         orders_router,
+        pickups_router,
         promotions_router,
         sync_router,
         snapshots_router,

@@ -32,6 +32,17 @@ from app.contracts.devices import (
     EnrolmentCodeOut,
     EnrolRequest,
 )
+from app.contracts.fulfilment import (
+    HandOverLineIn,
+    HandOverOut,
+    HandOverRequest,
+    OverduePickups,
+    PickOut,
+    PickRequest,
+    PickupQueue,
+    ReadyOut,
+    ReadyRequest,
+)
 from app.contracts.inventory import Availability, ProductStock
 from app.contracts.orders import OrderOut, PayLinkOut, PayLinkSend, PayLinkSent
 from app.contracts.promotions import (
@@ -270,6 +281,57 @@ class ReyonClient:
             PayLinkSent,
             body=PayLinkSend.model_validate({"channel": channel, "lang": lang}),
         )
+
+    # -- preparing and handing over pickups ----------------------------------------------
+
+    def to_prepare(self, store_id: int, *, limit: int = 200) -> PickupQueue:
+        """The store's click & collect and reserve-in-store orders to pick or hand over."""
+        return self._call(
+            "GET", f"/v1/stores/{store_id}/to-prepare", PickupQueue, params={"limit": limit}
+        )
+
+    def pick(self, order_id: int, barcode: str, quantity: int = 1, *, key: str) -> PickOut:
+        """One scan at the shelf counted for the order; `key` made when the item was scanned."""
+        return self._call(
+            "POST",
+            f"/v1/orders/{order_id}/pick",
+            PickOut,
+            body=PickRequest(barcode=barcode, quantity=quantity),
+            headers={"Idempotency-Key": key},
+        )
+
+    def mark_ready(self, order_id: int, lang: str = "tr", *, key: str) -> ReadyOut:
+        """Every unit picked: the order is ready and its customer told, in `lang`."""
+        return self._call(
+            "POST",
+            f"/v1/orders/{order_id}/ready",
+            ReadyOut,
+            body=ReadyRequest.model_validate({"lang": lang}),
+            headers={"Idempotency-Key": key},
+        )
+
+    def hand_over(
+        self, order_id: int, code: str, lines: dict[int, int] | None = None, *, key: str
+    ) -> HandOverOut:
+        """Hand the order over against the customer's identity QR code or its pickup code:
+        `lines` (line id -> units), or everything ready when None."""
+        body = HandOverRequest(
+            code=code,
+            lines=[HandOverLineIn(line_id=i, quantity=q) for i, q in lines.items()]
+            if lines
+            else None,
+        )
+        return self._call(
+            "POST",
+            f"/v1/orders/{order_id}/hand-over",
+            HandOverOut,
+            body=body,
+            headers={"Idempotency-Key": key},
+        )
+
+    def overdue_pickups(self, store_id: int) -> OverduePickups:
+        """Ready orders whose hold has run out (managers)."""
+        return self._call("GET", f"/v1/stores/{store_id}/pickups/overdue", OverduePickups)
 
     # -- the offline cache's sync --------------------------------------------------------
 

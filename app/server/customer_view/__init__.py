@@ -1,2 +1,3 @@
-"""The single customer view: a read model gathering one person from customers, orders and
-promotions, so it sits above those packages rather than inside customers (which orders uses)."""
+"""The single customer view: a read model gathering one person from customers, orders,
+promotions and loyalty, so it sits above those packages rather than inside customers (which
+orders uses)."""

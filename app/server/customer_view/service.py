@@ -24,6 +24,7 @@ from app.server.customers.models import (
 )
 from app.server.customers.service import associate_names, consents_out, location_codes
 from app.server.deps import Principal
+from app.server.loyalty import service as loyalty
 from app.server.orders.service import order_summaries
 from app.server.promotions.service import coupons_held
 
@@ -43,6 +44,7 @@ def _profile(session: Session, c: Customer) -> CustomerProfile:
         email=c.email,
         tier=c.tier,
         points=c.points,
+        pending_points=loyalty.pending_points(session, c.id),
         preferred_sizes=c.preferred_sizes or {},
         consents=consents_out(c),
         addresses=[AddressOut.model_validate(a, from_attributes=True) for a in addresses],

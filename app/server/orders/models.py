@@ -1,4 +1,5 @@
-"""Orders from every channel (web, app, store, endless aisle), their lines and status history."""
+"""Orders from every channel (web, app, store, endless aisle), their lines and status history;
+what the pickup store picked and handed over, and the notices that tell the customer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from app.domain.channels import Channel
+from app.domain.fulfilment import HandOverProof, NoticeKind, NoticeStatus
 from app.domain.orders import OrderStatus
 from app.domain.sourcing import FulfilmentType
 from app.server.db import EnumText, utcnow
@@ -53,8 +55,17 @@ class OrderLine(SQLModel, table=True):
     discount_kurus: int = 0
     line_total_kurus: int
     source_location_id: int = Field(foreign_key="location.id")
+    # At the pickup store: units put aside for the customer, and units handed over to them.
+    picked: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    collected: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
-    __table_args__ = (CheckConstraint("quantity > 0", name="ck_orderline_quantity"),)
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="ck_orderline_quantity"),
+        # The database, not only the conditional updates, refuses picking more than ordered
+        # and handing over more than picked.
+        CheckConstraint("picked >= 0 AND picked <= quantity", name="ck_orderline_picked"),
+        CheckConstraint("collected >= 0 AND collected <= picked", name="ck_orderline_collected"),
+    )
 
 
 class OrderStatusEvent(SQLModel, table=True):
@@ -91,4 +102,49 @@ class Payment(SQLModel, table=True):
             sqlite_where=text("status = 'succeeded'"),
             postgresql_where=text("status = 'succeeded'"),
         ),
+    )
+
+
+class OrderHandover(SQLModel, table=True):
+    """Units of one line handed over at the pickup store: by whom, how the customer proved the
+    order theirs, when. A partial pickup leaves a row per line and visit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="order.id", index=True)
+    order_line_id: int = Field(foreign_key="orderline.id")
+    quantity: int
+    location_id: int = Field(foreign_key="location.id")
+    associate_id: int = Field(foreign_key="associate.id")
+    proof: HandOverProof = Field(sa_type=EnumText(HandOverProof, 16))
+    # Who showed their identity QR code; None for a pickup code (whoever holds it).
+    customer_id: int | None = Field(default=None, foreign_key="customer.id")
+    at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (CheckConstraint("quantity > 0", name="ck_orderhandover_quantity"),)
+
+
+class CustomerNotice(SQLModel, table=True):
+    """A message to a customer about their order (ready to collect), written in the same
+    transaction as its cause; sent at once when a channel they consented to can take it,
+    otherwise kept pending for a worker. The address is read from the customer when sending,
+    so a changed phone number is used and no copy of it is kept here."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    order_id: int | None = Field(default=None, foreign_key="order.id", index=True)
+    kind: NoticeKind = Field(sa_type=EnumText(NoticeKind, 24))
+    channel: str | None = Field(default=None, max_length=8)  # sms | email; None: none yet
+    lang: str = Field(default="tr", max_length=2)
+    subject: str = Field(max_length=200)
+    text: str = Field(max_length=1000)
+    status: NoticeStatus = Field(sa_type=EnumText(NoticeStatus, 12))
+    attempts: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    claimed_at: datetime | None = None  # a sender's lease on it (status sending)
+    sent_at: datetime | None = None
+
+    __table_args__ = (
+        CheckConstraint("channel in ('sms', 'email')", name="ck_customernotice_channel"),
+        CheckConstraint("lang in ('tr', 'en')", name="ck_customernotice_lang"),
+        Index("ix_customernotice_status", "status", "created_at"),
     )

@@ -1,5 +1,7 @@
-"""Placing an endless-aisle order: each line sourced and its stock reserved at a named location,
-the coupon claimed, points earned, all in the caller's one transaction."""
+"""Placing an order, from a store's tablet (endless aisle) or the brand's web shop and app: each
+line sourced and its stock reserved at a named location, the coupon claimed, the points promised
+(earned later, when the order is paid: loyalty.order_reached), all in the caller's one
+transaction."""
 
 from __future__ import annotations
 
@@ -18,15 +20,16 @@ from app.domain.errors import Invalid, NotFound, OutOfStock
 from app.domain.orders import OrderStatus
 from app.domain.sourcing import FulfilmentType, LocationKind
 from app.qr.keys import KeyRing
-from app.server.catalog.models import Product, Variant
-from app.server.catalog.service import LocationDirectory, Place, variants_by_sku
+from app.server.catalog.service import LocationDirectory, Place
 from app.server.customers.access import accessible_customer
-from app.server.customers.models import Customer, CustomerAddress
+from app.server.customers.models import Customer
 from app.server.db import core_table, insert_id, utcnow
 from app.server.deps import Principal
 from app.server.inventory import service as inventory
 from app.server.inventory.models import StockLevel
 from app.server.loyalty import service as loyalty
+from app.server.orders import checking
+from app.server.orders.checking import Found
 from app.server.orders.models import Order, OrderLine, OrderStatusEvent
 from app.server.orders.service import LineNames, Names, assemble
 from app.server.promotions import service as promotions
@@ -35,21 +38,43 @@ from app.server.sync import changelog
 
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at the till
 
-Found = dict[str, tuple[Variant, Product]]  # SKU -> its variant and product
+
+@dataclass(frozen=True, slots=True)
+class Seller:
+    """Who makes the sale, and the store credited with it (commission, the store's figures)."""
+
+    channel: Channel
+    store: Place | None  # the associate's store; online, the store of the last shelf scan
+    associate_id: int | None = None
+    principal: Principal | None = None
+
+    @property
+    def number_prefix(self) -> str:
+        if self.channel == Channel.ENDLESS_AISLE and self.store is not None:
+            return f"EA-{self.store.code}-"
+        return {Channel.WEB: "W-", Channel.APP: "A-"}.get(self.channel, "O-")
+
+    @property
+    def till_store_id(self) -> int | None:
+        """Where a coupon is used: the store's till for a store's sale, none for an online one
+        (a store credited with a web order did not take the coupon)."""
+        online = self.channel in (Channel.WEB, Channel.APP)
+        return None if online or self.store is None else self.store.id
 
 
 @dataclass(frozen=True, slots=True)
 class _Placing:
-    """What every step of placing one order reads: who places it, for whom, where, what."""
+    """What every step of placing one order reads: who sells it, for whom, where, what."""
 
     session: Session
-    principal: Principal
+    seller: Seller
     body: OrderCreate
     customer: Customer
     directory: LocationDirectory
     locations: dict[int, Place]
-    selling_store: Place
-    target: Place  # the pickup store; for shipping the selling store (sourcing measures from it)
+    # The pickup store; for shipping the place sourcing measures distances from (the selling
+    # store; online, the credited store or else the warehouse).
+    target: Place
     found: Found
 
     @property
@@ -69,10 +94,51 @@ def place_order(
     s = db_session
     customer, _ = accessible_customer(s, body.customer_id, principal)
     locations = directory.all(s)
-    selling_store, target = _stores(locations, principal, body)
-    ship_to = _ship_to(s, customer, body)
-    found = _known_lines(s, body, locations)
-    it = _Placing(s, principal, body, customer, directory, locations, selling_store, target, found)
+    selling_store, target = checking.stores(locations, principal, body)
+    seller = Seller(Channel.ENDLESS_AISLE, selling_store, principal.associate_id, principal)
+    return _place(s, seller, body, customer, directory, locations, target, ring, hold_hours)
+
+
+def place_online_order(
+    *,
+    db_session: Session,
+    body: OrderCreate,
+    channel: Channel,
+    credited_store_id: int | None,
+    directory: LocationDirectory,
+    ring: KeyRing,
+    hold_hours: int,
+) -> OrderOut:
+    """An order from the brand's web shop or app, for the customer signed in there (no consent
+    to check: it is their own order). `credited_store_id`: the store to credit (the phone's
+    last shelf scan), if any and still an active store."""
+    s = db_session
+    customer = s.get(Customer, body.customer_id)
+    if customer is None:
+        raise NotFound("Customer", body.customer_id)
+    locations = directory.all(s)
+    credited = locations.get(credited_store_id) if credited_store_id is not None else None
+    if credited is not None and credited.kind != LocationKind.STORE:
+        credited = None
+    seller = Seller(channel, credited)
+    target = checking.online_target(locations, body, credited)
+    return _place(s, seller, body, customer, directory, locations, target, ring, hold_hours)
+
+
+def _place(
+    s: Session,
+    seller: Seller,
+    body: OrderCreate,
+    customer: Customer,
+    directory: LocationDirectory,
+    locations: dict[int, Place],
+    target: Place,
+    ring: KeyRing,
+    hold_hours: int,
+) -> OrderOut:
+    ship_to = checking.ship_to(s, customer, body)
+    found = checking.known_lines(s, body, locations)
+    it = _Placing(s, seller, body, customer, directory, locations, target, found)
     gross = [found[line.sku][0].price_kurus * line.quantity for line in body.lines]
 
     now = utcnow()
@@ -93,75 +159,11 @@ def place_order(
     return assemble(order, lines, _names(found), history, code, locations, held=held)
 
 
-# --- checking what was asked ----------------------------------------------------------------
-
-
-def _store(locations: dict[int, Place], location_id: int, what: str) -> Place:
-    loc = locations.get(location_id)
-    if loc is None or loc.kind != LocationKind.STORE:
-        raise Invalid(
-            "not-a-store", f"The {what} must be a store", f"No active store {location_id}."
-        )
-    return loc
-
-
-def _stores(
-    locations: dict[int, Place], principal: Principal, body: OrderCreate
-) -> tuple[Place, Place]:
-    """The selling store, and the store the order is fulfilled for (see _Placing.target)."""
-    f = body.fulfilment
-    selling_store = _store(locations, principal.store_id, "selling location")
-    if f.type == FulfilmentType.SHIP_TO_HOME:
-        return selling_store, selling_store
-    return selling_store, _store(locations, f.location_id or principal.store_id, "pickup store")
-
-
-def _ship_to(session: Session, customer: Customer, body: OrderCreate) -> dict[str, Any] | None:
-    f = body.fulfilment
-    if f.type != FulfilmentType.SHIP_TO_HOME:
-        return None
-    if f.address is not None:
-        return f.address.model_dump()
-    address = session.get(CustomerAddress, f.address_id)
-    if address is None or address.customer_id != customer.id:
-        raise NotFound("Address", f.address_id)
-    return {
-        "recipient": address.recipient,
-        "line1": address.line1,
-        "district": address.district,
-        "city": address.city,
-        "postal_code": address.postal_code,
-        "phone": address.phone,
-    }
-
-
-def _known_lines(session: Session, body: OrderCreate, locations: dict[int, Place]) -> Found:
-    """Every line's variant, active, and the source location it names, if any."""
-    found = variants_by_sku(session, [line.sku for line in body.lines])
-    for i, line in enumerate(body.lines):
-        if line.sku not in found or not found[line.sku][0].active:
-            raise Invalid(
-                "unknown-sku",
-                "Unknown SKU",
-                f"Line {i + 1}: no variant {line.sku}.",
-                line_index=i,
-                sku=line.sku,
-            )
-        if line.source_location_id is not None and line.source_location_id not in locations:
-            raise Invalid(
-                "unknown-location",
-                "Unknown source location",
-                f"Line {i + 1}: no location {line.source_location_id}.",
-                line_index=i,
-            )
-    return found
-
-
 # --- writing the order ----------------------------------------------------------------------
 
 
-def _order_number(store_code: str) -> str:
-    return f"EA-{store_code}-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(8))
+def _order_number(prefix: str) -> str:
+    return prefix + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(8))
 
 
 def _write_order(
@@ -169,16 +171,17 @@ def _write_order(
 ) -> dict[str, Any]:
     """The order row as placed, before its discount and KDV are known (`_complete`)."""
     shipped = it.fulfilment == FulfilmentType.SHIP_TO_HOME
+    store = it.seller.store
     order: dict[str, Any] = {
-        "number": _order_number(it.selling_store.code),
+        "number": _order_number(it.seller.number_prefix),
         "customer_id": it.customer.id,
-        "channel": Channel.ENDLESS_AISLE,
+        "channel": it.seller.channel,
         "status": OrderStatus.PLACED,
         "fulfilment_type": it.fulfilment,
         "ship_to": ship_to,
         "pickup_location_id": None if shipped else it.target.id,
-        "store_location_id": it.selling_store.id,
-        "associate_id": it.principal.associate_id,
+        "store_location_id": store.id if store is not None else None,
+        "associate_id": it.seller.associate_id,
         "coupon_id": None,
         "subtotal_kurus": subtotal,
         "discount_kurus": 0,
@@ -201,12 +204,12 @@ def _claim_coupon(it: _Placing, order: dict[str, Any], ring: KeyRing) -> tuple[C
         it.session,
         coupon,
         total=order["subtotal_kurus"],
-        channel=Channel.ENDLESS_AISLE,
+        channel=it.seller.channel,
         customer_id=it.customer.id,
         status="reserved",
-        principal=it.principal,
+        principal=it.seller.principal,
         order_id=order["id"],
-        location_id=it.selling_store.id,
+        location_id=it.seller.till_store_id,
     )
     return coupon, redemption.discount_kurus
 
@@ -349,22 +352,23 @@ def _placed_event(it: _Placing, order_id: int, now: datetime) -> dict[str, Any]:
     placed = {"status": OrderStatus.PLACED, "at": now, "note": ""}
     it.session.execute(
         insert(core_table(OrderStatusEvent)).values(
-            order_id=order_id, associate_id=it.principal.associate_id, **placed
+            order_id=order_id, associate_id=it.seller.associate_id, **placed
         )
     )
     return placed
 
 
 def _record(it: _Placing, order: dict[str, Any]) -> None:
-    """What follows from a placed order: the customer's points, the tablets' change feed."""
-    loyalty.earn_for_order(
+    """What follows from a placed order: the customer's points, promised but pending until the
+    order is paid (points follow money, not intentions), and the tablets' change feed."""
+    loyalty.promise_for_order(
         it.session,
         it.customer,
         order_id=order["id"],
         number=order["number"],
         channel=order["channel"],
         paid_kurus=order["total_kurus"],
-        location_id=it.selling_store.id,
+        location_id=order["store_location_id"],
     )
     changelog.record(
         it.session,

@@ -125,7 +125,7 @@ def pay_link(
 @router.post(
     "/v1/orders/{order_id}/pay-link/send",
     response_model=PayLinkSent,
-    responses=problem_responses(400, 404, 409, 413, 429, 503),
+    responses=problem_responses(400, 403, 404, 409, 413, 429, 503),
 )
 def send_pay_link(
     order_id: OrderId,

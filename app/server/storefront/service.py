@@ -15,6 +15,7 @@ from app.server.catalog.models import Location, Product, Variant
 from app.server.catalog.service import LocationDirectory, size_key
 from app.server.db import Database, utcnow
 from app.server.inventory.models import StockLevel
+from app.server.loyalty import service as loyalty
 from app.server.orders.models import Order, OrderStatusEvent, Payment
 from app.server.orders.service import order_out
 from app.server.storefront.models import ShelfScan
@@ -150,7 +151,7 @@ class _ChargeFailed(Exception):
 
 
 def pay(db: Database, order_id: int, provider: PaymentProvider) -> PayOutcome:
-    """Charge the order's total and mark it paid, once.
+    """Charge the order's total and mark it paid, once, with the points that earns.
 
     The order moves placed -> paid with a conditional UPDATE before the charge, in the same
     transaction as the Payment row: a second tap or a second phone waits on that row (or
@@ -199,6 +200,9 @@ def pay(db: Database, order_id: int, provider: PaymentProvider) -> PayOutcome:
                     order_id=order_id, status=OrderStatus.PAID, note=f"{provider.name} pay link"
                 )
             )
+            # Paid: the points it promised may be due now (the retailer's rule), in the same
+            # transaction, so a payment never stands without them nor they without it.
+            loyalty.order_reached(s, order_id=order_id, status=OrderStatus.PAID)
             changelog.record(
                 s, "order", order_id, customer_id=customer_id, payload={"status": OrderStatus.PAID}
             )

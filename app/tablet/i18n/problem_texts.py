@@ -209,6 +209,91 @@ KINDS: dict[str, Words] = {
             "The report period is not valid. Choose other dates.",
         ),
     ),
+    # -- preparing and handing over pickups ---------------------------------------------
+    "not-for-pickup": w(
+        "Bu sipariş müşteriye gönderiliyor; mağazada hazırlanıp teslim edilmez.",
+        "This order is sent to the customer; it is not prepared and collected in store.",
+    ),
+    "order-not-pickable": w(
+        (
+            "Sipariş şu anda hazırlanamaz (durumu: {status_now}).",
+            "Sipariş şu anda hazırlanamaz.",
+        ),
+        (
+            "The order cannot be prepared now (it is {status_now}).",
+            "The order cannot be prepared now.",
+        ),
+    ),
+    "pick-wrong-item": w(
+        "Okutulan ürün bu siparişte yok. Ürünü rafa geri koyun ve siparişteki ürünü okutun.",
+        "The scanned item is not in this order. Put it back and scan the ordered item.",
+    ),
+    "pick-too-many": w(
+        (
+            "{sku} siparişteki adetten fazla okutuldu; fazlasını rafa geri koyun.",
+            "Bu ürün siparişteki adetten fazla okutuldu; fazlasını rafa geri koyun.",
+        ),
+        (
+            "More {sku} scanned than ordered; put the extra back.",
+            "More of this item scanned than ordered; put the extra back.",
+        ),
+    ),
+    "not-all-picked": w(
+        "Siparişteki bütün ürünler henüz toplanmadı; önce eksikleri okutun.",
+        "Not every item of the order is picked yet; scan the missing ones first.",
+    ),
+    "order-not-ready": w(
+        (
+            "Sipariş teslime hazır değil (durumu: {status_now}).",
+            "Sipariş teslime hazır değil.",
+        ),
+        (
+            "The order is not ready to hand over (it is {status_now}).",
+            "The order is not ready to hand over.",
+        ),
+    ),
+    "already-collected": w(
+        "Bu sipariş zaten teslim edildi; verilecek ürün kalmadı.",
+        "This order was already collected; nothing is left to hand over.",
+    ),
+    "pickup-wrong-customer": w(
+        "Okutulan müşteri kodu bu siparişin sahibine ait değil. Siparişin sahibinin kodunu "
+        "ya da teslim kodunu okutun.",
+        "The customer code scanned is not this order's customer's. Scan the order's own "
+        "customer code or its pickup code.",
+    ),
+    "pickup-code-invalid": w(
+        "Teslim kodu geçerli değil (bozuk, sahte ya da süresi dolmuş). Müşteriden kodu "
+        "uygulamada yeniden açmasını isteyin.",
+        "The pickup code is not valid (damaged, forged or expired). Ask the customer to open "
+        "it again in the app.",
+    ),
+    "pickup-code-other-order": w(
+        "Bu teslim kodu başka bir siparişe ait.",
+        "This pickup code belongs to another order.",
+    ),
+    "hand-over-unknown-line": w(
+        "Seçilen ürün bu siparişte yok. Listeyi yenileyip tekrar deneyin.",
+        "The chosen item is not in this order. Reload the list and try again.",
+    ),
+    "hand-over-too-many": w(
+        (
+            "{sku} için teslime hazır olandan fazlası seçildi.",
+            "Teslime hazır olandan fazlası seçildi.",
+        ),
+        (
+            "More {sku} chosen than is ready to hand over.",
+            "More chosen than is ready to hand over.",
+        ),
+    ),
+    "stock-not-held": w(
+        "Bu siparişin ürünleri artık ayrılmış görünmüyor. Mağaza müdürüne başvurun.",
+        "This order's items no longer appear as held. Ask the store manager.",
+    ),
+    "no-pickup-code": w(
+        "Bu sipariş için teslim kodu yok: mağazadan teslim alınmıyor ya da kapanmış.",
+        "This order has no pickup code: it is not collected in store, or it is closed.",
+    ),
     # -- coupons -----------------------------------------------------------------------
     "coupon-not-applicable": w(
         "Kupon bu sepette geçerli değil.",

@@ -1,0 +1,263 @@
+"""What the pickup store sees of its click & collect and reserve-in-store orders: the queue of
+orders to pick or hand over (oldest first), the overdue pickups, and one order as prepared."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from app.contracts.fulfilment import (
+    OverduePickup,
+    OverduePickups,
+    PickupLine,
+    PickupOrder,
+    PickupQueue,
+)
+from app.domain import fulfilment, masking, orders
+from app.domain.errors import Forbidden
+from app.domain.fulfilment import STORE_FULFILMENTS, LineProgress
+from app.domain.orders import OrderStatus
+from app.server.catalog.models import Product, Variant
+from app.server.catalog.service import LocationDirectory, Place
+from app.server.customers.access import access_level
+from app.server.customers.models import Customer
+from app.server.db import utcnow
+from app.server.deps import Principal
+from app.server.inventory.models import Reservation
+from app.server.orders.models import Order, OrderLine, OrderStatusEvent
+
+# Still to pick (placed or paid) or to hand over (ready).
+QUEUED = (OrderStatus.PLACED, OrderStatus.PAID, OrderStatus.READY)
+LineRow = tuple[OrderLine, Variant, Product]
+
+
+def aware(at: datetime) -> datetime:
+    """SQLite hands back the UTC it stored without its zone."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def own_store(principal: Principal, location_id: int) -> None:
+    if location_id != principal.store_id:
+        raise Forbidden(
+            "wrong-store", "Not your store", "Only your own store's pickups can be seen here."
+        )
+
+
+def progress(line: OrderLine) -> LineProgress:
+    assert line.id is not None
+    return LineProgress(line.id, line.quantity, line.picked, line.collected)
+
+
+def line_rows(session: Session, order_ids: Iterable[int | None]) -> dict[int, list[LineRow]]:
+    """Order id -> its lines with their variant and product, in line order: one query."""
+    rows: dict[int, list[LineRow]] = defaultdict(list)
+    for line, variant, product in session.execute(
+        select(OrderLine, Variant, Product)
+        .join(Variant, col(Variant.id) == col(OrderLine.variant_id))
+        .join(Product, col(Product.id) == col(Variant.product_id))
+        .where(col(OrderLine.order_id).in_([i for i in order_ids if i is not None]))
+        .order_by(col(OrderLine.id))
+        # Fresh counts, whatever this session loaded before a pick or hand-over changed them.
+        .execution_options(populate_existing=True)
+    ).tuples():
+        rows[line.order_id].append((line, variant, product))
+    return rows
+
+
+def hold_ends(session: Session, order_ids: Iterable[int | None]) -> dict[int, list[datetime]]:
+    """Order id -> the ends of its holds that have one (units still waiting, not collected)."""
+    ends: dict[int, list[datetime]] = defaultdict(list)
+    for order_id, at in session.execute(
+        select(col(Reservation.order_id), col(Reservation.expires_at)).where(
+            col(Reservation.order_id).in_([i for i in order_ids if i is not None]),
+            col(Reservation.status) == "held",
+            col(Reservation.expires_at).is_not(None),
+        )
+    ).tuples():
+        if order_id is not None and at is not None:
+            ends[order_id].append(aware(at))
+    return ends
+
+
+def _customer_names(
+    session: Session, customer_ids: Iterable[int | None], principal: Principal
+) -> dict[int, str]:
+    """Customer id -> their name as this associate may see it: whole with the customer's
+    consent or their QR visit at this store, else masked (KVKK / GDPR, like every route)."""
+    ids = {i for i in customer_ids if i is not None}
+    names: dict[int, str] = {}
+    if not ids:
+        return names
+    for customer in session.execute(select(Customer).where(col(Customer.id).in_(ids))).scalars():
+        assert customer.id is not None
+        name = f"{customer.first_name} {customer.last_name}".strip()
+        if access_level(session, customer, principal) == "none":
+            name = " ".join(masking.mask_name(word) for word in name.split())
+        names[customer.id] = name
+    return names
+
+
+def _due_on(order: Order, lines: list[LineRow], places: dict[int, Place], tz: str) -> date | None:
+    sources = [
+        orders.source_of(p.kind, p.id, order.pickup_location_id)
+        for p in (places.get(line.source_location_id) for line, _, _ in lines)
+        if p is not None
+    ]
+    if len(sources) != len(lines):
+        return None  # a line from a location no longer listed: promise nothing rather than guess
+    placed_local = aware(order.placed_at).astimezone(ZoneInfo(tz))
+    return orders.expected_on(order.fulfilment_type, sources, placed_local, order.status)
+
+
+def pickup_orders(
+    session: Session,
+    found: list[Order],
+    principal: Principal,
+    directory: LocationDirectory,
+    tz: str,
+) -> list[PickupOrder]:
+    """Orders as the pickup store prepares them, in the order given: a few queries in all."""
+    ids = [o.id for o in found]
+    lines = line_rows(session, ids)
+    ends = hold_ends(session, ids)
+    names = _customer_names(session, (o.customer_id for o in found), principal)
+    places = directory.all(session)
+    out = []
+    for order in found:
+        assert order.id is not None and order.pickup_location_id is not None
+        rows = lines.get(order.id, [])
+        out.append(
+            PickupOrder(
+                order_id=order.id,
+                number=order.number,
+                status=order.status,
+                fulfilment_type=order.fulfilment_type,
+                channel=order.channel,
+                step=fulfilment.step_of(
+                    order.fulfilment_type, order.status, [progress(ln) for ln, _, _ in rows]
+                ),
+                pickup_location_id=order.pickup_location_id,
+                customer_id=order.customer_id,
+                customer_name=names.get(order.customer_id, "") if order.customer_id else "",
+                placed_at=aware(order.placed_at),
+                due_on=_due_on(order, rows, places, tz),
+                held_until=min(ends[order.id]) if ends.get(order.id) else None,
+                lines=[
+                    PickupLine(
+                        line_id=ln.id or 0,
+                        sku=ln.sku,
+                        ean13=variant.ean13,
+                        product_id=product.id or 0,
+                        name_tr=product.name_tr,
+                        name_en=product.name_en,
+                        size=variant.size,
+                        colour=variant.colour,
+                        colour_en=variant.colour_en or variant.colour,
+                        quantity=ln.quantity,
+                        picked=ln.picked,
+                        collected=ln.collected,
+                    )
+                    for ln, variant, product in rows
+                ],
+            )
+        )
+    return out
+
+
+def pickup_order(
+    session: Session, order: Order, principal: Principal, directory: LocationDirectory, tz: str
+) -> PickupOrder:
+    return pickup_orders(session, [order], principal, directory, tz)[0]
+
+
+def _store_orders(
+    session: Session, location_id: int, statuses: Iterable[str], limit: int
+) -> list[Order]:
+    return list(
+        session.execute(
+            select(Order)
+            .where(
+                col(Order.pickup_location_id) == location_id,
+                col(Order.fulfilment_type).in_(sorted(STORE_FULFILMENTS)),
+                col(Order.status).in_(list(statuses)),
+            )
+            .order_by(col(Order.placed_at), col(Order.id))
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def to_prepare(
+    *,
+    db_session: Session,
+    principal: Principal,
+    location_id: int,
+    directory: LocationDirectory,
+    tz: str,
+    limit: int = 200,
+) -> PickupQueue:
+    """This store's click & collect and reserve-in-store orders still to pick, mark ready or
+    hand over, oldest first."""
+    own_store(principal, location_id)
+    found = _store_orders(db_session, location_id, QUEUED, limit)
+    return PickupQueue(
+        location_id=location_id,
+        orders=pickup_orders(db_session, found, principal, directory, tz),
+    )
+
+
+def overdue_pickups(
+    *,
+    db_session: Session,
+    principal: Principal,
+    location_id: int,
+    directory: LocationDirectory,
+    tz: str,
+    as_of: datetime | None = None,
+    limit: int = 500,
+) -> OverduePickups:
+    """Ready orders at this store whose hold has run out (or that waited the whole pickup
+    window) by `as_of` (default now), oldest first: the manager calls the customer or lets
+    the hold go."""
+    own_store(principal, location_id)
+    now = as_of or utcnow()
+    ready = _store_orders(db_session, location_id, (OrderStatus.READY,), limit)
+    ids = [o.id for o in ready]
+    ends = hold_ends(db_session, ids)
+    ready_at = {
+        order_id: aware(at)
+        for order_id, at in db_session.execute(
+            select(col(OrderStatusEvent.order_id), func.max(OrderStatusEvent.at))
+            .where(
+                col(OrderStatusEvent.order_id).in_([i for i in ids if i is not None]),
+                col(OrderStatusEvent.status) == OrderStatus.READY,
+            )
+            .group_by(col(OrderStatusEvent.order_id))
+        ).tuples()
+    }
+    late: list[tuple[Order, fulfilment.Overdue]] = []
+    for order in ready:
+        assert order.id is not None
+        why = fulfilment.overdue(
+            order.status, ready_at=ready_at.get(order.id), hold_ends=ends[order.id], now=now
+        )
+        if why is not None:
+            late.append((order, why))
+    views = pickup_orders(db_session, [o for o, _ in late], principal, directory, tz)
+    return OverduePickups(
+        location_id=location_id,
+        as_of=now,
+        orders=[
+            OverduePickup(
+                order=view,
+                reason=why,
+                deadline=fulfilment.deadline(ready_at.get(order.id or 0), ends[order.id or 0]),
+            )
+            for view, (order, why) in zip(views, late, strict=True)
+        ],
+    )
