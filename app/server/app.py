@@ -40,6 +40,8 @@ from app.server.devices.routes import router as devices_router
 from app.server.idempotency.models import IdempotencyRecord
 from app.server.inventory.routes import router as inventory_router
 from app.server.media.routes import router as media_router
+from app.server.messaging.service import Messaging
+from app.server.orders import fulfilment_notices
 from app.server.orders.fulfilment_routes import brand_router as pickup_code_router
 from app.server.orders.fulfilment_routes import router as pickups_router
 from app.server.orders.routes import router as orders_router
@@ -129,11 +131,16 @@ class ServerTiming:
 PRUNE_BATCH = 10_000
 
 
-def housekeeping(db: Database, settings: ApiSettings) -> dict[str, int]:
-    """Expire unclaimed in-store holds; forget old idempotency keys, identity-code uses and
-    which tablet holds which customer; prune the change log."""
+def housekeeping(
+    db: Database, settings: ApiSettings, messaging: Messaging | None = None
+) -> dict[str, int]:
+    """Expire unclaimed in-store holds; send the "ready to collect" notices that waited (for
+    consent, or for a sender that was down); forget old idempotency keys, identity-code uses
+    and which tablet holds which customer; prune the change log."""
     with db.write() as session:
         expired = expire_holds(session)
+    # Every API process runs this: each notice is claimed before it is sent, so none twice.
+    notices = fulfilment_notices.send_pending(db, messaging) if messaging is not None else 0
     with db.write() as session:
         cutoff = utcnow() - timedelta(hours=settings.idempotency_ttl_hours)
         purged = session.execute(
@@ -159,6 +166,7 @@ def housekeeping(db: Database, settings: ApiSettings) -> dict[str, int]:
             break
     return {
         "expired_holds": expired,
+        "sent_notices": notices,
         "purged_keys": purged,
         "purged_identity_codes": purged_codes,
         "forgotten_device_customers": forgotten,
@@ -167,10 +175,11 @@ def housekeeping(db: Database, settings: ApiSettings) -> dict[str, int]:
 
 
 async def _housekeeping_loop(db: Database, settings: ApiSettings) -> None:
+    messaging = Messaging.from_settings(settings)
     while True:
         await asyncio.sleep(settings.housekeeping_interval_seconds)
         try:
-            await run_in_threadpool(housekeeping, db, settings)
+            await run_in_threadpool(housekeeping, db, settings, messaging)
         except Exception:  # keep the loop alive; the next round retries
             log.exception("housekeeping failed")
 

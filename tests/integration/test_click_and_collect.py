@@ -26,6 +26,7 @@ from sqlmodel import col
 from app.domain.fulfilment import PICKUP_HOLD_DAYS
 from app.qr.keys import KeyRing
 from app.qr.pickup import make_pickup_code
+from app.server.app import housekeeping
 from app.server.catalog.models import Variant
 from app.server.customers.models import Customer, VisitGrant
 from app.server.db import utcnow
@@ -33,6 +34,7 @@ from app.server.inventory.models import Reservation
 from app.server.messaging import FileSmsProvider, Messaging
 from app.server.orders import fulfilment_notices
 from app.server.orders.models import CustomerNotice, OrderHandover, OrderStatusEvent
+from app.settings import ApiSettings
 from tests import factories
 from tests.conftest import World
 from tests.integration.test_concurrency import assert_stock_consistent, race
@@ -375,7 +377,9 @@ def test_without_consent_the_notice_waits_for_a_worker(
         s.execute(update(Customer).where(col(Customer.id) == customer).values(consent_sms=True))
     outbox = tmp_path / "sms.jsonl"
     messaging = Messaging(email=None, sms=FileSmsProvider(outbox))
-    assert fulfilment_notices.send_pending(world.db, messaging, limit=500) >= 1
+    # The round every API process runs each minute.
+    settings = ApiSettings(database_url=world.database_url)
+    assert housekeeping(world.db, settings, messaging)["sent_notices"] >= 1
     assert fulfilment_notices.deliver(world.db, messaging, notice.id or 0) == "sent"
     with world.db.session() as s:
         done = s.get(CustomerNotice, notice.id)
