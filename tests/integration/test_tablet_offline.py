@@ -294,18 +294,26 @@ def test_pictures_shown_online_are_still_shown_offline_and_kept_in_the_cache(
     world: World, tmp_path: Path
 ) -> None:
     product_id, _ = factories.product(world.db, name_tr="Keten Ceket", name_en="Linen Jacket")
+    other_id, _ = factories.product(world.db, name_tr="Keten Pantolon", name_en="Linen Trousers")
     state = tablet(world, tmp_path)
     log_in(state)
+    kit = state.gateway.offline
+    assert kit is not None
     state.product.open(product_id)
-    assert state.product.product is not None
-    shown = state.product.product.thumb_url
-    never_shown = product_image_url(product_id, size="full")
+    scene = state.product
+    assert scene.product is not None
+    # What the product scene draws was fetched, several at once, before it was drawn: the
+    # large picture and one small one per colour row of the grid.
+    colours = {v.colour for v in scene.product.variants}
+    ahead = {scene.picture_url(), *(scene.picture_url(c, "thumb") for c in colours)}
+    assert all(u is not None and kit.pictures.get(u) is not None for u in ahead)
+    shown = scene.product.thumb_url
     online = state.picture(shown)
     assert online is not None and online[:4] == b"RIFF" and online[8:12] == b"WEBP"
 
     wifi(state, world, up=False)
     state.product.open(product_id)  # the Wi-Fi is noticed as gone
     assert state.picture(shown) == online  # a thumbnail seen before is kept
-    assert state.picture(never_shown) is None  # the view draws the placeholder
-    kit = state.gateway.offline
-    assert kit is not None and kit.pictures.kept_bytes() == len(online)
+    assert state.picture(product_image_url(other_id, size="full")) is None  # a placeholder
+    kept = {u: kit.pictures.get(u) for u in {*ahead, shown} if u is not None}
+    assert kit.pictures.kept_bytes() == sum(len(b or b"") for b in kept.values())

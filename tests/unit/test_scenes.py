@@ -707,3 +707,26 @@ def test_a_sync_redraws_only_the_customer_scene_with_the_fresh_view(
     assert redraws == [] and tablet.home.scan_text == "RY-30"
     view = tablet.customer.view
     assert view is not None and view.profile.points == 5_000  # fresh when they come back
+
+
+def test_scenes_ask_for_their_pictures_before_they_are_drawn(
+    tablet: Tablet, gw: MemoryGateway
+) -> None:
+    """Search results, a product's grid and a customer's lists name their pictures to the
+    gateway first, which fetches them several at once (not one by one while drawing)."""
+    log_in(tablet)
+    tablet.product.query = "gömlek"
+    tablet.product.search()
+    assert tablet.product.results
+    assert {p.thumb_url for p in tablet.product.results} <= set(gw.prefetched)
+    gw.prefetched.clear()
+    tablet.product.open(tablet.product.results[0].id)
+    assert tablet.product.picture_url() in gw.prefetched
+    open_elif(tablet)
+    tablet.product.open(tablet.product.results[0].id)
+    tablet.product.save_for_customer()  # something on her list to picture
+    gw.prefetched.clear()
+    open_elif(tablet)
+    view = tablet.customer.view
+    assert view is not None and view.wishlist
+    assert {w.item.thumb_url for w in view.wishlist} <= set(gw.prefetched)

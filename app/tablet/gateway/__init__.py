@@ -9,7 +9,7 @@ status 0 when the API could not be reached."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
@@ -154,6 +154,12 @@ class Gateway(Protocol):
     def picture(self, url: str) -> bytes | None:
         """A product picture by its URL from the contracts (thumb_url, image_url): kept
         offline once seen; None when it is neither kept nor reachable now."""
+        ...
+
+    def prefetch_pictures(self, urls: Iterable[str | None]) -> None:
+        """The pictures a scene is about to show, fetched several at once into the offline
+        cache, so drawing the scene finds them there; never raises (a missing picture is a
+        placeholder)."""
         ...
 
     def store_report(self, first_day: date, last_day: date) -> StoreReport: ...

@@ -99,6 +99,15 @@ class CustomerScene(Scene):
                 masked=False,
             )
         self.recent = [summary, *[c for c in self.recent if c.id != customer_id]][:RECENT_MAX]
+        v = self.view
+        self.gateway.prefetch_pictures(
+            item.thumb_url
+            for item in (
+                *(w.item for w in v.wishlist),
+                *(t.item for t in v.try_ons),
+                *((line.item for line in v.cart.lines) if v.cart else ()),
+            )
+        )
         self.session.show("customer")
         self.session.say(None)
         self.session.changed()

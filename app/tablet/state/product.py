@@ -159,6 +159,7 @@ class ProductScene(Scene):
                 self.results, self.next_cursor = page.items, page.next_cursor
                 self.total = page.total if page.total is not None else len(page.items)
                 self.error = None if self.results else "no_products"
+                self.gateway.prefetch_pictures(p.thumb_url for p in self.results)
         self.session.show("product")
         self.session.changed()
 
@@ -197,6 +198,7 @@ class ProductScene(Scene):
         self.next_cursor = page.next_cursor
         if page.total is not None:
             self.total = page.total
+        self.gateway.prefetch_pictures(p.thumb_url for p in page.items)
         self.session.changed()
 
     def open(self, product_id: int, sku: str | None = None) -> None:
@@ -210,6 +212,11 @@ class ProductScene(Scene):
         except ApiProblem as exc:
             self.refused(exc)
             return
+        # The large picture and one small one per colour row of the grid.
+        colours = dict.fromkeys(v.colour for v in self.product.variants)
+        self.gateway.prefetch_pictures(
+            [self.picture_url(), *(self.picture_url(c, "thumb") for c in colours)]
+        )
         self.session.show("product")
         self.session.say(None)
         self.session.changed()

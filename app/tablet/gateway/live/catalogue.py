@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+
 from app.contracts.catalog import ProductDetail, ProductPage, ProductQuery
 from app.contracts.inventory import Availability, ProductStock
 from app.contracts.scan import ScannedProduct, ScanRequest, ScanResult
@@ -9,6 +12,10 @@ from app.tablet.cache.store import Cache
 from app.tablet.gateway import checked
 from app.tablet.gateway.live.base import LiveBase
 from app.tablet.problem import ApiProblem
+
+# Pictures a scene is about to show are fetched this many at a time: a page of 24 search
+# results over store Wi-Fi is a handful of round trips instead of 24 in a row.
+PICTURE_FETCHERS = 6
 
 
 class LiveCatalogue(LiveBase):
@@ -53,6 +60,28 @@ class LiveCatalogue(LiveBase):
         if kept is not None:
             kept.keep(url, data)
         return data
+
+    def prefetch_pictures(self, urls: Iterable[str | None]) -> None:
+        kept = self.offline.pictures if self.offline is not None else None
+        if kept is None or not self.offline.online:  # type: ignore[union-attr]
+            return  # nowhere to keep them, or no connection to wait on
+        missing = [u for u in dict.fromkeys(urls) if u and kept.get(u) is None]
+        if len(missing) < 2:
+            return  # one picture is fetched as the scene draws it
+
+        def fetch(url: str) -> bytes | ApiProblem:
+            try:
+                return self.client.picture(url)
+            except ApiProblem as exc:
+                return exc
+
+        with ThreadPoolExecutor(PICTURE_FETCHERS, thread_name_prefix="pictures") as pool:
+            # Kept in this thread: the cache's connection is not shared between threads.
+            for url, got in zip(missing, pool.map(fetch, missing), strict=True):
+                if isinstance(got, ApiProblem):
+                    self.offline.saw(got)  # type: ignore[union-attr]
+                else:
+                    kept.keep(url, got)
 
     def scan(self, payload: str) -> ScanResult:
         """Offline, product codes are still found in the cache; signed codes need the API."""

@@ -50,6 +50,7 @@ class MemoryBase:
         self.keeps_cache = True
         self.api_url = "http://reyon.test"
         self.reachable = {"http://reyon.test", "http://backup.reyon.test"}
+        self.prefetched: list[str] = []  # picture URLs scenes asked for ahead of drawing
         self.last_sync: str | None = None
         self.consent_code = "123456"  # what the customer "receives"
         self.locations: dict[int, Location] = {}

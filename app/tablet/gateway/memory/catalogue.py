@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from app.contracts.catalog import ProductDetail, ProductPage, ProductQuery, VariantOut
@@ -90,3 +91,6 @@ class MemoryCatalogue(MemoryBase):
 
     def picture(self, url: str) -> bytes | None:
         return None  # the fake store has no pictures: scenes show the placeholder
+
+    def prefetch_pictures(self, urls: Iterable[str | None]) -> None:
+        self.prefetched.extend(u for u in urls if u)
