@@ -65,3 +65,20 @@ def verify_pickup_code(ring: KeyRing, payload: str, *, now: float | None = None)
     if expires <= (time.time() if now is None else now):
         raise TokenError("expired")
     return PickupCode(order_id, expires)
+
+
+def named_order(payload: str) -> int | None:
+    """The order a pickup code names, unchecked: for a tablet to open that order when the
+    customer shows the code. Never proof of anything: the server checks the signature and the
+    expiry at the hand-over (verify_pickup_code)."""
+    try:
+        _header, rest = split(payload.strip(), KIND)
+        if not rest or not KEY_ID.fullmatch(rest[0]):
+            return None
+        raw = unb32(rest[1:])
+    except (TokenError, ValueError):
+        return None
+    if len(raw) != _BODY.size + _MAC:
+        return None
+    order_id, _expires = _BODY.unpack(raw[: _BODY.size])
+    return order_id or None

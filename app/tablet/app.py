@@ -27,6 +27,7 @@ from app.tablet.views import (
     login,
     manager,
     order,
+    prepare,
     product,
     settings,
     sync,
@@ -213,6 +214,9 @@ def make_main(
             "customer": customer.build,
             "product": product.build,
             "order": order.build,
+            "prepare": lambda s: prepare.build(
+                s, [camera_button(page, s), photo_button(page, s, picker)]
+            ),
             "basket": basket.build,
             "till": lambda s: till.build(
                 s, [camera_button(page, s), photo_button(page, s, picker)]

@@ -25,6 +25,7 @@ from app.contracts.customers import (
     ItemRef,
 )
 from app.contracts.devices import DeviceCredential, DeviceList, DeviceOut, EnrolmentCodeOut
+from app.contracts.fulfilment import HandOverOut, PickOut, PickupQueue, ReadyOut
 from app.contracts.inventory import Availability, ProductStock
 from app.contracts.orders import OrderCreate, OrderOut, PayLinkOut
 from app.contracts.promotions import CouponValidation, OfflineCouponPolicy, RedemptionOut
@@ -203,6 +204,20 @@ class Gateway(Protocol):
     def send_pay_link(self, order_id: int, channel: str, lang: str = "tr") -> None:
         """The order's pay link to its own customer's phone ("sms") or e-mail ("email") on
         file, in `lang`: the API's word now, never queued (a link sent hours late is no use)."""
+        ...
+
+    # -- the store's pickups: the API's word now (a hand-over trusted offline could hand one
+    # order over twice, at two tablets) ------------------------------------------------------
+    def to_prepare(self, store_id: int) -> PickupQueue:
+        """The store's click & collect and reserve-in-store orders to pick, mark ready or
+        hand over, oldest first."""
+        ...
+
+    def pick(self, order_id: int, barcode: str, *, key: str) -> PickOut: ...
+    def mark_ready(self, order_id: int, lang: str, *, key: str) -> ReadyOut: ...
+    def hand_over(self, order_id: int, code: str, *, key: str) -> HandOverOut:
+        """Everything ready, against the customer's identity QR code or the order's pickup
+        code."""
         ...
 
     # -- the queue and the cache --------------------------------------------------------------

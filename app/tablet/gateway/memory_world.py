@@ -6,12 +6,13 @@ gateway's behaviour."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from app.contracts.catalog import ProductDetail, VariantOut
 from app.contracts.customers import AddressOut, Consent, Consents, CustomerProfile, CustomerView
 from app.contracts.devices import DeviceOut
+from app.contracts.fulfilment import PickupLine, PickupOrder
 from app.contracts.promotions import OfflineCouponPolicy
 from app.qr.coupon import CouponCode, make_coupon, new_public_id
 
@@ -108,6 +109,8 @@ def fill_demo_world(g: MemoryGateway) -> None:
     token = make_coupon(g.ring, summer)
     g.coupons["YAZ50"] = Coupon(2, "YAZ50", "Yaz", "amount", 5000, token=token)
     g.coupons["DOGUMGUNU"] = Coupon(3, "DOGUMGUNU", "Doğum günü", "percent", 1500, owner=1)
+    g.identity_codes["RY1I-DEMO-ELIF"] = 1
+    _add_pickup(g, 501, customer=1, name="Elif Yılmaz", skus={"RY-1001-BEY-M": 1, "RY-3003-GRI-STD": 2}, hours_ago=5)  # fmt: skip
     g.policy[1] = OfflineCouponPolicy(location_id=1, max_count_per_till_day=2, max_value_kurus_per_till_day=20000, updated_at=now, updated_by=3)  # fmt: skip
 
 
@@ -119,3 +122,20 @@ def _add_customer(
     addresses = [AddressOut(id=cid * 10, label="Ev", recipient=f"{first} {last}", line1="Moda Cad. 1", district="Kadıköy", city="İstanbul", postal_code="34710", phone=phone, is_default=True)] if consent else []  # fmt: skip
     profile = CustomerProfile(id=cid, loyalty_number=f"RY{cid:08d}", first_name=first, last_name=last, phone=phone, email=email, tier="gold" if consent else "classic", points=120, preferred_sizes={}, consents=Consents(clienteling=given, email=given, sms=given), addresses=addresses, created_at=now)  # fmt: skip
     g.customers[cid] = CustomerView(profile=profile, access="consent" if consent else "none", wishlist=[], try_ons=[], cart=None, orders=[], coupons=[], notes=[])  # fmt: skip
+
+
+def _add_pickup(
+    g: MemoryGateway,
+    order_id: int,
+    *,
+    customer: int,
+    name: str,
+    skus: dict[str, int],
+    hours_ago: int,
+) -> None:
+    """A click & collect order waiting at IST01 to be picked."""
+    lines = []
+    for n, (sku, quantity) in enumerate(skus.items(), start=1):
+        p, v = g._variant(sku)
+        lines.append(PickupLine(line_id=order_id * 10 + n, sku=v.sku, ean13=v.ean13, product_id=p.id, name_tr=p.name_tr, name_en=p.name_en, size=v.size, colour=v.colour, colour_en=v.colour_en, quantity=quantity, picked=0, collected=0))  # fmt: skip
+    g.pickups[order_id] = PickupOrder(order_id=order_id, number=f"RY-{order_id}", status="paid", fulfilment_type="click_collect", channel="web", step="pick", pickup_location_id=1, customer_id=customer, customer_name=name, placed_at=_now() - timedelta(hours=hours_ago), due_on=None, held_until=None, lines=lines)  # fmt: skip

@@ -27,6 +27,7 @@ SCREENS = (
     "customer",
     "product",
     "order",
+    "prepare",
     "basket",
     "till",
     "manager",

@@ -16,6 +16,7 @@ from app.tablet.state.home import HomeScene
 from app.tablet.state.login import LoginScene
 from app.tablet.state.manager import ManagerScene
 from app.tablet.state.order import OrderScene
+from app.tablet.state.prepare import PrepareScene
 from app.tablet.state.product import ProductScene
 from app.tablet.state.session import Session, guard_actions
 from app.tablet.state.settings import SettingsScene
@@ -63,6 +64,7 @@ class Tablet:
         self.home = HomeScene(g, s, customer=self.customer, product=self.product, till=self.till)
         self.customer.consented = self.home.forget_results
         self.order = OrderScene(g, s)
+        self.prepare = PrepareScene(g, s)
         self.manager = ManagerScene(g, s)
         self.team = TeamScene(g, s)
         self.sync = SyncScene(g, s, customer=self.customer)
@@ -115,6 +117,8 @@ class Tablet:
     def take_code(self, text: str) -> None:
         if self.session.screen == "till":
             self.till.scan(text)
+        elif self.session.screen == "prepare":
+            self.prepare.scan(text)
         else:
             self.home.submit_scan(text)
 

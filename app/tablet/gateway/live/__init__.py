@@ -14,12 +14,21 @@ from app.tablet.gateway.live.back_office import LiveBackOffice
 from app.tablet.gateway.live.catalogue import LiveCatalogue
 from app.tablet.gateway.live.customers import LiveCustomers
 from app.tablet.gateway.live.orders import LiveOrders
+from app.tablet.gateway.live.pickups import LivePickups
 from app.tablet.gateway.live.session import LiveSession
 from app.tablet.gateway.live.sync import LiveSync
 
 __all__ = ["LiveGateway"]
 
 
-class LiveGateway(LiveSession, LiveCatalogue, LiveCustomers, LiveOrders, LiveBackOffice, LiveSync):
+class LiveGateway(
+    LiveSession,
+    LiveCatalogue,
+    LiveCustomers,
+    LiveOrders,
+    LivePickups,
+    LiveBackOffice,
+    LiveSync,
+):
     """LiveGateway(client, offline=None): the API, with the offline kit (cache, outbox,
     offline log-in) behind it when there is one."""

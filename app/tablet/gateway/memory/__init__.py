@@ -15,6 +15,7 @@ from app.tablet.gateway.memory.back_office import MemoryBackOffice
 from app.tablet.gateway.memory.catalogue import MemoryCatalogue
 from app.tablet.gateway.memory.customers import MemoryCustomers
 from app.tablet.gateway.memory.orders import MemoryOrders
+from app.tablet.gateway.memory.pickups import MemoryPickups
 from app.tablet.gateway.memory.session import MemorySession
 from app.tablet.gateway.memory.sync import MemorySync
 from app.tablet.gateway.memory_world import fill_demo_world
@@ -27,6 +28,7 @@ class MemoryGateway(
     MemoryCatalogue,
     MemoryCustomers,
     MemoryOrders,
+    MemoryPickups,
     MemoryBackOffice,
     MemorySync,
 ):

@@ -12,6 +12,7 @@ from app.contracts.auth import LoginResponse
 from app.contracts.catalog import ProductDetail, VariantOut
 from app.contracts.customers import CustomerSummary, CustomerView, ItemRef
 from app.contracts.devices import DeviceOut
+from app.contracts.fulfilment import PickupOrder
 from app.contracts.orders import OrderOut
 from app.contracts.promotions import OfflineCouponPolicy, RedemptionOut
 from app.qr.keys import KeyRing
@@ -67,6 +68,8 @@ class MemoryBase:
         self.ring = KeyRing({"A": b"memory-gateway-demo-key"}, "A")
         self.orders: dict[int, OrderOut] = {}
         self.redemptions: dict[int, RedemptionOut] = {}
+        self.pickups: dict[int, PickupOrder] = {}  # click & collect orders, by order id
+        self._pickup_answers: dict[str, object] = {}  # idempotency key -> the first answer
         self._ids = itertools.count(1000)
         self._who: LoginResponse | None = None
         self._resume: tuple[str, str, str] | None = None

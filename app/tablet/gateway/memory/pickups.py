@@ -1,0 +1,143 @@
+"""The in-memory gateway's pickups: the store's queue, picking by barcode, ready and the
+hand-over, under the same pure rules the API applies (app/domain/fulfilment.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar, cast
+
+from app.contracts.fulfilment import (
+    HandedOverLine,
+    HandOverOut,
+    NoticeOut,
+    PickOut,
+    PickupOrder,
+    PickupQueue,
+    ReadyOut,
+)
+from app.domain import fulfilment as rules
+from app.domain.fulfilment import HandOverProof, NoticeStatus
+from app.domain.orders import OrderStatus
+from app.tablet.gateway.memory.base import MemoryBase
+from app.tablet.problem import ApiProblem
+
+T = TypeVar("T")
+
+
+def _progress(order: PickupOrder) -> list[rules.LineProgress]:
+    return [
+        rules.LineProgress(ln.line_id, ln.quantity, ln.picked, ln.collected) for ln in order.lines
+    ]
+
+
+class MemoryPickups(MemoryBase):
+    def to_prepare(self, store_id: int) -> PickupQueue:
+        self._need_online()
+        waiting = [
+            o
+            for o in self.pickups.values()
+            if o.pickup_location_id == store_id and o.step != rules.Step.DONE
+        ]
+        return PickupQueue(location_id=store_id, orders=sorted(waiting, key=lambda o: o.placed_at))
+
+    def _once(self, key: str, make: Callable[[], T]) -> T:
+        """One answer per idempotency key, as the API's store gives a retry the first."""
+        self._need_online()
+        if key not in self._pickup_answers:
+            self._pickup_answers[key] = make()
+        return cast(T, self._pickup_answers[key])
+
+    def _pickup(self, order_id: int) -> PickupOrder:
+        if order_id not in self.pickups:
+            raise ApiProblem(404, "not-found", "No such order")
+        return self.pickups[order_id]
+
+    def _saved(self, order: PickupOrder, **changes: object) -> PickupOrder:
+        order = order.model_copy(update=changes)
+        lines = _progress(order)
+        order = order.model_copy(
+            update={"step": rules.step_of(order.fulfilment_type, order.status, lines)}
+        )
+        self.pickups[order.order_id] = order
+        return order
+
+    def pick(self, order_id: int, barcode: str, *, key: str) -> PickOut:
+        return self._once(key, lambda: self._pick(order_id, barcode))
+
+    def _pick(self, order_id: int, barcode: str) -> PickOut:
+        order = self._pickup(order_id)
+        if not rules.may_pick(order.fulfilment_type, order.status):
+            raise ApiProblem(409, "order-not-pickable", "Not to pick")
+        line = next((ln for ln in order.lines if barcode in (ln.sku, ln.ean13)), None)
+        refusal = rules.pick_refusal(
+            None if line is None else rules.LineProgress(line.line_id, line.quantity, line.picked),
+            1,
+        )
+        if refusal is rules.PickRefusal.NOT_IN_ORDER or line is None:
+            raise ApiProblem(422, "pick-wrong-item", "Not in this order", barcode)
+        if refusal is not None:
+            raise ApiProblem(409, "pick-too-many", "Picked already")
+        lines = [
+            ln.model_copy(update={"picked": ln.picked + 1}) if ln is line else ln
+            for ln in order.lines
+        ]
+        out = PickOut(
+            order=self._saved(order, lines=lines), line_id=line.line_id, sku=line.sku, quantity=1
+        )
+        return out
+
+    def mark_ready(self, order_id: int, lang: str, *, key: str) -> ReadyOut:
+        return self._once(key, lambda: self._mark_ready(order_id, lang))
+
+    def _mark_ready(self, order_id: int, lang: str) -> ReadyOut:
+        order = self._pickup(order_id)
+        if not rules.may_pick(order.fulfilment_type, order.status):
+            raise ApiProblem(409, "order-not-pickable", "Not to mark ready")
+        if not rules.all_picked(_progress(order)):
+            raise ApiProblem(409, "not-all-picked", "Units still to pick")
+        notice = NoticeOut(
+            id=next(self._ids),
+            channel="sms",
+            status=NoticeStatus.SENT,
+            lang="en" if lang == "en" else "tr",
+        )
+        out = ReadyOut(
+            order=self._saved(order, status=OrderStatus.READY), notice=notice, last_day=None
+        )
+        return out
+
+    def hand_over(self, order_id: int, code: str, *, key: str) -> HandOverOut:
+        return self._once(key, lambda: self._hand_over(order_id, code))
+
+    def _hand_over(self, order_id: int, code: str) -> HandOverOut:
+        order = self._pickup(order_id)
+        if order.status == OrderStatus.COLLECTED:
+            raise ApiProblem(409, "already-collected", "Collected already")
+        if not rules.may_hand_over(order.fulfilment_type, order.status):
+            raise ApiProblem(409, "order-not-ready", "Not ready")
+        proof = (
+            HandOverProof.PICKUP_CODE if code == f"RY1H-DEMO-{order_id}" else HandOverProof.IDENTITY
+        )
+        if proof is HandOverProof.IDENTITY and self.identity_codes.get(code) != order.customer_id:
+            raise ApiProblem(403, "pickup-wrong-customer", "Not this order's customer")
+        plan = rules.hand_over_plan(_progress(order))
+        if plan.refusal is not None:
+            raise ApiProblem(409, "already-collected", "Nothing left to hand over")
+        after = {ln.line_id: ln for ln in rules.handed_over(_progress(order), plan)}
+        lines = [
+            ln.model_copy(update={"collected": after[ln.line_id].collected}) for ln in order.lines
+        ]
+        status = rules.status_after_hand_over(list(after.values()))
+        saved = self._saved(order, lines=lines, status=status)
+        out = HandOverOut(
+            order=saved,
+            handed_over=[
+                HandedOverLine(
+                    line_id=i, sku=next(ln.sku for ln in lines if ln.line_id == i), quantity=q
+                )
+                for i, q in plan.units.items()
+            ],
+            proof=proof,
+            complete=status == OrderStatus.COLLECTED,
+        )
+        return out
