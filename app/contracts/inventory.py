@@ -15,6 +15,8 @@ class LocationStock(BaseModel):
     on_hand: int
     reserved: int
     available: int
+    # Units sent here by another location's transfer and on their way (not yet on hand).
+    incoming: int = 0
 
 
 class Availability(BaseModel):
@@ -31,6 +33,7 @@ class VariantStock(BaseModel):
     here: int  # available at the store asked about
     other_stores: int  # available in every other store together
     online: int  # available in the online warehouse(s)
+    incoming: int = 0  # on their way to the store asked about, by transfer
 
 
 class ProductStock(BaseModel):

@@ -39,6 +39,7 @@ from app.server.deps import DbDep, current_principal
 from app.server.devices.routes import router as devices_router
 from app.server.idempotency.models import IdempotencyRecord
 from app.server.inventory.routes import router as inventory_router
+from app.server.inventory.transfer_routes import router as transfers_router
 from app.server.media.routes import router as media_router
 from app.server.messaging.service import Messaging
 from app.server.orders import fulfilment_notices
@@ -50,6 +51,7 @@ from app.server.promotions.routes import router as promotions_router
 from app.server.ratelimit import RateLimits
 from app.server.reports.routes import router as reports_router
 from app.server.request_log import RequestLog, configure_logging
+from app.server.returns.routes import router as returns_router
 from app.server.scanning.routes import router as scanning_router
 from app.server.slow_clients import BodyTimeout
 from app.server.snapshots.routes import router as snapshots_router
@@ -272,6 +274,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
     protected: list[APIRouter] = [
         catalog_router,
         inventory_router,
+        transfers_router,
         customers_router,
         customer_view_router,
         orders_router,
@@ -281,6 +284,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
         snapshots_router,
         scanning_router,
         reports_router,
+        returns_router,
     ]
     for router in protected:
         app.include_router(router, dependencies=[Depends(current_principal)])

@@ -17,6 +17,7 @@ from app.server.customers.models import (
 from app.server.devices.models import Device, DeviceEnrolment
 from app.server.idempotency.models import IdempotencyRecord
 from app.server.inventory.models import Reservation, StockLevel
+from app.server.inventory.transfer_models import Transfer, TransferLine
 from app.server.loyalty.models import LoyaltyEntry
 from app.server.orders.models import Order, OrderLine, OrderStatusEvent
 from app.server.promotions.models import (
@@ -25,6 +26,7 @@ from app.server.promotions.models import (
     OfflineRedemptionLossRow,
     Redemption,
 )
+from app.server.returns.models import OrderReturn, ReturnLine, StoreCredit
 from app.server.storefront.models import ShelfScan
 from app.server.sync.models import ChangeLog
 
@@ -49,13 +51,18 @@ __all__ = [
     "OfflineRedemptionLossRow",
     "Order",
     "OrderLine",
+    "OrderReturn",
     "OrderStatusEvent",
     "PinLock",
     "Product",
     "Redemption",
     "Reservation",
+    "ReturnLine",
     "ShelfScan",
     "StockLevel",
+    "StoreCredit",
+    "Transfer",
+    "TransferLine",
     "TryOn",
     "Variant",
     "VisitGrant",

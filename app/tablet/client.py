@@ -53,8 +53,16 @@ from app.contracts.promotions import (
     RedemptionOut,
 )
 from app.contracts.reports import StoreReport
+from app.contracts.returns import ReturnCreate, ReturnList, ReturnLookup, ReturnOut
 from app.contracts.scan import QrKeys, ScanRequest, ScanResult
 from app.contracts.sync import CatalogSnapshotPage, ChangePage, Health, StockSnapshotPage
+from app.contracts.transfers import (
+    ReceiveRequest,
+    SendRequest,
+    TransferCreate,
+    TransferList,
+    TransferOut,
+)
 from app.domain.consent import TEXT_VERSION
 from app.tablet.problem import ApiProblem
 
@@ -332,6 +340,78 @@ class ReyonClient:
     def overdue_pickups(self, store_id: int) -> OverduePickups:
         """Ready orders whose hold has run out (managers)."""
         return self._call("GET", f"/v1/stores/{store_id}/pickups/overdue", OverduePickups)
+
+    # -- returns ---------------------------------------------------------------------------
+
+    def find_return(
+        self, *, code: str | None = None, customer_id: int | None = None
+    ) -> ReturnLookup:
+        """The order on a receipt (its number or QR `code`), or a customer's received orders,
+        with what of each line may still come back."""
+        params: dict[str, str | int] = {}
+        if code is not None:
+            params["code"] = code
+        if customer_id is not None:
+            params["customer_id"] = customer_id
+        return self._call("GET", "/v1/returns/lookup", ReturnLookup, params=params)
+
+    def take_return(self, order_id: int, body: ReturnCreate, *, key: str) -> ReturnOut:
+        """Lines of the order taken back here; `key` made when the associate confirmed."""
+        return self._call(
+            "POST",
+            f"/v1/orders/{order_id}/returns",
+            ReturnOut,
+            body=body,
+            headers={"Idempotency-Key": key},
+        )
+
+    def order_returns(self, order_id: int) -> ReturnList:
+        return self._call("GET", f"/v1/orders/{order_id}/returns", ReturnList)
+
+    # -- transfers between stores ----------------------------------------------------------
+
+    def transfers(self, store_id: int, direction: str, *, limit: int = 200) -> TransferList:
+        return self._call(
+            "GET",
+            f"/v1/stores/{store_id}/transfers/{direction}",
+            TransferList,
+            params={"limit": limit},
+        )
+
+    def request_transfer(self, body: TransferCreate, *, key: str) -> TransferOut:
+        return self._call(
+            "POST", "/v1/transfers", TransferOut, body=body, headers={"Idempotency-Key": key}
+        )
+
+    def send_transfer(self, transfer_id: int, scans: list[str], *, key: str) -> TransferOut:
+        return self._call(
+            "POST",
+            f"/v1/transfers/{transfer_id}/send",
+            TransferOut,
+            body=SendRequest(scans=scans),
+            headers={"Idempotency-Key": key},
+        )
+
+    def receive_transfer(
+        self, transfer_id: int, scans: list[str], damaged: list[str], *, key: str
+    ) -> TransferOut:
+        return self._call(
+            "POST",
+            f"/v1/transfers/{transfer_id}/receive",
+            TransferOut,
+            body=ReceiveRequest(scans=scans, damaged=damaged),
+            headers={"Idempotency-Key": key},
+        )
+
+    def close_transfer(self, transfer_id: int, how: str, *, key: str) -> TransferOut:
+        if how not in ("cancel", "refuse"):
+            raise ValueError(f"a transfer is closed by 'cancel' or 'refuse', not {how!r}")
+        return self._call(
+            "POST",
+            f"/v1/transfers/{transfer_id}/{how}",
+            TransferOut,
+            headers={"Idempotency-Key": key},
+        )
 
     # -- the offline cache's sync --------------------------------------------------------
 

@@ -59,7 +59,7 @@ def test_product_stock_without_any_stock_rows_is_all_zero(world: World) -> None:
     with world.client() as c:
         body = c.get(f"/v1/products/{pid}/stock", params={"near": world.base.stores["IST01"]})
         assert body.json()["variants"] == [
-            {"sku": skus[0], "here": 0, "other_stores": 0, "online": 0}
+            {"sku": skus[0], "here": 0, "other_stores": 0, "online": 0, "incoming": 0}
         ]
 
 

@@ -18,12 +18,18 @@ class StockLevel(SQLModel, table=True):
     location_id: int = Field(foreign_key="location.id", primary_key=True, index=True)
     on_hand: int = 0
     reserved: int = 0
+    # Units sent here by transfer, on their way: kept with the row so availability reads it free.
+    incoming: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Returned units in this store's damaged bin: counted, never on hand, never sold.
+    damaged: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     updated_at: datetime = Field(default_factory=utcnow)
 
     __table_args__ = (
         CheckConstraint("on_hand >= 0", name="ck_stock_on_hand"),
         CheckConstraint("reserved >= 0", name="ck_stock_reserved"),
         CheckConstraint("reserved <= on_hand", name="ck_stock_available"),
+        CheckConstraint("incoming >= 0", name="ck_stock_incoming"),
+        CheckConstraint("damaged >= 0", name="ck_stock_damaged"),
     )
 
 

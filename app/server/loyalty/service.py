@@ -4,8 +4,8 @@ however many processes try: the pending row is claimed with a conditional update
 
 The ledger (models.LoyaltyEntry) tells the story: an order's promise is one `pending` row;
 earning turns it into `settled` and adds an `earn` row; a cancellation before that turns it into
-`dropped`, after it adds a `reversal`. Customer.points is the sum of the spendable kinds;
-pending points are the sum of the `pending` rows."""
+`dropped`, after it adds a `reversal`; a return adds a `reversal` of its share. Customer.points
+is the sum of the spendable kinds; pending points are the sum of the `pending` rows."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select, update
 from sqlmodel import Session, col
 
 from app.domain.loyalty import SPENDABLE, EarnAt, EntryKind, Tier, earns_at, points_earned
+from app.domain.returns import points_to_reverse
 from app.server.customers.models import Customer
 from app.server.db import core_table, utcnow
 from app.server.loyalty.models import LoyaltyEntry
@@ -154,6 +155,65 @@ def reverse_for_order(
             order_id=order_id,
             location_id=location_id,
             note=f"{number} cancelled",
+            at=utcnow(),
+        )
+    )
+    session.execute(
+        update(_CUSTOMERS)
+        .where(_CUSTOMERS.c.id == customer_id)
+        .values(points=_CUSTOMERS.c.points - taken)
+    )
+    return taken
+
+
+def reverse_for_return(
+    session: Session,
+    *,
+    order_id: int,
+    customer_id: int | None,
+    number: str,
+    channel: str,
+    location_id: int | None,
+    order_total_kurus: int,
+    refunded_before_kurus: int,
+    refunded_kurus: int,
+) -> int:
+    """A return's share of the points its order earned: in proportion to the money it refunds
+    out of the order's total, cut cumulatively (app/domain/returns.py), so the order's returns
+    together take back exactly what it earned. Never below zero, as for a cancellation: points
+    already spent stay spent. The caller calls this once per return, in the return's own
+    transaction and after taking the order's row, so two returns of one order never read the
+    same `refunded_before_kurus`. Returns the points taken back."""
+    if customer_id is None or refunded_kurus <= 0:
+        return 0
+    # Only what was earned: a return needs the goods in the customer's hands, by which moment
+    # every rule (paid, collected, delivered) has turned the order's promise into an earn row.
+    earned, net = session.execute(
+        select(
+            func.coalesce(
+                func.sum(LoyaltyEntry.points).filter(col(LoyaltyEntry.kind) == EntryKind.EARN), 0
+            ),
+            func.coalesce(
+                func.sum(LoyaltyEntry.points).filter(col(LoyaltyEntry.kind).in_(SPENDABLE)), 0
+            ),
+        ).where(col(LoyaltyEntry.order_id) == order_id)
+    ).one()
+    due = points_to_reverse(int(earned), order_total_kurus, refunded_before_kurus, refunded_kurus)
+    balance = session.execute(
+        select(col(Customer.points)).where(col(Customer.id) == customer_id)
+    ).scalar_one()
+    taken = min(due, int(net), int(balance))
+    if taken <= 0:
+        return 0
+    session.execute(
+        insert(_LEDGER).values(
+            customer_id=customer_id,
+            kind=EntryKind.REVERSAL,
+            points=-taken,
+            channel=channel,
+            order_id=order_id,
+            location_id=location_id,
+            note=f"{number} returned",
             at=utcnow(),
         )
     )

@@ -58,6 +58,8 @@ class OrderLine(SQLModel, table=True):
     # At the pickup store: units put aside for the customer, and units handed over to them.
     picked: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     collected: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Units the customer brought back (app/server/returns): never more than bought.
+    returned: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
     __table_args__ = (
         CheckConstraint("quantity > 0", name="ck_orderline_quantity"),
@@ -65,6 +67,9 @@ class OrderLine(SQLModel, table=True):
         # and handing over more than picked.
         CheckConstraint("picked >= 0 AND picked <= quantity", name="ck_orderline_picked"),
         CheckConstraint("collected >= 0 AND collected <= picked", name="ck_orderline_collected"),
+        # However many tablets take the same line back at once, the database itself refuses
+        # the unit that would make a line refunded twice.
+        CheckConstraint("returned >= 0 AND returned <= quantity", name="ck_orderline_returned"),
     )
 
 

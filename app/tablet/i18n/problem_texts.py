@@ -294,6 +294,136 @@ KINDS: dict[str, Words] = {
         "Bu sipariş için teslim kodu yok: mağazadan teslim alınmıyor ya da kapanmış.",
         "This order has no pickup code: it is not collected in store, or it is closed.",
     ),
+    # -- transfers between stores --------------------------------------------------------
+    "transfer-same-store": w(
+        "Kendi mağazanızdan transfer istenemez; başka bir mağaza ya da online depo seçin.",
+        "You cannot ask your own store; choose another store or the online warehouse.",
+    ),
+    "transfer-not-available": w(
+        (
+            "{sku} gönderen yerde istenen adette yok. Adedi azaltın ya da başka yerden isteyin.",
+            "Gönderen yerde istenen adette ürün yok. Adedi azaltın ya da başka yerden isteyin.",
+        ),
+        (
+            "The sender does not have that many {sku}. Ask for fewer, or ask elsewhere.",
+            "The sender does not have that many. Ask for fewer, or ask elsewhere.",
+        ),
+    ),
+    "transfer-wrong-store": w(
+        "Bu transfer sizin mağazanızın değil ya da bu adım diğer mağazaya ait.",
+        "This transfer is not your store's, or this step is for the other store.",
+    ),
+    "transfer-already-sent": w(
+        "Bu transfer zaten gönderildi.",
+        "This transfer has been sent already.",
+    ),
+    "transfer-not-sent": w(
+        "Bu transfer henüz gönderilmedi; ürünler yola çıkınca teslim alın.",
+        "This transfer has not been sent yet; receive it once it is on its way.",
+    ),
+    "transfer-already-received": w(
+        "Bu transfer zaten teslim alındı; ürünler stokta.",
+        "This transfer was received already; its items are in stock.",
+    ),
+    "transfer-closed": w(
+        "Bu transfer iptal edildi ya da reddedildi; yapılacak bir şey kalmadı.",
+        "This transfer was cancelled or refused; there is nothing left to do.",
+    ),
+    "transfer-not-held": w(
+        "Bu transfer için ayrılan ürünler artık ayrılmış görünmüyor. Mağaza müdürüne başvurun.",
+        "The items held for this transfer no longer appear as held. Ask the store manager.",
+    ),
+    "transfer-wrong-item": w(
+        "Okutulan ürün bu transferde yok. Ürünü ayrı bir yere koyun.",
+        "The scanned item is not in this transfer. Put it aside.",
+    ),
+    "transfer-send-too-many": w(
+        (
+            "{sku} istenenden fazla okutuldu; fazlasını rafa geri koyun.",
+            "İstenenden fazla ürün okutuldu; fazlasını rafa geri koyun.",
+        ),
+        (
+            "More {sku} scanned than were asked for; put the extra back.",
+            "More scanned than were asked for; put the extra back.",
+        ),
+    ),
+    "transfer-receive-too-many": w(
+        (
+            "{sku} gönderilenden fazla okutuldu. Sayımı kontrol edin; fazlasını ayırın.",
+            "Gönderilenden fazla ürün okutuldu. Sayımı kontrol edin; fazlasını ayırın.",
+        ),
+        (
+            "More {sku} scanned than were sent. Check the count; put the extra aside.",
+            "More scanned than were sent. Check the count; put the extra aside.",
+        ),
+    ),
+    # -- returns ---------------------------------------------------------------------------
+    "return-not-received": w(
+        (
+            "Bu sipariş iade alınamaz (durumu: {status_now}). Yalnızca teslim edilmiş "
+            "siparişler iade alınır; açık bir sipariş iptal edilir.",
+            "Bu sipariş iade alınamaz: yalnızca teslim edilmiş siparişler iade alınır.",
+        ),
+        (
+            "This order cannot be returned (it is {status_now}). Only orders the customer "
+            "has received are returned; an open order is cancelled instead.",
+            "This order cannot be returned: only orders the customer has received are.",
+        ),
+    ),
+    "return-window-closed": w(
+        "Bu siparişin iade süresi doldu.",
+        "The return period for this order is over.",
+    ),
+    "return-already-returned": w(
+        (
+            "{sku} ürününün satın alınan bütün adetleri zaten iade alındı.",
+            "Bu ürünün satın alınan bütün adetleri zaten iade alındı.",
+        ),
+        (
+            "Every {sku} bought has been returned already.",
+            "Every unit of this item bought has been returned already.",
+        ),
+    ),
+    "return-too-many": w(
+        (
+            "{sku} için satın alınıp henüz iade edilmemiş adetten fazlası seçildi.",
+            "Satın alınıp henüz iade edilmemiş adetten fazlası seçildi.",
+        ),
+        (
+            "More {sku} chosen than were bought and not yet returned.",
+            "More chosen than were bought and not yet returned.",
+        ),
+    ),
+    "return-unknown-line": w(
+        "Seçilen ürün bu siparişte yok. Siparişi yeniden açıp tekrar deneyin.",
+        "The chosen item is not in this order. Open the order again and retry.",
+    ),
+    "return-no-payment": w(
+        "Bu sipariş ödeme sağlayıcısıyla ödenmemiş; tutarı karta iade edilemez. Mağaza "
+        "kredisi olarak iade edin.",
+        "This order was not paid through the payment provider, so it cannot go back to a "
+        "card. Refund it as store credit.",
+    ),
+    "return-no-customer": w(
+        "Siparişin kayıtlı bir müşterisi yok; mağaza kredisi verilemez. Ödemeye iade edin.",
+        "The order has no registered customer to give store credit to. Refund the payment.",
+    ),
+    "return-refund-failed": w(
+        "Ödeme sağlayıcısı iadeyi gerçekleştiremedi; hiçbir şey değişmedi. Biraz sonra "
+        "tekrar deneyin ya da mağaza kredisi verin.",
+        "The payment provider could not make the refund; nothing was changed. Try again "
+        "shortly, or give store credit.",
+    ),
+    "return-code-invalid": w(
+        "Okutulan kod bir fişe ya da siparişe ait değil. Fişteki sipariş numarasını okutun; "
+        "müşteri kodunu ana ekrandaki tarama alanında okutun.",
+        "The code scanned is not a receipt's or an order's. Scan the order number on the "
+        "receipt; scan a customer's code in the home scan field.",
+    ),
+    "return-lookup-empty": w(
+        "Sipariş numarasını ya da sipariş kodunu okutun veya müşteriyi seçin.",
+        "Scan the order number or order code, or choose the customer.",
+    ),
     # -- coupons -----------------------------------------------------------------------
     "coupon-not-applicable": w(
         "Kupon bu sepette geçerli değil.",
