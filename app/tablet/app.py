@@ -33,6 +33,7 @@ from app.tablet.views import (
     sync,
     team,
     till,
+    transfers,
 )
 from app.tablet.views.common import BRAND, TOUCH, notice_bar, tagged
 from app.tablet.views.scanner import camera_button, photo_button
@@ -215,6 +216,9 @@ def make_main(
             "product": product.build,
             "order": order.build,
             "prepare": lambda s: prepare.build(
+                s, [camera_button(page, s), photo_button(page, s, picker)]
+            ),
+            "transfers": lambda s: transfers.build(
                 s, [camera_button(page, s), photo_button(page, s, picker)]
             ),
             "basket": basket.build,

@@ -128,7 +128,7 @@ def test_another_tablet_getting_there_first_refreshes_the_queue(
     p = tablet.prepare
     p.open(501)
     for code in (SHIRT, SCARF, SCARF):
-        gw.pick(501, code, key=f"other-{code}-{len(gw._pickup_answers)}")
+        gw.pick(501, code, key=f"other-{code}-{len(gw._step_answers)}")
     p.scan(SHIRT)  # the other tablet picked it all: refused, and the queue fetched again
     assert notice(tablet) == "problem"
     assert p.opened is not None and p.opened.step == Step.MARK_READY

@@ -32,6 +32,7 @@ from app.contracts.promotions import CouponValidation, OfflineCouponPolicy, Rede
 from app.contracts.reports import StoreReport
 from app.contracts.scan import ScanResult
 from app.contracts.sync import Health
+from app.contracts.transfers import TransferCreate, TransferList, TransferOut
 from app.tablet.problem import ApiProblem
 
 # Told (phase, rows so far) while a sync runs.
@@ -218,6 +219,29 @@ class Gateway(Protocol):
     def hand_over(self, order_id: int, code: str, *, key: str) -> HandOverOut:
         """Everything ready, against the customer's identity QR code or the order's pickup
         code."""
+        ...
+
+    # -- transfers between stores: the API's word now (the units are held and counted there,
+    # and two tablets may scan the same box) ---------------------------------------------------
+    def transfers(self, store_id: int, direction: str) -> TransferList:
+        """ "outgoing": what other stores asked of this one, still to send; "incoming": what
+        this store asked for and what is on its way here; oldest first."""
+        ...
+
+    def request_transfer(self, body: TransferCreate, *, key: str) -> TransferOut: ...
+    def send_transfer(self, transfer_id: int, scans: list[str], *, key: str) -> TransferOut:
+        """What went into the box: one code (EAN-13 or SKU) per unit."""
+        ...
+
+    def receive_transfer(
+        self, transfer_id: int, scans: list[str], damaged: list[str], *, key: str
+    ) -> TransferOut:
+        """What came out of the box, sound and damaged, one code per unit; the rest is
+        recorded as short."""
+        ...
+
+    def close_transfer(self, transfer_id: int, how: str, *, key: str) -> TransferOut:
+        """ "cancel" (the requesting store) or "refuse" (the sender), before it is sent."""
         ...
 
     # -- the queue and the cache --------------------------------------------------------------

@@ -14,6 +14,7 @@ from app.contracts.customers import AddressOut, Consent, Consents, CustomerProfi
 from app.contracts.devices import DeviceOut
 from app.contracts.fulfilment import PickupLine, PickupOrder
 from app.contracts.promotions import OfflineCouponPolicy
+from app.contracts.transfers import TransferLineOut, TransferOut
 from app.qr.coupon import CouponCode, make_coupon, new_public_id
 
 if TYPE_CHECKING:
@@ -111,6 +112,9 @@ def fill_demo_world(g: MemoryGateway) -> None:
     g.coupons["DOGUMGUNU"] = Coupon(3, "DOGUMGUNU", "Doğum günü", "percent", 1500, owner=1)
     g.identity_codes["RY1I-DEMO-ELIF"] = 1
     _add_pickup(g, 501, customer=1, name="Elif Yılmaz", skus={"RY-1001-BEY-M": 1, "RY-3003-GRI-STD": 2}, hours_ago=5)  # fmt: skip
+    # IST02 asked IST01 for two scarves for its shelf: a task on IST01's list.
+    g.stock["RY-3003-GRI-STD", 1][1] += 2
+    g.moves[601] = _transfer(g, 601, sender=1, receiver=2, skus={"RY-3003-GRI-STD": 2})
     g.policy[1] = OfflineCouponPolicy(location_id=1, max_count_per_till_day=2, max_value_kurus_per_till_day=20000, updated_at=now, updated_by=3)  # fmt: skip
 
 
@@ -139,3 +143,15 @@ def _add_pickup(
         p, v = g._variant(sku)
         lines.append(PickupLine(line_id=order_id * 10 + n, sku=v.sku, ean13=v.ean13, product_id=p.id, name_tr=p.name_tr, name_en=p.name_en, size=v.size, colour=v.colour, colour_en=v.colour_en, quantity=quantity, picked=0, collected=0))  # fmt: skip
     g.pickups[order_id] = PickupOrder(order_id=order_id, number=f"RY-{order_id}", status="paid", fulfilment_type="click_collect", channel="web", step="pick", pickup_location_id=1, customer_id=customer, customer_name=name, placed_at=_now() - timedelta(hours=hours_ago), due_on=None, held_until=None, lines=lines)  # fmt: skip
+
+
+def _transfer(
+    g: MemoryGateway, tid: int, *, sender: int, receiver: int, skus: dict[str, int]
+) -> TransferOut:
+    """A transfer for the shelf asked for an hour ago, its units held at the sender."""
+    lines = []
+    for n, (sku, quantity) in enumerate(skus.items(), start=1):
+        p, v = g._variant(sku)
+        lines.append(TransferLineOut(line_id=tid * 10 + n, sku=v.sku, ean13=v.ean13, product_id=p.id, name_tr=p.name_tr, name_en=p.name_en, size=v.size, colour=v.colour, colour_en=v.colour_en, quantity=quantity, sent=0, in_transit=0, received=0, damaged=0, not_sent=0, short=0))  # fmt: skip
+    a, b = g.locations[sender], g.locations[receiver]
+    return TransferOut(id=tid, status="requested", reason="shelf", customer_id=None, from_location_id=a.id, from_code=a.code, from_name=a.name, to_location_id=b.id, to_code=b.code, to_name=b.name, requested_by=2, note="", requested_at=_now() - timedelta(hours=1), sent_at=None, received_at=None, closed_at=None, lines=lines)  # fmt: skip

@@ -114,6 +114,7 @@ EN: dict[str, str] = {
     "search_product": "Find a product (name, brand, style code)",
     "no_products": "No product matches.",
     "available_n": "{n} available",
+    "incoming_n": "{n} on the way",
     "for_customer": "Customer: {name}",
     "save_for_customer": "Save for customer",
     "saved_for_customer": "Saved to the customer's wishlist.",

@@ -5,11 +5,17 @@ side, so whoever changes a scene changes its words in one file."""
 
 from __future__ import annotations
 
-from app.tablet.i18n import words_basket, words_customer, words_prepare, words_product
+from app.tablet.i18n import (
+    words_basket,
+    words_customer,
+    words_prepare,
+    words_product,
+    words_transfers,
+)
 from app.tablet.i18n.en import EN
 from app.tablet.i18n.tr import TR
 
-_SCENES = (words_basket, words_customer, words_prepare, words_product)
+_SCENES = (words_basket, words_customer, words_prepare, words_product, words_transfers)
 
 
 def _merged(base: dict[str, str], lang: str) -> dict[str, str]:

@@ -114,6 +114,7 @@ TR: dict[str, str] = {
     "search_product": "Ürün ara (ad, marka, stil kodu)",
     "no_products": "Eşleşen ürün yok.",
     "available_n": "{n} adet",
+    "incoming_n": "{n} yolda",
     "for_customer": "Müşteri: {name}",
     "save_for_customer": "Favorilerine ekle",
     "saved_for_customer": "Müşterinin favorilerine eklendi.",

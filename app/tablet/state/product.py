@@ -18,6 +18,7 @@ from app.tablet.problem import ApiProblem
 from app.tablet.state.basket import BasketScene
 from app.tablet.state.customer import CustomerScene
 from app.tablet.state.session import Scene
+from app.tablet.state.transfers import Draft, TransfersScene
 
 _RECORDED = ("saved_for_customer", "try_on_recorded", "saved_queued", "try_on_queued")
 PAGE = 24  # results per page: whole rows of cards in both orientations (6 or 4 a row)
@@ -49,6 +50,7 @@ LOW_STOCK = 3  # fewer than this here: the cell is amber
 class ProductScene(Scene):
     customer: CustomerScene = field(repr=False, kw_only=True)
     basket: BasketScene = field(repr=False, kw_only=True)
+    transfers: TransfersScene = field(repr=False, kw_only=True)
     query: str = ""
     # The search's filters: a category, a size, only what this store has now.
     category: str | None = None
@@ -113,6 +115,35 @@ class ProductScene(Scene):
             return None
         shown = colour or (self.variant.colour if self.variant else None)
         return product_image_url(self.product.id, shown, "thumb" if size == "thumb" else "full")
+
+    def ask_from(self, location_id: int) -> None:
+        """Ask the location for the selected variant (scene 13), for the customer on the
+        tablet if there is one."""
+        p, v, here = self.product, self.variant, self.availability
+        loc = (
+            None
+            if here is None
+            else next((x for x in here.locations if x.location_id == location_id), None)
+        )
+        if p is None or v is None or loc is None or loc.available <= 0:
+            return
+        name = p.name_tr if self.session.lang == "tr" else p.name_en
+        view = self.customer.view
+        self.transfers.ask(
+            Draft(
+                from_location_id=loc.location_id,
+                from_label=f"{loc.code} · {loc.name}",
+                sku=v.sku,
+                item=f"{name} · {v.size} · {self.colour_name(v.colour)}",
+                picture=self.picture_url(v.colour, "thumb"),
+                available=loc.available,
+                customer_id=None if view is None else view.profile.id,
+                customer_name=None
+                if view is None
+                else f"{view.profile.first_name} {view.profile.last_name}",
+                for_customer=view is not None,
+            )
+        )
 
     def show(self) -> None:
         self.product = None

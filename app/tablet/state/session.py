@@ -28,6 +28,7 @@ SCREENS = (
     "product",
     "order",
     "prepare",
+    "transfers",
     "basket",
     "till",
     "manager",

@@ -23,6 +23,7 @@ from app.tablet.state.settings import SettingsScene
 from app.tablet.state.sync import SyncScene
 from app.tablet.state.team import TeamScene
 from app.tablet.state.till import TillScene
+from app.tablet.state.transfers import TransfersScene
 
 
 class Tablet:
@@ -59,7 +60,10 @@ class Tablet:
         g, s = self.gateway, self.session
         self.customer = CustomerScene(g, s)
         self.basket = BasketScene(g, s, customer=self.customer)
-        self.product = ProductScene(g, s, customer=self.customer, basket=self.basket)
+        self.transfers = TransfersScene(g, s)
+        self.product = ProductScene(
+            g, s, customer=self.customer, basket=self.basket, transfers=self.transfers
+        )
         self.till = TillScene(g, s, customer=self.customer)
         self.home = HomeScene(g, s, customer=self.customer, product=self.product, till=self.till)
         self.customer.consented = self.home.forget_results
@@ -119,6 +123,8 @@ class Tablet:
             self.till.scan(text)
         elif self.session.screen == "prepare":
             self.prepare.scan(text)
+        elif self.session.screen == "transfers":
+            self.transfers.scan(text)
         else:
             self.home.submit_scan(text)
 

@@ -16,6 +16,7 @@ from app.tablet.i18n import colour_name, local_time, t
 from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import TOUCH, button, picture, tagged
 from app.tablet.views.order import MUTED, card, channel_chip, chip
+from app.tablet.views.scan_bar import scan_bar
 
 # (background, text, icon) of each step: to do warm, waiting for the customer teal.
 STEP_LOOK = {
@@ -228,43 +229,20 @@ def _queue(state: Tablet) -> list[ft.Control]:
 def build(state: Tablet, scan_tools: list[ft.Control] | None = None) -> ft.Control:
     lang, scene = state.lang, state.prepare
 
-    def set_scan(e: ft.Event[ft.TextField]) -> None:
-        scene.scan_text = e.control.value or ""
+    def set_text(text: str) -> None:
+        scene.scan_text = text
 
-    scan_field = ft.TextField(
-        label=t(lang, "prepare_scan_hint"),
-        value=scene.scan_text,
-        autofocus=True,  # a hardware scanner types into whatever has focus
-        on_change=set_scan,
-        on_submit=lambda e: scene.scan(e.control.value or ""),
-        text_size=18,
-        height=TOUCH + 12,
-        width=460,
-    )
-    title = ft.Row(
-        [
-            ft.Text(t(lang, "prepare_title"), size=22, weight=ft.FontWeight.BOLD, expand=True),
-            tagged(
-                ft.IconButton(
-                    ft.Icons.REFRESH,
-                    tooltip=t(lang, "prepare_refresh"),
-                    on_click=lambda _: scene.refresh(),
-                    width=TOUCH,
-                    height=TOUCH,
-                ),
-                "prepare-refresh",
-            ),
-        ]
-    )
-    scan_row = ft.Row(
-        [
-            scan_field,
-            button(
-                t(lang, "scan"), lambda _: scene.scan(scan_field.value or ""), "prepare-scan-submit"
-            ),
-            *(scan_tools or []),
-        ],
-        wrap=True,
+    head = scan_bar(
+        title=t(lang, "prepare_title"),
+        hint=t(lang, "prepare_scan_hint"),
+        scan_label=t(lang, "scan"),
+        refresh_label=t(lang, "prepare_refresh"),
+        text=scene.scan_text,
+        on_text=set_text,
+        on_scan=scene.scan,
+        on_refresh=scene.refresh,
+        prefix="prepare",
+        scan_tools=scan_tools,
     )
     body = _opened(state, scene.opened) if scene.opened is not None else _queue(state)
-    return ft.Column([title, scan_row, *body], spacing=12, scroll=ft.ScrollMode.AUTO, expand=True)
+    return ft.Column([*head, *body], spacing=12, scroll=ft.ScrollMode.AUTO, expand=True)

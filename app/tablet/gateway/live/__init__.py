@@ -17,6 +17,7 @@ from app.tablet.gateway.live.orders import LiveOrders
 from app.tablet.gateway.live.pickups import LivePickups
 from app.tablet.gateway.live.session import LiveSession
 from app.tablet.gateway.live.sync import LiveSync
+from app.tablet.gateway.live.transfers import LiveTransfers
 
 __all__ = ["LiveGateway"]
 
@@ -27,6 +28,7 @@ class LiveGateway(
     LiveCustomers,
     LiveOrders,
     LivePickups,
+    LiveTransfers,
     LiveBackOffice,
     LiveSync,
 ):

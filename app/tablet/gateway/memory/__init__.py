@@ -18,6 +18,7 @@ from app.tablet.gateway.memory.orders import MemoryOrders
 from app.tablet.gateway.memory.pickups import MemoryPickups
 from app.tablet.gateway.memory.session import MemorySession
 from app.tablet.gateway.memory.sync import MemorySync
+from app.tablet.gateway.memory.transfers import MemoryTransfers
 from app.tablet.gateway.memory_world import fill_demo_world
 
 __all__ = ["MemoryGateway"]
@@ -29,6 +30,7 @@ class MemoryGateway(
     MemoryCustomers,
     MemoryOrders,
     MemoryPickups,
+    MemoryTransfers,
     MemoryBackOffice,
     MemorySync,
 ):

@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from app.contracts.auth import LoginResponse
 from app.contracts.catalog import ProductDetail, VariantOut
@@ -15,6 +15,7 @@ from app.contracts.devices import DeviceOut
 from app.contracts.fulfilment import PickupOrder
 from app.contracts.orders import OrderOut
 from app.contracts.promotions import OfflineCouponPolicy, RedemptionOut
+from app.contracts.transfers import TransferOut
 from app.qr.keys import KeyRing
 from app.tablet.gateway import Author, Submitted
 from app.tablet.gateway.memory_world import Associate, Coupon, Location
@@ -69,7 +70,9 @@ class MemoryBase:
         self.orders: dict[int, OrderOut] = {}
         self.redemptions: dict[int, RedemptionOut] = {}
         self.pickups: dict[int, PickupOrder] = {}  # click & collect orders, by order id
-        self._pickup_answers: dict[str, object] = {}  # idempotency key -> the first answer
+        self.moves: dict[int, TransferOut] = {}  # transfers between locations, by id
+        # Online-only steps (pickups, transfers): idempotency key -> the first answer.
+        self._step_answers: dict[str, object] = {}
         self._ids = itertools.count(1000)
         self._who: LoginResponse | None = None
         self._resume: tuple[str, str, str] | None = None
@@ -86,6 +89,13 @@ class MemoryBase:
     def _need_online(self) -> None:
         if not self.online:
             raise ApiProblem(0, "offline", "The API cannot be reached")
+
+    def _once(self, key: str, make: Callable[[], T]) -> T:
+        """One answer per idempotency key, as the API's store gives a retry the first."""
+        self._need_online()
+        if key not in self._step_answers:
+            self._step_answers[key] = make()
+        return cast(T, self._step_answers[key])
 
     def _need_manager(self) -> LoginResponse:
         self._need_online()

@@ -3,8 +3,7 @@ hand-over, under the same pure rules the API applies (app/domain/fulfilment.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from app.contracts.fulfilment import (
     HandedOverLine,
@@ -39,13 +38,6 @@ class MemoryPickups(MemoryBase):
             if o.pickup_location_id == store_id and o.step != rules.Step.DONE
         ]
         return PickupQueue(location_id=store_id, orders=sorted(waiting, key=lambda o: o.placed_at))
-
-    def _once(self, key: str, make: Callable[[], T]) -> T:
-        """One answer per idempotency key, as the API's store gives a retry the first."""
-        self._need_online()
-        if key not in self._pickup_answers:
-            self._pickup_answers[key] = make()
-        return cast(T, self._pickup_answers[key])
 
     def _pickup(self, order_id: int) -> PickupOrder:
         if order_id not in self.pickups:

@@ -8,7 +8,7 @@ import flet as ft
 
 from app.tablet.i18n import money, t
 from app.tablet.state.tablet import Tablet
-from app.tablet.views.common import button, picture, tagged
+from app.tablet.views.common import TOUCH, button, picture, tagged
 from app.tablet.views.product.grid import grid
 from app.tablet.views.product.parts import MUTED, size_words
 
@@ -31,21 +31,22 @@ def _stock_list(state: Tablet) -> list[ft.Control]:
     stock: list[ft.Control] = []
     if ps.availability is None:
         return stock
+    here = state.session.store_id
     for loc in ps.availability.locations[:12]:
         km = f" · {loc.distance_km:,.0f} km" if loc.distance_km else ""
         label = t(lang, "online") if loc.kind == "warehouse" else loc.name
+        words: list[ft.Control] = [
+            ft.Text(f"{loc.code} · {label}{km}", expand=True),
+            ft.Text(t(lang, "available_n", n=loc.available), weight=ft.FontWeight.BOLD),
+        ]
+        if loc.location_id == here and loc.incoming:
+            words.insert(1, ft.Text(t(lang, "incoming_n", n=loc.incoming), color=MUTED))
+        if loc.location_id != here and loc.available > 0:
+            words.append(_ask_button(state, loc.location_id, loc.code))
         stock.append(
             tagged(
                 ft.Container(
-                    ft.Row(
-                        [
-                            ft.Text(f"{loc.code} · {label}{km}", expand=True),
-                            ft.Text(
-                                t(lang, "available_n", n=loc.available),
-                                weight=ft.FontWeight.BOLD,
-                            ),
-                        ]
-                    ),
+                    ft.Row(words),
                     bgcolor=_stock_colour(loc.available),
                     padding=12,
                     border_radius=8,
@@ -54,6 +55,19 @@ def _stock_list(state: Tablet) -> list[ft.Control]:
             )
         )
     return stock
+
+
+def _ask_button(state: Tablet, location_id: int, code: str) -> ft.Control:
+    """Ask that location to send units here (scene 13)."""
+    return tagged(
+        ft.TextButton(
+            t(state.lang, "transfer_ask_here"),
+            icon=ft.Icons.MOVE_DOWN,
+            on_click=lambda _: state.product.ask_from(location_id),
+            height=TOUCH,
+        ),
+        f"ask-{code}",
+    )
 
 
 def _actions(state: Tablet) -> list[ft.Control]:
