@@ -17,6 +17,7 @@ from app.contracts.common import Request, Sku
 from app.contracts.media import product_image_url
 from app.contracts.orders import OrderSummary
 from app.contracts.promotions import CouponOut
+from app.contracts.store_side import PickupWaiting, ReturnSummary, TransferSummary
 from app.domain import consent
 from app.domain.consent import Lang, Method, Purpose
 from app.domain.contact import Channel
@@ -174,6 +175,10 @@ class CustomerView(BaseModel):
     coupons: list[CouponOut]
     notes: list[NoteOut]
     identity_keys: list[IdentityKey] = []
+    # Under way in the stores (store_side.py); empty in views cached before the API said them.
+    pickups_waiting: list[PickupWaiting] = Field(default_factory=list, description="Oldest first")
+    returns: list[ReturnSummary] = Field(default_factory=list, description="Latest first")
+    transfers: list[TransferSummary] = Field(default_factory=list, description="Latest first")
 
 
 class WishlistAdd(Request):

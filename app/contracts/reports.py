@@ -1,11 +1,14 @@
 """The store manager's figures (scene 10 of the brief): endless-aisle sales by associate,
-shelf-QR scans and what they turned into, coupon redemptions, over a window of local days."""
+shelf-QR scans and what they turned into, coupon redemptions, click & collect pickups made
+ready on time, returns by reason, over a window of local days."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from pydantic import BaseModel, Field
+
+from app.domain.returns import ReturnReason
 
 
 class DayFigures(BaseModel):
@@ -33,6 +36,12 @@ class CampaignUse(BaseModel):
     discount_kurus: int
 
 
+class ReturnReasonFigures(BaseModel):
+    reason: ReturnReason
+    units: int
+    refund_kurus: int = Field(description="Refunded for those units, whatever the method")
+
+
 class StoreReport(BaseModel):
     store_id: int
     store_code: str
@@ -57,3 +66,33 @@ class StoreReport(BaseModel):
     by_campaign: list[CampaignUse] = Field(description="Most used first")
     # Customers who bought here in the window and also hold web or app orders.
     cross_channel_customers: int
+    # Click & collect and reserve-in-store orders for pickup here that became ready in the
+    # window. Defaults: a report from an API before these figures reads as "none".
+    pickups_ready: int = Field(
+        default=0, description="Orders for pickup here whose first `ready` fell in the window"
+    )
+    pickups_on_time: int = Field(
+        default=0,
+        description=(
+            "Of those, ready by the day the customer was promised: the local day they became "
+            "ready is on or before the order's promised day (`expected_on` as at placing: "
+            "same day before the picking cut-off, else the next; 2 days from the warehouse, "
+            "3 from another store; a reservation at once)"
+        ),
+    )
+    pickups_on_time_share: float | None = Field(
+        default=None,
+        description="pickups_on_time / pickups_ready, to 4 places; None when none became ready",
+    )
+    # Returns taken back at this store in the window (orders bought anywhere).
+    returns_taken: int = 0
+    returned_units: int = 0
+    return_refund_kurus: int = 0
+    returns_by_reason: list[ReturnReasonFigures] = Field(
+        default_factory=list, description="Most units first"
+    )
+    exchange_rate: float | None = Field(
+        default=None,
+        description="Of the returns taken here in the window, the share that were exchanges "
+        "(their value paid for a new order), to 4 places; None when none were taken",
+    )

@@ -85,6 +85,9 @@ class ReturnOut(BaseModel):
     order_fully_returned: bool
     note: str
     created_at: datetime
+    # An exchange's return: the order its value paid for (refund_kurus is that value; only the
+    # difference moved money, see the exchange's settlement). None for a plain return.
+    exchange_order_id: int | None = None
 
 
 class ReturnList(BaseModel):
@@ -94,10 +97,13 @@ class ReturnList(BaseModel):
 class ReturnableLine(BaseModel):
     order_line_id: int
     sku: str
+    ean13: str | None  # the barcode on the item, to find its line by scanning
+    product_id: int  # for the line's picture
     name_tr: str
     name_en: str
     size: str
     colour: str
+    colour_en: str
     quantity: int  # bought
     returned: int
     returnable: int

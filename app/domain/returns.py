@@ -11,8 +11,8 @@ exactly floor(total * k / quantity), so however a line comes back in parts, the 
 the line's total, never a kuruş more. Loyalty points the order earned go back the same way, in
 proportion to the money refunded out of the order's total.
 
-Exchanges (another size for the one brought back) will be a return whose refund pays for a new
-order; nothing here needs to change for them.
+An exchange (app/domain/exchanges.py) is a return by these same rules whose refund value pays
+for a new order; only the difference between the two moves money.
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from app.contracts.devices import (
     EnrolmentCodeOut,
     EnrolRequest,
 )
+from app.contracts.exchanges import ExchangeCreate, ExchangeOut
 from app.contracts.fulfilment import (
     HandOverLineIn,
     HandOverOut,
@@ -367,6 +368,17 @@ class ReyonClient:
 
     def order_returns(self, order_id: int) -> ReturnList:
         return self._call("GET", f"/v1/orders/{order_id}/returns", ReturnList)
+
+    def exchange(self, order_id: int, body: ExchangeCreate, *, key: str) -> ExchangeOut:
+        """Lines of the order taken back and replaced in one step, the difference settled;
+        `key` made when the associate confirmed."""
+        return self._call(
+            "POST",
+            f"/v1/orders/{order_id}/exchanges",
+            ExchangeOut,
+            body=body,
+            headers={"Idempotency-Key": key},
+        )
 
     # -- transfers between stores ----------------------------------------------------------
 

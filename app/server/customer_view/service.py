@@ -10,7 +10,8 @@ from app.contracts.customers import (
     CustomerProfile,
     CustomerView,
 )
-from app.server.catalog.service import item_refs
+from app.server.catalog.service import LocationDirectory, item_refs
+from app.server.customer_view import store_side
 from app.server.customers.access import accessible_customer
 from app.server.customers.models import (
     Cart,
@@ -25,7 +26,7 @@ from app.server.customers.models import (
 from app.server.customers.service import associate_names, consents_out, location_codes
 from app.server.deps import Principal
 from app.server.loyalty import service as loyalty
-from app.server.orders.service import order_summaries
+from app.server.orders.service import STORE_ZONE, order_summaries
 from app.server.promotions.service import coupons_held
 
 
@@ -52,10 +53,18 @@ def _profile(session: Session, c: Customer) -> CustomerProfile:
     )
 
 
-def customer_view(*, db_session: Session, principal: Principal, customer_id: int) -> CustomerView:
+def customer_view(
+    *,
+    db_session: Session,
+    principal: Principal,
+    customer_id: int,
+    directory: LocationDirectory | None = None,
+    tz: str = STORE_ZONE,
+) -> CustomerView:
     """Everything about one customer in a handful of column queries. Built as plain dicts and
     validated once: hundreds of rows (a loyal customer has hundreds of orders) would otherwise
-    cost an ORM instance and a model constructor each."""
+    cost an ORM instance and a model constructor each. `directory` and `tz` date the pickups'
+    promised days as the pickup store's queue does."""
     s = db_session
     customer, access = accessible_customer(s, customer_id, principal)
     wishlist = s.execute(
@@ -152,6 +161,11 @@ def customer_view(*, db_session: Session, principal: Principal, customer_id: int
             ],
             "cart": cart_out,
             "orders": order_summaries(s, customer_id, codes),
+            "pickups_waiting": store_side.pickups_waiting(
+                s, customer_id, principal, directory or LocationDirectory(), tz, codes
+            ),
+            "returns": store_side.recent_returns(s, customer_id, codes),
+            "transfers": store_side.customer_transfers(s, customer_id, codes),
             "coupons": coupons_held(s, customer_id),
             "notes": [
                 {

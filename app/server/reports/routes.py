@@ -24,7 +24,8 @@ def store_report(
     ] = None,
 ):
     """Your store's figures over local days (at most 92): endless-aisle sales by associate,
-    shelf-QR scans and the orders they led to, coupon redemptions, cross-channel customers."""
+    shelf-QR scans and the orders they led to, coupon redemptions, cross-channel customers,
+    pickups made ready by their promised day, returns taken here by reason."""
     with db.session() as session:
         return service.store_report(
             db_session=session,

@@ -1,5 +1,6 @@
 """The store manager's report: endless-aisle sales, shelf-QR scans, coupon redemptions and
-cross-channel customers of one store over a window of local days.
+cross-channel customers of one store over a window of local days; pickups made ready on time
+and returns by reason are in store_side.py.
 
 Every figure is aggregated by the database (only the 7-day test of a conversion is done here,
 on one row per identified scan). Rows are put into their local day by a CASE over the UTC
@@ -27,6 +28,7 @@ from app.server.db import utcnow
 from app.server.deps import Principal
 from app.server.orders.models import Order, OrderLine
 from app.server.promotions.models import Coupon, Redemption
+from app.server.reports import store_side
 from app.server.storefront.models import ShelfScan
 from app.server.storefront.service import ATTRIBUTION_WINDOW
 
@@ -272,6 +274,8 @@ def store_report(
     by_associate = _endless_aisle(db_session, store_id, starts, days)
     visitors, conversions = _shelf_scans(db_session, store_id, starts, days)
     by_campaign = _redemptions(db_session, store_id, starts, days)
+    pickups = store_side.pickups(db_session, store_id, starts, timezone)
+    returned = store_side.returns(db_session, store_id, starts)
     return StoreReport(
         store_id=store_id,
         store_code=store.code,
@@ -299,4 +303,12 @@ def store_report(
         redemption_discount_kurus=sum(c.discount_kurus for c in by_campaign),
         by_campaign=by_campaign,
         cross_channel_customers=_cross_channel_customers(db_session, store_id, starts),
+        pickups_ready=pickups.ready,
+        pickups_on_time=pickups.on_time,
+        pickups_on_time_share=pickups.share,
+        returns_taken=returned.taken,
+        returned_units=returned.units,
+        return_refund_kurus=returned.refund_kurus,
+        returns_by_reason=returned.by_reason,
+        exchange_rate=store_side.exchange_rate(db_session, store_id, starts),
     )

@@ -101,14 +101,13 @@ def returnable(session: Session, order: Order, tz: str) -> ReturnableOrder:
     problem type a return would be refused with now (None: it may be returned)."""
     assert order.id is not None
     lines = bought(session, order.id)
-    names = {
-        v_id: LineNames.of(v, p)
-        for v_id, v, p in session.execute(
-            select(col(Variant.id), Variant, Product)
-            .join(Product, col(Product.id) == col(Variant.product_id))
-            .where(col(Variant.id).in_([ln.variant_id for ln in lines.values()]))
-        ).all()
-    }
+    rows = session.execute(
+        select(col(Variant.id), Variant, Product)
+        .join(Product, col(Product.id) == col(Variant.product_id))
+        .where(col(Variant.id).in_([ln.variant_id for ln in lines.values()]))
+    ).all()
+    names = {v_id: LineNames.of(v, p) for v_id, v, p in rows}
+    eans = {v_id: v.ean13 for v_id, v, _ in rows}
     received = received_at(session, order) if returns.may_return(order.status) else None
     last = returns.last_day(order.channel, received, tz) if received else None
     state = [as_bought(ln) for ln in lines.values()]
@@ -139,10 +138,13 @@ def returnable(session: Session, order: Order, tz: str) -> ReturnableOrder:
             ReturnableLine(
                 order_line_id=b.line_id,
                 sku=ln.sku,
+                ean13=eans.get(ln.variant_id),
+                product_id=names[ln.variant_id].product_id,
                 name_tr=names[ln.variant_id].name_tr,
                 name_en=names[ln.variant_id].name_en,
                 size=names[ln.variant_id].size,
                 colour=names[ln.variant_id].colour,
+                colour_en=names[ln.variant_id].colour_en,
                 quantity=b.quantity,
                 returned=b.returned,
                 returnable=b.returnable,

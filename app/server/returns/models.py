@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.domain.returns import Condition, RefundMethod, ReturnReason
@@ -28,10 +28,16 @@ class OrderReturn(SQLModel, table=True):
     points_reversed: int = 0
     note: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
+    # An exchange (exchanges.py): the order the returned value paid for. Its refund_kurus is
+    # still the value taken back (points and later returns of the order count it), while only
+    # the difference moved money: refund_reference names that charge, refund or credit.
+    exchange_order_id: int | None = Field(default=None, foreign_key="order.id")
 
     __table_args__ = (
         CheckConstraint("refund_kurus >= 0", name="ck_orderreturn_refund"),
         CheckConstraint("points_reversed >= 0", name="ck_orderreturn_points"),
+        # A new order pays for one exchange only; the index also finds it from the order.
+        Index("uq_orderreturn_exchange_order", "exchange_order_id", unique=True),
     )
 
 

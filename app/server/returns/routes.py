@@ -1,5 +1,5 @@
-"""Returns from any channel, taken in any store: find the order, take lines back, list an
-order's returns."""
+"""Returns from any channel, taken in any store: find the order, take lines back (or exchange
+them for a replacement), list an order's returns."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.contracts.common import EntityId, problem_responses
+from app.contracts.exchanges import ExchangeCreate, ExchangeOut
 from app.contracts.returns import ReturnCreate, ReturnList, ReturnLookup, ReturnOut
 from app.server.catalog.deps import LocationsDep
 from app.server.deps import CurrentAssociate, DbDep, KeyRingDep, PathId, SettingsDep
 from app.server.idempotency.routes import IdempotencyKey, create
-from app.server.returns import lookup, reading, service
+from app.server.returns import exchanges, lookup, reading, refunds, service
 from app.server.storefront.routes import PaymentProviderDep
 
 router = APIRouter(tags=["returns"], responses=problem_responses(401, 422))
@@ -78,7 +79,7 @@ def create_return(
     payment through the payment provider (409 `return-no-payment` when there is none) or
     becomes store credit; the order's points go back in proportion. Queue it offline with an
     Idempotency-Key: a retry is answered with the first return, never a second refund."""
-    reference = service.refund_reference(order_id, principal.associate_id, idempotency_key)
+    reference = refunds.refund_reference(order_id, principal.associate_id, idempotency_key)
     return create(
         request,
         principal,
@@ -92,6 +93,54 @@ def create_return(
             provider=provider,
             directory=locations,
             tz=settings.timezone,
+            reference=reference,
+        ),
+    )
+
+
+@router.post(
+    "/v1/orders/{order_id}/exchanges",
+    response_model=ExchangeOut,
+    status_code=201,
+    responses=problem_responses(400, 403, 404, 409, 413, 503),
+)
+def create_exchange(
+    order_id: OrderId,
+    body: ExchangeCreate,
+    request: Request,
+    principal: CurrentAssociate,
+    settings: SettingsDep,
+    locations: LocationsDep,
+    ring: KeyRingDep,
+    provider: PaymentProviderDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Exchange lines of a collected or delivered order for other items, in one step: the
+    lines come back as in a return (the same rules and refusals), and the replacements are
+    taken from your store's shelf now (`from_shelf`: a store sale, handed over at once) or
+    ordered from elsewhere (`order`: sent home or collected, sourced as any order). Only the
+    difference moves: the new order's total less the value returned is charged through the
+    payment provider when positive, refunded as `refund_method` says when negative. 409
+    `exchange-replacement-unavailable` (with where else it is) leaves nothing returned or
+    ordered; 422 `exchange-no-replacement` points to a return instead."""
+    reference = refunds.refund_reference(
+        order_id, principal.associate_id, idempotency_key, prefix="exc"
+    )
+    return create(
+        request,
+        principal,
+        idempotency_key,
+        body,
+        lambda s: exchanges.create_exchange(
+            db_session=s,
+            principal=principal,
+            order_id=order_id,
+            body=body,
+            provider=provider,
+            directory=locations,
+            ring=ring,
+            tz=settings.timezone,
+            hold_hours=settings.reservation_hold_hours,
             reference=reference,
         ),
     )

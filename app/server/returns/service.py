@@ -1,7 +1,8 @@
 """Taking an order's lines back in any store (scene 12): units within what was bought and not yet
 returned, within the window; the money back to the original payment through the payment provider
-or as store credit; the units back on this store's shelf or in its damaged bin; the order's
-points taken back in proportion. Finding the order is in lookup.py.
+or as store credit (refunds.py); the units back on this store's shelf or in its damaged bin; the
+order's points taken back in proportion. Finding the order is in lookup.py; an exchange, a
+return whose value pays for a new order, is in exchanges.py and uses the steps below.
 
 Exactly once, however many tablets send the same return at once: the order's row is taken first
 with a conditional update (as every change to an order is, see orders/fulfilment.py), so returns
@@ -15,8 +16,7 @@ after a lost transaction is answered with the first refund, not a second one.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -24,14 +24,14 @@ from sqlmodel import Session, col
 
 from app.contracts.returns import ReturnCreate, ReturnOut
 from app.domain import returns
-from app.domain.errors import Conflict, Invalid, Unavailable
+from app.domain.errors import Conflict, Invalid
 from app.domain.returns import RETURNABLE_STATUSES, Condition, LineBought, RefundMethod
 from app.server.catalog.service import LocationDirectory
 from app.server.db import insert_id, utcnow
 from app.server.deps import Principal
 from app.server.loyalty import service as loyalty
 from app.server.orders.fulfilment import take
-from app.server.orders.models import Order, OrderLine, OrderStatusEvent, Payment
+from app.server.orders.models import Order, OrderLine, OrderStatusEvent
 from app.server.returns import stock
 from app.server.returns.models import OrderReturn, ReturnLine, StoreCredit
 from app.server.returns.reading import (
@@ -41,19 +41,10 @@ from app.server.returns.reading import (
     readable_order,
     received_at,
     return_out,
-    succeeded_payment,
 )
+from app.server.returns.refunds import pay_back, refund_source
 from app.server.storefront.payments import PaymentProvider
 from app.server.sync import changelog
-
-
-def refund_reference(order_id: int, associate_id: int, idempotency_key: str | None) -> str:
-    """The reference the provider keeps the refund under: the same for every retry of one
-    return (its Idempotency-Key, which is per associate), a fresh one without a key."""
-    if idempotency_key is None:
-        return f"ret-{order_id}-{secrets.token_hex(12)}"
-    digest = hashlib.sha256(f"{associate_id}:{idempotency_key}".encode()).hexdigest()
-    return f"ret-{order_id}-{digest[:24]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +54,17 @@ class _Taken:
     reason: str
     condition: Condition
     refund_kurus: int
+
+
+@dataclass(frozen=True, slots=True)
+class TakenBack:
+    """Lines of an order taken back: their units counted, stock moved, points reversed; all of
+    a return but its money and its rows (record_return)."""
+
+    order: Order
+    taken: list[_Taken]
+    refund_kurus: int  # the value of what came back: the lines' refund shares
+    points_reversed: int
 
 
 def create_return(
@@ -76,7 +78,32 @@ def create_return(
     tz: str,
     reference: str,
 ) -> ReturnOut:
-    s = db_session
+    back = take_back(db_session, principal, order_id, body, tz)
+    method = body.refund_method
+    payment = refund_source(db_session, back.order, method)
+    provider_name, reference = pay_back(
+        provider, payment, back.refund_kurus, back.order.currency, reference
+    )
+    credit = back.refund_kurus if method == RefundMethod.STORE_CREDIT else 0
+    return record_return(
+        db_session, principal, back, body, directory,
+        provider_name=provider_name, reference=reference, credit_kurus=credit,
+    )  # fmt: skip
+
+
+def take_back(
+    s: Session,
+    principal: Principal,
+    order_id: int,
+    body: ReturnCreate,
+    tz: str,
+    *,
+    also_lock: Iterable[int] = (),
+) -> TakenBack:
+    """The lines in `body` back at the principal's store, within the window and what is left
+    to return. `also_lock`: variants whose stock rows the caller changes next in the same
+    transaction (an exchange's replacement); they are locked with the returned ones, all by
+    variant, before any stock moves, so two exchanges swapping sizes cannot deadlock."""
     order = readable_order(s, order_id, principal)
     if not returns.may_return(order.status) or not take(s, order, RETURNABLE_STATUSES):
         raise not_returnable(order)
@@ -94,7 +121,6 @@ def create_return(
     refused = returns.check_lines({i: as_bought(ln) for i, ln in lines.items()}, wanted)
     if refused is not None:
         raise _line_refused(refused, lines.get(refused.line_id), order)
-    payment = _refund_source(s, order, body.refund_method)
     refunded_before = int(
         s.execute(
             select(func.coalesce(func.sum(OrderReturn.refund_kurus), 0)).where(
@@ -102,12 +128,13 @@ def create_return(
             )
         ).scalar_one()
     )
+    if extra := set(also_lock):
+        stock.lock(s, extra | {lines[i].variant_id for i in wanted})
     taken = [
         _take_line(s, lines[i], body, principal.store_id)
         for i in sorted(wanted, key=lambda i: (lines[i].variant_id, i))
     ]
     refund = sum(t.refund_kurus for t in taken)
-    provider_name, reference = _pay_back(provider, payment, refund, order.currency, reference)
     points = loyalty.reverse_for_return(
         s,
         order_id=order_id,
@@ -119,65 +146,62 @@ def create_return(
         refunded_before_kurus=refunded_before,
         refunded_kurus=refund,
     )
+    return TakenBack(order, taken, refund, points)
+
+
+def record_return(
+    s: Session,
+    principal: Principal,
+    back: TakenBack,
+    body: ReturnCreate,
+    directory: LocationDirectory,
+    *,
+    provider_name: str | None,
+    reference: str,
+    credit_kurus: int,
+    exchange_order_id: int | None = None,
+) -> ReturnOut:
+    """The return's rows once its money has moved: the return and its lines, the store credit
+    given (`credit_kurus`, when any), the order's history and change feed."""
+    order = back.order
     ret = OrderReturn(
-        order_id=order_id,
+        order_id=order.id,  # type: ignore[arg-type]
         location_id=principal.store_id,
         associate_id=principal.associate_id,
         customer_id=order.customer_id,
         refund_method=body.refund_method,
-        refund_kurus=refund,
+        refund_kurus=back.refund_kurus,
         currency=order.currency,
         refund_provider=provider_name,
         refund_reference=reference,
-        points_reversed=points,
+        points_reversed=back.points_reversed,
         note=body.note,
         created_at=utcnow(),
+        exchange_order_id=exchange_order_id,
     )
     ret.id = insert_id(s, OrderReturn, ret.model_dump(exclude={"id"}))
-    for t in taken:
+    for t in back.taken:
         insert_id(s, ReturnLine, _line_row(ret.id, t))
-    if body.refund_method == RefundMethod.STORE_CREDIT and refund > 0:
+    if credit_kurus > 0:
         assert order.customer_id is not None
         insert_id(
             s,
             StoreCredit,
-            {"customer_id": order.customer_id, "return_id": ret.id, "amount_kurus": refund,
+            {"customer_id": order.customer_id, "return_id": ret.id, "amount_kurus": credit_kurus,
              "currency": order.currency, "location_id": principal.store_id,
              "created_at": ret.created_at},
         )  # fmt: skip
     # Read back from the rows, not from the lines loaded before the counters moved.
     unreturned = s.execute(
         select(func.count()).where(
-            col(OrderLine.order_id) == order_id, col(OrderLine.returned) < col(OrderLine.quantity)
+            col(OrderLine.order_id) == order.id, col(OrderLine.returned) < col(OrderLine.quantity)
         )
     ).scalar_one()
     whole = unreturned == 0
     _record(s, order, ret, principal, whole)
     code = _store_code(s, directory, principal.store_id)
-    return return_out(
-        ret, [(t.line, _line_row(ret.id, t)) for t in taken], order.number, code, whole
-    )
-
-
-def _refund_source(session: Session, order: Order, method: RefundMethod) -> Payment | None:
-    if method == RefundMethod.STORE_CREDIT:
-        if order.customer_id is None:
-            raise Conflict(
-                "return-no-customer",
-                "No customer to give credit to",
-                f"Order {order.number} has no customer; refund it to the original payment.",
-            )
-        return None
-    assert order.id is not None
-    payment = succeeded_payment(session, order.id)
-    if payment is None:
-        raise Conflict(
-            "return-no-payment",
-            "No payment to refund to",
-            f"Order {order.number} was not paid through the payment provider; "
-            "give store credit instead.",
-        )
-    return payment
+    rows = [(t.line, _line_row(ret.id, t)) for t in back.taken]
+    return return_out(ret, rows, order.number, code, whole)
 
 
 def _take_line(session: Session, line: OrderLine, body: ReturnCreate, store_id: int) -> _Taken:
@@ -196,29 +220,6 @@ def _take_line(session: Session, line: OrderLine, body: ReturnCreate, store_id: 
     before = LineBought(line.id or 0, line.quantity, counted[0] - units, line.line_total_kurus)
     stock.put_back(session, line.variant_id, store_id, units, wanted.condition)
     return _Taken(line, units, wanted.reason, wanted.condition, returns.refund_for(before, units))
-
-
-def _pay_back(
-    provider: PaymentProvider, payment: Payment | None, amount: int, currency: str, reference: str
-) -> tuple[str | None, str]:
-    """(provider, refund reference): the provider's refund id, or ours for store credit."""
-    if payment is None:
-        return None, f"credit-{reference}"
-    if amount == 0:  # a line a coupon made free: nothing to send back
-        return None, f"none-{reference}"
-    result = provider.refund(
-        payment_ref=payment.provider_ref,
-        amount_kurus=amount,
-        currency=currency,
-        reference=reference,
-    )
-    if not result.ok:
-        raise Unavailable(
-            "return-refund-failed",
-            "The refund did not go through",
-            f"The payment provider refused the refund: {result.message[:120]}",
-        )
-    return payment.provider, result.refund_ref
 
 
 def _line_row(return_id: int | None, t: _Taken) -> dict[str, object]:

@@ -4,9 +4,10 @@ taking a web order back may never have stocked the item: its row is made first."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from app.domain.returns import Condition, StockPlace, stock_place
@@ -38,6 +39,23 @@ def put_back(
     ).one()
     if place == StockPlace.ON_HAND:  # the damaged bin changes nothing any tablet shows
         inventory.stock_change(session, variant_id, location_id, row[0], row[1])
+
+
+def lock(session: Session, variant_ids: Iterable[int]) -> None:
+    """Lock every stock row of these variants, by variant then location, before a transaction
+    moves units of several variants in more than one step (an exchange: the returned size
+    back, then the new one reserved). Each step alone takes rows by variant, but two such
+    transactions interleaving their steps (one returning M for L, the other L for M) would
+    wait on each other on PostgreSQL; taking all rows first, in one order, makes the second
+    wait for the first instead. SQLite has one writer at a time and ignores FOR UPDATE."""
+    ids = sorted(set(variant_ids))
+    if ids:
+        session.execute(
+            select(col(StockLevel.variant_id))
+            .where(col(StockLevel.variant_id).in_(ids))
+            .order_by(col(StockLevel.variant_id), col(StockLevel.location_id))
+            .with_for_update()
+        ).all()
 
 
 def aware(at: datetime) -> datetime:

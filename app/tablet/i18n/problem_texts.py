@@ -424,6 +424,35 @@ KINDS: dict[str, Words] = {
         "Sipariş numarasını ya da sipariş kodunu okutun veya müşteriyi seçin.",
         "Scan the order number or order code, or choose the customer.",
     ),
+    # -- exchanges -------------------------------------------------------------------------
+    "exchange-no-replacement": w(
+        "Değişim için yeni ürün seçilmedi. Yalnızca geri almak için iade yapın.",
+        "No new item was chosen for the exchange. To only take items back, make a return.",
+    ),
+    "exchange-replacement-unavailable": w(
+        (
+            "{sku} şu anda alınamıyor; değişim yapılmadı, hiçbir şey iade alınmadı. Başka "
+            "bir beden ya da renk seçin veya başka bir mağazadan sipariş edin.",
+            "Yeni ürün şu anda alınamıyor; değişim yapılmadı, hiçbir şey iade alınmadı. Başka "
+            "bir beden ya da renk seçin veya başka bir mağazadan sipariş edin.",
+        ),
+        (
+            "{sku} cannot be had right now; nothing was exchanged or taken back. Choose "
+            "another size or colour, or order it from another store.",
+            "The new item cannot be had right now; nothing was exchanged or taken back. "
+            "Choose another size or colour, or order it from another store.",
+        ),
+    ),
+    "exchange-no-customer": w(
+        "Siparişin kayıtlı bir müşterisi yok; yeni sipariş açılamaz. Ürünü iade olarak geri alın.",
+        "The order has no registered customer to order the new item for. Take it back as a return.",
+    ),
+    "exchange-charge-failed": w(
+        "Fark tutarı ödeme sağlayıcısından çekilemedi; değişim yapılmadı. Biraz sonra "
+        "tekrar deneyin.",
+        "The payment provider could not charge the difference; nothing was exchanged. Try "
+        "again shortly.",
+    ),
     # -- coupons -----------------------------------------------------------------------
     "coupon-not-applicable": w(
         "Kupon bu sepette geçerli değil.",

@@ -1,0 +1,181 @@
+"""What the customer has under way in the stores, for the single customer view: orders waiting
+at their pickup store, their returns, and transfers asked for them (app/contracts/store_side.py).
+
+Read only after customer_view's access check (consent, or a visit grant at this store): the
+lists are part of the customer's personal data and follow the same rule as their orders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from app.domain.fulfilment import STORE_FULFILMENTS
+from app.domain.orders import OrderStatus
+from app.domain.transfers import TransferReason
+from app.server.catalog.service import LocationDirectory
+from app.server.deps import Principal
+from app.server.inventory.transfer_models import Transfer, TransferLine
+from app.server.orders.fulfilment_queue import QUEUED, pickup_orders
+from app.server.orders.models import Order, OrderLine
+from app.server.returns.models import OrderReturn, ReturnLine
+
+PICKUPS_SHOWN = 50  # a customer rarely has more than a few; the bound keeps a mistake cheap
+RETURNS_SHOWN = 20
+TRANSFERS_SHOWN = 20
+
+
+def pickups_waiting(
+    session: Session,
+    customer_id: int,
+    principal: Principal,
+    directory: LocationDirectory,
+    tz: str,
+    codes: dict[int, str],
+) -> list[dict[str, Any]]:
+    """The customer's store pickups not collected (nor cancelled) yet, oldest first, with the
+    step, promised day and hold end exactly as the pickup store's own queue shows them."""
+    found = list(
+        session.execute(
+            select(Order)
+            .where(
+                col(Order.customer_id) == customer_id,
+                col(Order.fulfilment_type).in_(sorted(STORE_FULFILMENTS)),
+                col(Order.status).in_(QUEUED),
+                col(Order.pickup_location_id).is_not(None),
+            )
+            .order_by(col(Order.placed_at), col(Order.id))
+            .limit(PICKUPS_SHOWN)
+        ).scalars()
+    )
+    if not found:
+        return []
+    return [
+        {
+            "order_id": p.order_id,
+            "number": p.number,
+            "status": p.status,
+            "fulfilment_type": p.fulfilment_type,
+            "step": p.step,
+            "pickup_location_code": codes.get(p.pickup_location_id, ""),
+            "placed_at": p.placed_at,
+            "due_on": p.due_on,
+            "held_until": p.held_until,
+            "units": sum(ln.quantity for ln in p.lines),
+            # Units put aside are the customer's to take only once the order is ready.
+            "units_waiting": sum(ln.picked - ln.collected for ln in p.lines)
+            if p.status == OrderStatus.READY
+            else 0,
+        }
+        for p in pickup_orders(session, found, principal, directory, tz)
+    ]
+
+
+def recent_returns(
+    session: Session, customer_id: int, codes: dict[int, str]
+) -> list[dict[str, Any]]:
+    """The customer's latest returns, at any store, of orders that are theirs."""
+    rows = session.execute(
+        select(
+            col(OrderReturn.id),
+            col(OrderReturn.order_id),
+            col(Order.number),
+            col(OrderReturn.location_id),
+            col(OrderReturn.refund_kurus),
+            col(OrderReturn.currency),
+            col(OrderReturn.refund_method),
+            col(OrderReturn.created_at),
+            func.coalesce(func.sum(col(ReturnLine.quantity)), 0),
+        )
+        .join(Order, col(Order.id) == col(OrderReturn.order_id))
+        .outerjoin(ReturnLine, col(ReturnLine.return_id) == col(OrderReturn.id))
+        .where(col(Order.customer_id) == customer_id)
+        .group_by(
+            col(OrderReturn.id),
+            col(OrderReturn.order_id),
+            col(Order.number),
+            col(OrderReturn.location_id),
+            col(OrderReturn.refund_kurus),
+            col(OrderReturn.currency),
+            col(OrderReturn.refund_method),
+            col(OrderReturn.created_at),
+        )
+        .order_by(col(OrderReturn.created_at).desc(), col(OrderReturn.id).desc())
+        .limit(RETURNS_SHOWN)
+    ).all()
+    # Whole or part: every unit of the order back now, by this return and any other.
+    whole = {
+        order_id
+        for order_id, bought, back in session.execute(
+            select(
+                col(OrderLine.order_id),
+                func.sum(col(OrderLine.quantity)),
+                func.sum(col(OrderLine.returned)),
+            )
+            .where(col(OrderLine.order_id).in_({row[1] for row in rows}))
+            .group_by(col(OrderLine.order_id))
+        ).tuples()
+        if back >= bought
+    }
+    return [
+        {
+            "id": r_id,
+            "order_id": order_id,
+            "order_number": number,
+            "location_code": codes.get(location_id, ""),
+            "units": int(units),
+            "refund_kurus": refund,
+            "currency": currency,
+            "refund_method": method,
+            "state": "whole_order" if order_id in whole else "part_of_order",
+            "created_at": created_at,
+        }
+        for r_id, order_id, number, location_id, refund, currency, method, created_at, units in rows
+    ]
+
+
+def customer_transfers(
+    session: Session, customer_id: int, codes: dict[int, str]
+) -> list[dict[str, Any]]:
+    """Transfers asked for this customer (not for a shelf), latest first."""
+    rows = session.execute(
+        select(
+            col(Transfer.id),
+            col(Transfer.status),
+            col(Transfer.from_location_id),
+            col(Transfer.to_location_id),
+            col(Transfer.requested_at),
+            col(Transfer.updated_at),
+            func.coalesce(func.sum(col(TransferLine.quantity)), 0),
+            func.coalesce(func.sum(col(TransferLine.received)), 0),
+        )
+        .outerjoin(TransferLine, col(TransferLine.transfer_id) == col(Transfer.id))
+        .where(
+            col(Transfer.customer_id) == customer_id,
+            col(Transfer.reason) == TransferReason.CUSTOMER,
+        )
+        .group_by(
+            col(Transfer.id),
+            col(Transfer.status),
+            col(Transfer.from_location_id),
+            col(Transfer.to_location_id),
+            col(Transfer.requested_at),
+            col(Transfer.updated_at),
+        )
+        .order_by(col(Transfer.requested_at).desc(), col(Transfer.id).desc())
+        .limit(TRANSFERS_SHOWN)
+    ).all()
+    return [
+        {
+            "id": t_id,
+            "status": status,
+            "from_code": codes.get(from_id, ""),
+            "to_code": codes.get(to_id, ""),
+            "units": int(units),
+            "units_received": int(received),
+            "requested_at": requested_at,
+            "updated_at": updated_at,
+        }
+        for t_id, status, from_id, to_id, requested_at, updated_at, units, received in rows
+    ]
