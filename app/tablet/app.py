@@ -29,6 +29,7 @@ from app.tablet.views import (
     order,
     prepare,
     product,
+    returns,
     settings,
     sync,
     team,
@@ -219,6 +220,9 @@ def make_main(
                 s, [camera_button(page, s), photo_button(page, s, picker)]
             ),
             "transfers": lambda s: transfers.build(
+                s, [camera_button(page, s), photo_button(page, s, picker)]
+            ),
+            "returns": lambda s: returns.build(
                 s, [camera_button(page, s), photo_button(page, s, picker)]
             ),
             "basket": basket.build,

@@ -53,6 +53,13 @@ def by_id(page: Any, identifier: str) -> Any:
     return page.locator(f'[flt-semantics-identifier="{identifier}"]')
 
 
+def said(page: Any, words: str) -> Any:
+    """Words on screen, whether Flutter reads them out as a text of their own or merged into
+    their card's label (which it does for a card without buttons of its own)."""
+    quoted = words.replace('"', '\\"')
+    return page.locator(f'[aria-label*="{quoted}"], flt-semantics:text("{quoted}")').first
+
+
 def enter_pin(page: Any, pin: str) -> None:
     """One digit at a time, each taken by the app (the dots say how many) before the next:
     a tap that lands while the pad is redrawn is lost."""

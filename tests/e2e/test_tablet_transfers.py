@@ -131,10 +131,14 @@ def test_an_associate_asks_another_store_and_receives_the_box_by_scanning(
 
         scan(other_ean)
         page.get_by_text("Okutulan ürün bu transferde yok", exact=False).wait_for()
-        scan(ean)
-        by_id(page, "transfer-damaged").click()
-        scan(ean)
         line = by_id(page, f"transfer-line-{asked[0]['lines'][0]['line_id']}")
+        scan(ean)
+        # Each step seen on screen before the next: a tap that lands while the scene is
+        # redrawn after a scan is lost, as a fast finger's would be.
+        line.get_by_role("img", name="Okutulan: 1/2").wait_for()
+        by_id(page, "transfer-damaged").click()
+        by_id(page, "transfer-damaged-on").wait_for()
+        scan(ean)
         line.get_by_role("img", name="Okutulan: 2/2 Hasarlı: 1").wait_for()
         scan(ean)  # a third: more than was sent
         page.get_by_text("okutulacak adet tamamlandı", exact=False).wait_for()

@@ -25,11 +25,13 @@ from app.contracts.customers import (
     ItemRef,
 )
 from app.contracts.devices import DeviceCredential, DeviceList, DeviceOut, EnrolmentCodeOut
+from app.contracts.exchanges import ExchangeCreate, ExchangeOut
 from app.contracts.fulfilment import HandOverOut, PickOut, PickupQueue, ReadyOut
 from app.contracts.inventory import Availability, ProductStock
 from app.contracts.orders import OrderCreate, OrderOut, PayLinkOut
 from app.contracts.promotions import CouponValidation, OfflineCouponPolicy, RedemptionOut
 from app.contracts.reports import StoreReport
+from app.contracts.returns import ReturnCreate, ReturnLookup
 from app.contracts.scan import ScanResult
 from app.contracts.sync import Health
 from app.contracts.transfers import TransferCreate, TransferList, TransferOut
@@ -219,6 +221,26 @@ class Gateway(Protocol):
     def hand_over(self, order_id: int, code: str, *, key: str) -> HandOverOut:
         """Everything ready, against the customer's identity QR code or the order's pickup
         code."""
+        ...
+
+    # -- returns: found online (only the API knows what was bought and already returned);
+    # taken back like an order, so a return confirmed as the Wi-Fi drops waits in the outbox --
+    def find_return(
+        self, *, code: str | None = None, customer_id: int | None = None
+    ) -> ReturnLookup:
+        """The order on a receipt (its number or QR `code`), or a customer's received
+        orders, each line with what may still come back."""
+        ...
+
+    def take_return(
+        self, by: Author, order_id: int, body: ReturnCreate, *, key: str, label: str
+    ) -> Submitted:
+        """Sent now, or queued when offline; the answer's `answer` is a ReturnOut when sent."""
+        ...
+
+    def exchange(self, order_id: int, body: ExchangeCreate, *, key: str) -> ExchangeOut:
+        """Lines taken back and replaced in one step, the difference settled: the API's word
+        now, never queued (whether the new size is on the shelf is only known now)."""
         ...
 
     # -- transfers between stores: the API's word now (the units are held and counted there,

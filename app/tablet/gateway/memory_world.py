@@ -14,8 +14,10 @@ from app.contracts.customers import AddressOut, Consent, Consents, CustomerProfi
 from app.contracts.devices import DeviceOut
 from app.contracts.fulfilment import PickupLine, PickupOrder
 from app.contracts.promotions import OfflineCouponPolicy
+from app.contracts.returns import ReturnableLine, ReturnableOrder
 from app.contracts.transfers import TransferLineOut, TransferOut
 from app.qr.coupon import CouponCode, make_coupon, new_public_id
+from app.tablet.gateway.memory_store_side import fill_store_side
 
 if TYPE_CHECKING:
     from app.tablet.gateway.memory import MemoryGateway
@@ -115,7 +117,10 @@ def fill_demo_world(g: MemoryGateway) -> None:
     # IST02 asked IST01 for two scarves for its shelf: a task on IST01's list.
     g.stock["RY-3003-GRI-STD", 1][1] += 2
     g.moves[601] = _transfer(g, 601, sender=1, receiver=2, skus={"RY-3003-GRI-STD": 2})
+    # Elif's web order, delivered a week ago: a shirt and two scarves, a 10% coupon's share off.
+    _add_received(g, 701, customer=1, number="W-2026-000701", skus={"RY-1001-BEY-M": 1, "RY-3003-GRI-STD": 2}, days_ago=7)  # fmt: skip
     g.policy[1] = OfflineCouponPolicy(location_id=1, max_count_per_till_day=2, max_value_kurus_per_till_day=20000, updated_at=now, updated_by=3)  # fmt: skip
+    fill_store_side(g)  # Elif's pickups, returns and transfers; the report's store side
 
 
 def _add_customer(
@@ -155,3 +160,23 @@ def _transfer(
         lines.append(TransferLineOut(line_id=tid * 10 + n, sku=v.sku, ean13=v.ean13, product_id=p.id, name_tr=p.name_tr, name_en=p.name_en, size=v.size, colour=v.colour, colour_en=v.colour_en, quantity=quantity, sent=0, in_transit=0, received=0, damaged=0, not_sent=0, short=0))  # fmt: skip
     a, b = g.locations[sender], g.locations[receiver]
     return TransferOut(id=tid, status="requested", reason="shelf", customer_id=None, from_location_id=a.id, from_code=a.code, from_name=a.name, to_location_id=b.id, to_code=b.code, to_name=b.name, requested_by=2, note="", requested_at=_now() - timedelta(hours=1), sent_at=None, received_at=None, closed_at=None, lines=lines)  # fmt: skip
+
+
+def _add_received(
+    g: MemoryGateway,
+    order_id: int,
+    *,
+    customer: int,
+    number: str,
+    skus: dict[str, int],
+    days_ago: int,
+) -> None:
+    """A web order delivered `days_ago`, paid by card: returnable at any store for 30 days."""
+    lines, total = [], 0
+    for n, (sku, quantity) in enumerate(skus.items(), start=1):
+        p, v = g._variant(sku)
+        paid = v.price_kurus * quantity * 9 // 10
+        total += paid
+        lines.append(ReturnableLine(order_line_id=order_id * 10 + n, sku=v.sku, ean13=v.ean13, product_id=p.id, name_tr=p.name_tr, name_en=p.name_en, size=v.size, colour=v.colour, colour_en=v.colour_en, quantity=quantity, returned=0, returnable=quantity, line_total_kurus=paid, next_unit_refund_kurus=paid // quantity))  # fmt: skip
+    at = _now() - timedelta(days=days_ago)
+    g.returnables[order_id] = ReturnableOrder(order_id=order_id, number=number, channel="web", status="delivered", customer_id=customer, total_kurus=total, currency="TRY", placed_at=at - timedelta(days=2), received_at=at, last_day=(at + timedelta(days=30)).date(), refusal=None, refund_methods=["original_payment", "store_credit"], lines=lines)  # fmt: skip

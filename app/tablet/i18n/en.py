@@ -260,6 +260,7 @@ EN: dict[str, str] = {
     "command_wishlist": "Saved item",
     "command_note": "Note",
     "command_redemption": "Coupon",
+    "command_return": "Return",
     "status_command_pending": "waiting to be sent",
     "status_command_sending": "being sent",
     "status_command_failed": "refused by the server",

@@ -10,12 +10,22 @@ from app.tablet.i18n import (
     words_customer,
     words_prepare,
     words_product,
+    words_returns,
+    words_store_side,
     words_transfers,
 )
 from app.tablet.i18n.en import EN
 from app.tablet.i18n.tr import TR
 
-_SCENES = (words_basket, words_customer, words_prepare, words_product, words_transfers)
+_SCENES = (
+    words_basket,
+    words_customer,
+    words_prepare,
+    words_product,
+    words_returns,
+    words_store_side,
+    words_transfers,
+)
 
 
 def _merged(base: dict[str, str], lang: str) -> dict[str, str]:

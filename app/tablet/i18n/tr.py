@@ -260,6 +260,7 @@ TR: dict[str, str] = {
     "command_wishlist": "Favori",
     "command_note": "Not",
     "command_redemption": "Kupon",
+    "command_return": "İade",
     "status_command_pending": "gönderilmeyi bekliyor",
     "status_command_sending": "gönderiliyor",
     "status_command_failed": "sunucu kabul etmedi",

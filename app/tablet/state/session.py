@@ -29,6 +29,7 @@ SCREENS = (
     "order",
     "prepare",
     "transfers",
+    "returns",
     "basket",
     "till",
     "manager",

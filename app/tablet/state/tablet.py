@@ -18,6 +18,8 @@ from app.tablet.state.manager import ManagerScene
 from app.tablet.state.order import OrderScene
 from app.tablet.state.prepare import PrepareScene
 from app.tablet.state.product import ProductScene
+from app.tablet.state.returns import ReturnsScene
+from app.tablet.state.returns_exchange import ExchangeScene
 from app.tablet.state.session import Session, guard_actions
 from app.tablet.state.settings import SettingsScene
 from app.tablet.state.sync import SyncScene
@@ -69,6 +71,8 @@ class Tablet:
         self.customer.consented = self.home.forget_results
         self.order = OrderScene(g, s)
         self.prepare = PrepareScene(g, s)
+        self.returns = ReturnsScene(g, s)
+        self.exchange = ExchangeScene(g, s, returns=self.returns)
         self.manager = ManagerScene(g, s)
         self.team = TeamScene(g, s)
         self.sync = SyncScene(g, s, customer=self.customer)
@@ -125,6 +129,8 @@ class Tablet:
             self.prepare.scan(text)
         elif self.session.screen == "transfers":
             self.transfers.scan(text)
+        elif self.session.screen == "returns":
+            self.returns.scan(text)
         else:
             self.home.submit_scan(text)
 

@@ -183,13 +183,20 @@ def build(state: Tablet, scan_tools: list[ft.Control] | None = None) -> ft.Contr
                 [
                     search_field,
                     button(t(lang, "products"), lambda _: state.product.show(), "products"),
-                    button(t(lang, "prepare_open"), lambda _: state.prepare.show(), "prepare"),
-                    button(t(lang, "transfer_open"), lambda _: state.transfers.show(), "transfers"),
                     *(
                         [button(t(lang, "till"), lambda _: state.till.show(), "till")]
                         if state.session.is_cashier
                         else []
                     ),
+                ],
+                wrap=True,
+            ),
+            # The store's side of orders, in the order a day brings them.
+            ft.Row(
+                [
+                    button(t(lang, "prepare_open"), lambda _: state.prepare.show(), "prepare"),
+                    button(t(lang, "transfer_open"), lambda _: state.transfers.show(), "transfers"),
+                    button(t(lang, "return_open"), lambda _: state.returns.show(), "returns"),
                 ],
                 wrap=True,
             ),

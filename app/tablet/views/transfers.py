@@ -197,8 +197,20 @@ def _actions(state: Tablet, tr: TransferOut) -> list[ft.Control]:
             ),
             "transfer-damaged",
         )
+        # Said in words as well as by the switch: the next scans count as damaged.
+        mode_words = (
+            [
+                tagged(
+                    chip(t(lang, "transfer_damaged_on"), ft.Colors.RED_50, ft.Colors.RED_900),
+                    "transfer-damaged-on",
+                )
+            ]
+            if scene.damaged_mode
+            else []
+        )
         return [
             damaged,
+            *mode_words,
             button(t(lang, "transfer_receive", n=n), lambda _: scene.receive(), "transfer-receive"),
             back,
         ]

@@ -15,6 +15,7 @@ from app.tablet.gateway.live.catalogue import LiveCatalogue
 from app.tablet.gateway.live.customers import LiveCustomers
 from app.tablet.gateway.live.orders import LiveOrders
 from app.tablet.gateway.live.pickups import LivePickups
+from app.tablet.gateway.live.returns import LiveReturns
 from app.tablet.gateway.live.session import LiveSession
 from app.tablet.gateway.live.sync import LiveSync
 from app.tablet.gateway.live.transfers import LiveTransfers
@@ -28,6 +29,7 @@ class LiveGateway(
     LiveCustomers,
     LiveOrders,
     LivePickups,
+    LiveReturns,
     LiveTransfers,
     LiveBackOffice,
     LiveSync,

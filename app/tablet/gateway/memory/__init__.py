@@ -16,6 +16,7 @@ from app.tablet.gateway.memory.catalogue import MemoryCatalogue
 from app.tablet.gateway.memory.customers import MemoryCustomers
 from app.tablet.gateway.memory.orders import MemoryOrders
 from app.tablet.gateway.memory.pickups import MemoryPickups
+from app.tablet.gateway.memory.returns import MemoryReturns
 from app.tablet.gateway.memory.session import MemorySession
 from app.tablet.gateway.memory.sync import MemorySync
 from app.tablet.gateway.memory.transfers import MemoryTransfers
@@ -30,6 +31,7 @@ class MemoryGateway(
     MemoryCustomers,
     MemoryOrders,
     MemoryPickups,
+    MemoryReturns,
     MemoryTransfers,
     MemoryBackOffice,
     MemorySync,

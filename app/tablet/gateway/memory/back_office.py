@@ -8,16 +8,21 @@ from app.contracts.auth import StaffList, StaffMember
 from app.contracts.devices import DeviceList, DeviceOut, EnrolmentCodeOut
 from app.contracts.reports import DayFigures, StoreReport
 from app.tablet.gateway.memory.base import LOCK_AFTER, MemoryBase, utcnow
+from app.tablet.gateway.memory_store_side import ReadyPickup, ReturnTaken, report_figures
 from app.tablet.gateway.memory_world import Associate
 
 
 class MemoryBackOffice(MemoryBase):
+    # The report's pickups and returns (memory_store_side.py fills them in the demo world).
+    ready_pickups: tuple[ReadyPickup, ...] = ()
+    returns_taken: tuple[ReturnTaken, ...] = ()
+
     def store_report(self, first_day: date, last_day: date) -> StoreReport:
         who = self._need_manager()
         store = who.associate.store
         mine = [o for o in self.orders.values() if o.store_location_id == store.id]
         days = [DayFigures(day=first_day + timedelta(days=i), endless_aisle_orders=0, endless_aisle_revenue_kurus=0, shelf_scans=0, redemptions=0) for i in range((last_day - first_day).days + 1)]  # fmt: skip
-        return StoreReport(store_id=store.id, store_code=store.code, store_name=store.name, first_day=first_day, last_day=last_day, timezone="Europe/Istanbul", days=days, endless_aisle_orders=len(mine), endless_aisle_revenue_kurus=sum(o.total_kurus for o in mine), by_associate=[], shelf_scans=0, shelf_scan_visitors=0, shelf_conversions=0, redemptions=len(self.redemptions), redemption_discount_kurus=sum(r.discount_kurus for r in self.redemptions.values()), by_campaign=[], cross_channel_customers=0)  # fmt: skip
+        return StoreReport(store_id=store.id, store_code=store.code, store_name=store.name, first_day=first_day, last_day=last_day, timezone="Europe/Istanbul", days=days, endless_aisle_orders=len(mine), endless_aisle_revenue_kurus=sum(o.total_kurus for o in mine), by_associate=[], shelf_scans=0, shelf_scan_visitors=0, shelf_conversions=0, redemptions=len(self.redemptions), redemption_discount_kurus=sum(r.discount_kurus for r in self.redemptions.values()), by_campaign=[], cross_channel_customers=0).model_copy(update=report_figures(self.ready_pickups, self.returns_taken, store.id, first_day, last_day))  # fmt: skip
 
     def enrolment_code(self) -> EnrolmentCodeOut:
         who = self._need_manager()

@@ -15,6 +15,7 @@ from app.contracts.devices import DeviceOut
 from app.contracts.fulfilment import PickupOrder
 from app.contracts.orders import OrderOut
 from app.contracts.promotions import OfflineCouponPolicy, RedemptionOut
+from app.contracts.returns import ReturnableOrder
 from app.contracts.transfers import TransferOut
 from app.qr.keys import KeyRing
 from app.tablet.gateway import Author, Submitted
@@ -70,6 +71,7 @@ class MemoryBase:
         self.orders: dict[int, OrderOut] = {}
         self.redemptions: dict[int, RedemptionOut] = {}
         self.pickups: dict[int, PickupOrder] = {}  # click & collect orders, by order id
+        self.returnables: dict[int, ReturnableOrder] = {}  # received orders, as returns see them
         self.moves: dict[int, TransferOut] = {}  # transfers between locations, by id
         # Online-only steps (pickups, transfers): idempotency key -> the first answer.
         self._step_answers: dict[str, object] = {}

@@ -3,7 +3,7 @@ the online cart, ordered from every channel, the coupons they hold and the store
 Every item leads to its product on that variant, every order to the order scene.
 
 The parts of the screen: header.py, tiles.py (saved, tried on, in the cart), orders.py,
-coupons.py, notes.py."""
+coupons.py, notes.py, store_side.py (pickups waiting, returns, transfers)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from app.contracts.customers import CustomerView
 from app.tablet.i18n import t
 from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import attention, button
+from app.tablet.views.customer import store_side
 from app.tablet.views.customer.coupons import coupon_card
 from app.tablet.views.customer.header import header_card
 from app.tablet.views.customer.notes import note_list
@@ -120,6 +121,7 @@ def build(state: Tablet) -> ft.Control:
                         "section-notes",
                         lang,
                     ),
+                    *store_side.sections(state, view),
                 ],
                 spacing=12,
                 run_spacing=12,
