@@ -1,6 +1,6 @@
 """Preparing and handing over orders at the pickup store (click & collect, reserve in store):
 the store's queue, picking by scan, marking ready, the hand-over, overdue pickups, and the
-pickup code the brand app shows."""
+pickup code the brand app shows; and parcels a store sends home (pack, ship)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from app.contracts.common import EntityId, Quantity, Request
 from app.domain.channels import Channel
 from app.domain.consent import Lang
 from app.domain.contact import Channel as ContactChannel
-from app.domain.fulfilment import HandOverProof, NoticeStatus, Overdue, Step
+from app.domain.fulfilment import HandOverProof, NoticeStatus, Overdue, ShipmentStatus, Step
 from app.domain.orders import OrderStatus
 from app.domain.sourcing import FulfilmentType
 
@@ -72,6 +72,38 @@ class HandOverRequest(Request):
         return self
 
 
+class PackRequest(Request):
+    """The store's parcel is packed: how many boxes and, when weighed, their weight."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"parcels": 1, "weight_grams": 850}]}
+    )
+
+    parcels: Annotated[int, Field(ge=1, le=20)] = 1
+    weight_grams: Annotated[int, Field(ge=1, le=70_000)] | None = None
+
+
+class ShipRequest(Request):
+    """Book the carrier and ship the packed parcel; the customer is told in `lang`."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"lang": "tr"}]})
+
+    lang: Lang = "tr"
+
+
+class ParcelOut(BaseModel):
+    """The parcel this store sends home for the order: packed, then shipped with a carrier."""
+
+    status: ShipmentStatus
+    parcels: int
+    weight_grams: int | None
+    packed_at: datetime
+    carrier: str | None = None
+    tracking_number: str | None = None
+    label_url: str | None = None
+    shipped_at: datetime | None = None
+
+
 class PickupLine(BaseModel):
     line_id: int
     sku: str
@@ -88,9 +120,13 @@ class PickupLine(BaseModel):
 
 
 class PickupOrder(BaseModel):
-    """An order as the pickup store prepares it: what to do next (`step`), when it is due
-    (`due_on`, the day the customer was promised) and until when it is held (`held_until`,
-    the earliest end of its holds), with every line's progress."""
+    """An order as the store prepares it: what to do next (`step`), when it is due (`due_on`,
+    the day the customer was promised) and until when it is held (`held_until`, the earliest
+    end of its holds), with every line's progress.
+
+    A parcel sent home from this store (`fulfilment_type` ship_to_home) steps through pick,
+    pack, ship, done; its `lines` are only those sourced at this store, `pickup_location_id`
+    is the store that sends it, and `parcel` says how far packing and shipping have come."""
 
     order_id: int
     number: str
@@ -105,6 +141,7 @@ class PickupOrder(BaseModel):
     due_on: date | None
     held_until: datetime | None
     lines: list[PickupLine]
+    parcel: ParcelOut | None = None  # a parcel this store packed; None for pickups
 
 
 class PickupQueue(BaseModel):
@@ -133,6 +170,17 @@ class ReadyOut(BaseModel):
     order: PickupOrder
     notice: NoticeOut | None  # None for an order without a customer
     last_day: date | None  # the hold's last day, in the store's calendar
+
+
+class PackOut(BaseModel):
+    order: PickupOrder
+    parcel: ParcelOut
+
+
+class ShipOut(BaseModel):
+    order: PickupOrder
+    parcel: ParcelOut
+    notice: NoticeOut | None  # None for an order without a customer
 
 
 class HandedOverLine(BaseModel):

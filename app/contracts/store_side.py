@@ -19,7 +19,9 @@ from app.domain.transfers import TransferStatus
 
 class PickupWaiting(BaseModel):
     """A click & collect or reserve-in-store order not collected yet (nor cancelled): still to
-    pick, to mark ready, or ready and waiting for the customer."""
+    pick, to mark ready, or ready and waiting for the customer. Also a parcel a store shipped
+    home, on its way until delivered: `fulfilment_type` ship_to_home, step `done`, the store it
+    left from as `pickup_location_code`, and its `carrier` and `tracking_number`."""
 
     order_id: int
     number: str
@@ -34,6 +36,10 @@ class PickupWaiting(BaseModel):
     units_waiting: int = Field(
         description="What the customer can take now: picked, not handed over, order ready"
     )
+    # A shipped parcel's only; None for pickups and in views cached before parcels were shown.
+    carrier: str | None = Field(default=None, description="Who carries the shipped parcel")
+    tracking_number: str | None = Field(default=None, description="The carrier's tracking number")
+    shipped_at: datetime | None = None
 
 
 # A return is refunded (or credited) in the transaction that takes it: there is no pending

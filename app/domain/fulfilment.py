@@ -2,11 +2,16 @@
 
 Which status may follow which; what a store may do to an order in each (pick, mark ready, hand
 over); what a scan may pick; what a hand-over collects; when an uncollected pickup is overdue;
-and the words that tell the customer their order is ready. Pure: no I/O, no framework.
+and the words that tell the customer their order is ready or on its way. Pure: no I/O, no
+framework.
 
 An order is picked line by line (each scan counts units of one line), marked ready once every
 unit is picked, then handed over, whole or in parts: a partly collected order stays ready until
 every unit has left the store, and only then is it collected.
+
+A parcel sent home from a store (ship to home, lines sourced at the store) is picked the same
+way, line by line, then packed, then shipped with a carrier: only its lines sourced at that
+store are the store's to pick, and the order is shipped once every line has left.
 """
 
 from __future__ import annotations
@@ -89,7 +94,9 @@ class Step(StrEnum):
     PICK = "pick"  # units still to take from the shelf
     MARK_READY = "mark_ready"  # all picked: tell the customer
     HAND_OVER = "hand_over"  # ready: waiting for the customer
-    DONE = "done"  # collected, or closed otherwise
+    PACK = "pack"  # a parcel's units all picked: put them in the box
+    SHIP = "ship"  # packed: book the carrier and hand the box over
+    DONE = "done"  # collected or shipped, or closed otherwise
 
 
 def all_picked(lines: Sequence[LineProgress]) -> bool:
@@ -106,6 +113,71 @@ def step_of(fulfilment: str, status: str, lines: Sequence[LineProgress]) -> Step
     if may_hand_over(fulfilment, status) and not all_collected(lines):
         return Step.HAND_OVER
     return Step.DONE
+
+
+# --- a parcel sent home from a store -----------------------------------------------------------
+#
+# Prepared only once paid: an unpaid order's hold may still run out, and nothing leaves the
+# store before the money is in.
+PARCEL_PICKABLE = (S.PAID,)
+
+
+class ShipmentStatus(StrEnum):
+    PACKED = "packed"
+    SHIPPED = "shipped"
+
+
+def pickable(fulfilment: str) -> tuple[OrderStatus, ...]:
+    """The statuses in which a store picks units for an order of this fulfilment."""
+    if fulfilment in STORE_FULFILMENTS:
+        return PICKABLE
+    return PARCEL_PICKABLE if fulfilment == FulfilmentType.SHIP_TO_HOME else ()
+
+
+def parcel_step(status: str, lines: Sequence[LineProgress], shipment: str | None) -> Step:
+    """What the store does next with the parcel it sends: `lines` are the order's lines sourced
+    at this store, `shipment` its parcel's status there (None before packing)."""
+    if status not in PARCEL_PICKABLE or shipment == ShipmentStatus.SHIPPED:
+        return Step.DONE
+    if shipment == ShipmentStatus.PACKED:
+        return Step.SHIP
+    return Step.PACK if all_picked(lines) else Step.PICK
+
+
+class ParcelRefusal(StrEnum):
+    NOT_PAID = "not_paid"  # or closed: nothing to send
+    NOT_ALL_PICKED = "not_all_picked"
+    ALREADY_PACKED = "already_packed"
+    NOT_PACKED = "not_packed"
+    ALREADY_SHIPPED = "already_shipped"
+
+
+def pack_refusal(
+    status: str, lines: Sequence[LineProgress], shipment: str | None
+) -> ParcelRefusal | None:
+    """Why the store may not pack its parcel now; None when it may."""
+    if shipment == ShipmentStatus.SHIPPED:
+        return ParcelRefusal.ALREADY_SHIPPED
+    if status not in PARCEL_PICKABLE:
+        return ParcelRefusal.NOT_PAID
+    if shipment == ShipmentStatus.PACKED:
+        return ParcelRefusal.ALREADY_PACKED
+    return None if all_picked(lines) else ParcelRefusal.NOT_ALL_PICKED
+
+
+def ship_refusal(status: str, shipment: str | None) -> ParcelRefusal | None:
+    """Why the store may not ship its parcel now; None when it may."""
+    if shipment == ShipmentStatus.SHIPPED:
+        return ParcelRefusal.ALREADY_SHIPPED
+    if status not in PARCEL_PICKABLE:
+        return ParcelRefusal.NOT_PAID
+    return None if shipment == ShipmentStatus.PACKED else ParcelRefusal.NOT_PACKED
+
+
+def status_after_shipping(lines: Sequence[LineProgress]) -> OrderStatus:
+    """`lines` are all the order's lines, with those that left counted as collected: the order
+    is shipped once every line has left, whichever location sent it; until then still paid."""
+    return S.SHIPPED if all_collected(lines) else S.PAID
 
 
 class PickRefusal(StrEnum):
@@ -246,6 +318,7 @@ class HandOverProof(StrEnum):
 
 class NoticeKind(StrEnum):
     ORDER_READY = "order_ready"
+    ORDER_SHIPPED = "order_shipped"
 
 
 class NoticeStatus(StrEnum):
@@ -306,3 +379,20 @@ def ready_message(lang: str, *, store: str, number: str, last_day: date | None) 
     template = _READY_MESSAGE["en"] if lang == "en" else _READY_MESSAGE["tr"]
     day = day_words(lang, last_day) if last_day is not None else "-"
     return template.format(store=store, number=number, last_day=day)
+
+
+_SHIPPED_SUBJECT = {"tr": "Siparişiniz kargoya verildi", "en": "Your order is on its way"}
+_SHIPPED_MESSAGE = {
+    "tr": "{store}: {number} numaralı siparişiniz {carrier} ile yola çıktı. Takip no: {tracking}.",
+    "en": "{store}: your order {number} is on its way with {carrier}. Tracking number: {tracking}.",
+}
+
+
+def shipped_subject(lang: str) -> str:
+    return _SHIPPED_SUBJECT["en"] if lang == "en" else _SHIPPED_SUBJECT["tr"]
+
+
+def shipped_message(lang: str, *, store: str, number: str, carrier: str, tracking: str) -> str:
+    """The text or e-mail telling the customer their parcel left the store, and how to follow it."""
+    template = _SHIPPED_MESSAGE["en"] if lang == "en" else _SHIPPED_MESSAGE["tr"]
+    return template.format(store=store, number=number, carrier=carrier, tracking=tracking)

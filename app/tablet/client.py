@@ -38,11 +38,15 @@ from app.contracts.fulfilment import (
     HandOverOut,
     HandOverRequest,
     OverduePickups,
+    PackOut,
+    PackRequest,
     PickOut,
     PickRequest,
     PickupQueue,
     ReadyOut,
     ReadyRequest,
+    ShipOut,
+    ShipRequest,
 )
 from app.contracts.inventory import Availability, ProductStock
 from app.contracts.orders import OrderOut, PayLinkOut, PayLinkSend, PayLinkSent
@@ -335,6 +339,26 @@ class ReyonClient:
             f"/v1/orders/{order_id}/hand-over",
             HandOverOut,
             body=body,
+            headers={"Idempotency-Key": key},
+        )
+
+    def pack(self, order_id: int, *, key: str) -> PackOut:
+        """Every unit of this store's parcel picked: it is packed (one box)."""
+        return self._call(
+            "POST",
+            f"/v1/orders/{order_id}/pack",
+            PackOut,
+            body=PackRequest(),
+            headers={"Idempotency-Key": key},
+        )
+
+    def ship(self, order_id: int, lang: str = "tr", *, key: str) -> ShipOut:
+        """The packed parcel handed to the carrier; the customer told its tracking, in `lang`."""
+        return self._call(
+            "POST",
+            f"/v1/orders/{order_id}/ship",
+            ShipOut,
+            body=ShipRequest.model_validate({"lang": lang}),
             headers={"Idempotency-Key": key},
         )
 

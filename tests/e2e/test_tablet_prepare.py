@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlmodel import col
 
+from app.qr.paylink import make_pay_token
 from app.server.catalog.models import Location, Variant
 from app.server.db import Database, make_engine
 from app.server.inventory.models import StockLevel
@@ -33,6 +34,13 @@ from tests.e2e.tablet_browser import (
 from tests.server import HANG_S, ApiProcess
 
 SCAN = "Ürün barkodu, müşteri QR'ı veya teslim kodu okutun"
+HOME = {
+    "recipient": "Ayşe Yılmaz",
+    "line1": "Moda Cad. 12/3",
+    "district": "Kadıköy",
+    "city": "İstanbul",
+    "postal_code": "34710",
+}
 SCAN_EN = "Scan an item's barcode, the customer's QR or a pickup code"
 
 
@@ -89,6 +97,44 @@ def _order_to_prepare(world: DemoWorld) -> tuple[dict[str, Any], str, str, str]:
             )
             assert r.status_code == 201, r.text
         return r.json(), ean, other_ean, factories.identity_code(db, 1)
+    finally:
+        db.dispose()
+
+
+def _parcel_to_send(world: DemoWorld) -> tuple[dict[str, Any], str]:
+    """A home delivery for customer 1 of one item from IST01's shelf, paid through its pay
+    link: a parcel for IST01 to pick, pack and ship; and the item's EAN."""
+    db = Database(make_engine(world.database_url))
+    try:
+        with db.session() as s:
+            sku, ean = s.execute(
+                select(Variant.sku, Variant.ean13)
+                .join(StockLevel, col(StockLevel.variant_id) == col(Variant.id))
+                .join(Location, col(Location.id) == col(StockLevel.location_id))
+                .where(
+                    col(Location.code) == "IST01",
+                    col(StockLevel.on_hand) - col(StockLevel.reserved) >= 3,
+                    col(Variant.active).is_(True),
+                    col(Variant.ean13).is_not(None),
+                )
+                .order_by(col(Variant.id).desc())
+                .limit(1)
+            ).one()
+        api, store = _api(world)
+        with api:
+            r = api.post(
+                "/v1/orders",
+                json={
+                    "customer_id": 1,
+                    "lines": [{"sku": sku, "quantity": 1, "source_location_id": store}],
+                    "fulfilment": {"type": "ship_to_home", "address": HOME},
+                },
+                headers={"Idempotency-Key": str(uuid.uuid4())},
+            )
+            assert r.status_code == 201, r.text
+            paid = api.post("/pay/" + make_pay_token(factories.TEST_RING, r.json()["id"]))
+            assert paid.status_code == 303 and "result=paid" in paid.headers["location"]
+        return r.json(), str(ean)
     finally:
         db.dispose()
 
@@ -160,5 +206,29 @@ def test_an_associate_prepares_a_click_and_collect_order_and_hands_it_over_by_th
         page.set_viewport_size(PORTRAIT)
         page.get_by_role("textbox", name=SCAN_EN).wait_for()
         shot(page, screenshot_dir / "prepare-queue-en-portrait.png")
+    finally:
+        close(page)
+
+
+def test_a_parcel_is_picked_packed_and_shipped_from_the_store(
+    demo_world: DemoWorld, tablet: ApiProcess, browser: Any, screenshot_dir: Path
+) -> None:
+    order, ean = _parcel_to_send(demo_world)
+    page = open_app(browser, tablet.url)
+    try:
+        log_in(page, "demo-associate")
+        by_id(page, "prepare").click()
+        by_id(page, f"prepare-order-{order['id']}").click()
+        opened = by_id(page, "prepare-opened")
+        opened.wait_for()
+        type_into(page, SCAN, ean)
+        page.keyboard.press("Enter")
+        by_id(page, "prepare-pack").click()
+        by_id(page, "prepare-ship").wait_for()
+        shot(page, screenshot_dir / "prepare-parcel.png")
+        by_id(page, "prepare-ship").click()
+        page.get_by_text("Kargoya verildi", exact=False).wait_for()
+        by_id(page, f"prepare-order-{order['id']}").wait_for(state="detached")
+        assert _status(demo_world, order["id"]) == "shipped"
     finally:
         close(page)

@@ -34,8 +34,8 @@ def test_the_queue_shows_this_stores_orders_with_their_pictures_ahead(
 ) -> None:
     p = tablet.prepare
     assert tablet.screen == "prepare"
-    assert [o.number for o in p.orders] == ["RY-501"]
-    assert [o.step for o in p.orders] == [Step.PICK]
+    assert [o.number for o in p.orders] == ["RY-501", "RY-502"]  # oldest first
+    assert [o.step for o in p.orders] == [Step.PICK, Step.PICK]
     assert {p.picture_url(ln) for ln in p.orders[0].lines} <= set(gw.prefetched)
 
 
@@ -59,7 +59,7 @@ def test_pick_every_item_then_ready_then_hand_over_against_the_customers_code(
     assert p.proof == "RY1I-DEMO-ELIF" and p.opened is not None
     p.hand_over()
     assert toast(tablet) == "prepare_handed_over"
-    assert p.opened is None and p.orders == []
+    assert p.opened is None and [o.order_id for o in p.orders] == [502]  # the parcel waits
     p.hand_over()  # a double tap after it went: nothing to do, nothing said
     assert notice(tablet) is None
 
@@ -84,7 +84,7 @@ def test_an_item_scanned_at_the_list_opens_the_oldest_order_waiting_for_it(
     assert p.opened is not None and p.opened.order_id == 501
     assert p.opened.lines[1].picked == 1
     p.close()
-    p.scan("8690000002000")
+    p.scan("8690000001001")  # the large shirt: no order here waits for it
     assert notice(tablet) == "prepare_item_not_wanted" and p.opened is None
 
 
@@ -132,3 +132,24 @@ def test_another_tablet_getting_there_first_refreshes_the_queue(
     p.scan(SHIRT)  # the other tablet picked it all: refused, and the queue fetched again
     assert notice(tablet) == "problem"
     assert p.opened is not None and p.opened.step == Step.MARK_READY
+
+
+def test_a_parcel_is_picked_packed_and_shipped_with_its_tracking(
+    tablet: Tablet, gw: MemoryGateway
+) -> None:
+    p = tablet.prepare
+    p.open(502)
+    p.ship()  # not packed yet: nothing happens
+    p.pack()  # not picked yet: nothing happens
+    assert gw.pickups[502].step == Step.PICK
+    p.scan("8690000002000")  # Can's jacket
+    assert p.opened is not None and p.opened.step == Step.PACK
+    p.pack()
+    p.pack()  # a double tap: packed once
+    assert toast(tablet) == "prepare_packed"
+    assert p.opened is not None and p.opened.step == Step.SHIP
+    p.ship()
+    assert toast(tablet) == "prepare_shipped"
+    assert gw.pickups[502].parcel is not None
+    assert gw.pickups[502].parcel.tracking_number == "MEM00000502"
+    assert p.opened is None and [o.order_id for o in p.orders] == [501]

@@ -1,5 +1,6 @@
 """What the customer has under way in the stores, for the single customer view: orders waiting
-at their pickup store, their returns, and transfers asked for them (app/contracts/store_side.py).
+at their pickup store and parcels stores shipped them, their returns, and transfers asked for
+them (app/contracts/store_side.py).
 
 Read only after customer_view's access check (consent, or a visit grant at this store): the
 lists are part of the customer's personal data and follow the same rule as their orders."""
@@ -11,14 +12,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from app.domain.fulfilment import STORE_FULFILMENTS
+from app.domain.fulfilment import STORE_FULFILMENTS, ShipmentStatus, Step
 from app.domain.orders import OrderStatus
 from app.domain.transfers import TransferReason
 from app.server.catalog.service import LocationDirectory
 from app.server.deps import Principal
 from app.server.inventory.transfer_models import Transfer, TransferLine
-from app.server.orders.fulfilment_queue import QUEUED, pickup_orders
-from app.server.orders.models import Order, OrderLine
+from app.server.orders.fulfilment_queue import QUEUED, aware, pickup_orders
+from app.server.orders.models import Order, OrderLine, Shipment
 from app.server.returns.models import OrderReturn, ReturnLine
 
 PICKUPS_SHOWN = 50  # a customer rarely has more than a few; the bound keeps a mistake cheap
@@ -34,8 +35,10 @@ def pickups_waiting(
     tz: str,
     codes: dict[int, str],
 ) -> list[dict[str, Any]]:
-    """The customer's store pickups not collected (nor cancelled) yet, oldest first, with the
-    step, promised day and hold end exactly as the pickup store's own queue shows them."""
+    """The customer's store pickups not collected (nor cancelled) yet, with the step, promised
+    day and hold end exactly as the pickup store's own queue shows them; and the parcels stores
+    shipped them that are not delivered yet, with carrier and tracking number; oldest first."""
+    parcels = shipped_parcels(session, customer_id, codes)
     found = list(
         session.execute(
             select(Order)
@@ -50,8 +53,8 @@ def pickups_waiting(
         ).scalars()
     )
     if not found:
-        return []
-    return [
+        return parcels
+    pickups = [
         {
             "order_id": p.order_id,
             "number": p.number,
@@ -69,6 +72,57 @@ def pickups_waiting(
             else 0,
         }
         for p in pickup_orders(session, found, principal, directory, tz)
+    ]
+    merged = sorted(pickups + parcels, key=lambda p: (p["placed_at"], p["order_id"]))
+    return merged[:PICKUPS_SHOWN]
+
+
+def shipped_parcels(
+    session: Session, customer_id: int, codes: dict[int, str]
+) -> list[dict[str, Any]]:
+    """Parcels stores shipped to the customer, on their way (the order not delivered, nor
+    cancelled), oldest first: one per store that sent part of the order."""
+    rows = session.execute(
+        select(Shipment, Order)
+        .join(Order, col(Order.id) == col(Shipment.order_id))
+        .where(
+            col(Order.customer_id) == customer_id,
+            col(Order.status).in_([OrderStatus.PAID, OrderStatus.SHIPPED]),
+            col(Shipment.status) == ShipmentStatus.SHIPPED,
+        )
+        .order_by(col(Order.placed_at), col(Order.id))
+        .limit(PICKUPS_SHOWN)
+    ).all()
+    units = {
+        (order_id, location_id): int(n)
+        for order_id, location_id, n in session.execute(
+            select(
+                col(OrderLine.order_id),
+                col(OrderLine.source_location_id),
+                func.sum(col(OrderLine.quantity)),
+            )
+            .where(col(OrderLine.order_id).in_({order.id for _, order in rows}))
+            .group_by(col(OrderLine.order_id), col(OrderLine.source_location_id))
+        ).tuples()
+    }
+    return [
+        {
+            "order_id": order.id,
+            "number": order.number,
+            "status": order.status,
+            "fulfilment_type": order.fulfilment_type,
+            "step": Step.DONE,
+            "pickup_location_code": codes.get(shipment.location_id, ""),
+            "placed_at": aware(order.placed_at),
+            "due_on": None,
+            "held_until": None,
+            "units": units.get((order.id, shipment.location_id), 0),
+            "units_waiting": 0,
+            "carrier": shipment.carrier,
+            "tracking_number": shipment.tracking_number,
+            "shipped_at": aware(shipment.shipped_at) if shipment.shipped_at else None,
+        }
+        for shipment, order in rows
     ]
 
 

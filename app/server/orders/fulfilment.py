@@ -1,5 +1,7 @@
 """Preparing click & collect and reserve-in-store orders at the pickup store: pick by scanning,
-mark ready (and tell the customer). Handing them over is in fulfilment_handover.py.
+mark ready (and tell the customer). Handing them over is in fulfilment_handover.py. A parcel a
+store sends home is picked here too, by the same scan; packing and shipping it are in
+shipping.py.
 
 Every change first takes the order's row with a conditional update on its status, so changes
 to one order (picks, ready, hand-overs, a cancel or an expiring hold) run one after another on
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import update
+from sqlalchemy import exists, select, update
 from sqlmodel import Session, col
 
 from app.contracts.fulfilment import (
@@ -29,6 +31,7 @@ from app.domain.fulfilment import (
     PickRefusal,
 )
 from app.domain.orders import OrderStatus
+from app.domain.sourcing import FulfilmentType
 from app.server.catalog.service import LocationDirectory
 from app.server.db import utcnow
 from app.server.deps import Principal
@@ -58,6 +61,25 @@ def store_order(session: Session, order_id: int, principal: Principal) -> Order:
     return order
 
 
+def prepared_order(session: Session, order_id: int, principal: Principal) -> Order:
+    """An order the caller's store picks: one to collect here, or a parcel it sends home (a
+    ship-to-home order with a line sourced at this store)."""
+    order = writable_order(session, order_id, principal)
+    sourced_here = (
+        order.fulfilment_type == FulfilmentType.SHIP_TO_HOME
+        and session.execute(
+            select(
+                exists().where(
+                    col(OrderLine.order_id) == order_id,
+                    col(OrderLine.source_location_id) == principal.store_id,
+                )
+            )
+        ).scalar()
+    )
+    # A parcel this store sold but sends nothing of is refused as before: not one to prepare.
+    return order if sourced_here else store_order(session, order_id, principal)
+
+
 def take(session: Session, order: Order, statuses: Iterable[str], to: str | None = None) -> bool:
     """The order's row, locked for this transaction, if it is in one of `statuses` now (moved
     to `to` when given). False when someone else changed it first."""
@@ -76,10 +98,11 @@ def take(session: Session, order: Order, statuses: Iterable[str], to: str | None
 
 
 def _not_pickable(order: Order) -> Conflict:
+    which = " or ".join(fulfilment.pickable(order.fulfilment_type)) or "no"
     return Conflict(
         "order-not-pickable",
         "This order cannot be prepared now",
-        f"It is {order.status}; only placed or paid orders are picked and made ready.",
+        f"It is {order.status}; only {which} orders of this kind are picked.",
         status_now=order.status,
     )
 
@@ -122,18 +145,22 @@ def pick(
     directory: LocationDirectory,
     tz: str,
 ) -> PickOut:
-    """Count `quantity` units of the scanned item (EAN-13 or SKU) as picked for the order."""
-    order = store_order(db_session, order_id, principal)
-    if not fulfilment.may_pick(order.fulfilment_type, order.status):
+    """Count `quantity` units of the scanned item (EAN-13 or SKU) as picked for the order; for a
+    parcel, only on a line sourced at this store (another location sends the rest)."""
+    order = prepared_order(db_session, order_id, principal)
+    statuses = fulfilment.pickable(order.fulfilment_type)
+    if order.status not in statuses:
         raise _not_pickable(order)
-    if not take(db_session, order, PICKABLE):
+    if not take(db_session, order, statuses):
         raise _not_pickable(order)
+    parcel = order.fulfilment_type == FulfilmentType.SHIP_TO_HOME
     code = body.barcode.upper()
     line = next(
         (
             ln
             for ln, variant, _ in line_rows(db_session, [order.id]).get(order_id, [])
             if code in (variant.ean13, variant.sku.upper())
+            and (not parcel or ln.source_location_id == principal.store_id)
         ),
         None,
     )

@@ -107,7 +107,7 @@ def hand_over(
         line, units = rows[line_id], plan.units[line_id]
         if not count(db_session, line_id, units, field="collected"):
             raise _hand_over_refused(HandOverRefusal.MORE_THAN_READY, line, line_id, order)
-        _consume(db_session, line, units, now)
+        consume(db_session, line, units, now)
         db_session.add(
             OrderHandover(
                 order_id=order_id,
@@ -162,7 +162,7 @@ def _hand_over_refused(
     )
 
 
-def _consume(session: Session, line: OrderLine, units: int, now: datetime) -> None:
+def consume(session: Session, line: OrderLine, units: int, now: datetime) -> None:
     """`units` of the line's held stock leave the store: its holds become fulfilled (a part of
     one is split off as its own fulfilled row) and on hand and reserved go down together, so
     what is available elsewhere does not change and never goes below zero."""
@@ -233,6 +233,10 @@ def _consume(session: Session, line: OrderLine, units: int, now: datetime) -> No
             f"{line.sku}: {left} unit(s) are not held for this order any more.",
             sku=line.sku,
         )
+
+
+# The name returns/replacement.py imports it by (from before shipping used it too).
+_consume = consume
 
 
 # --- the brand app's pickup code --------------------------------------------------------------

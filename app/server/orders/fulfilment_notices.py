@@ -1,6 +1,6 @@
-"""Telling the customer their order is ready to collect.
+"""Telling the customer their order is ready to collect, or that its parcel is on its way.
 
-The notice is a row written in the transaction that makes the order ready. Right after that
+The notice is a row written in the transaction that makes the order ready (or ships it). Right after that
 commits, the request sends it when a channel the customer consented to can take it; otherwise
 (no consent, no address on file, the sender down) it stays pending, and `send_pending`, safe to
 run in several processes at once, sends it later. A sender claims a notice with a conditional
@@ -16,7 +16,7 @@ from fastapi import Response
 from sqlalchemy import and_, or_, select, update
 from sqlmodel import Session, col
 
-from app.contracts.fulfilment import NoticeOut, ReadyOut
+from app.contracts.fulfilment import NoticeOut, ReadyOut, ShipOut
 from app.domain import fulfilment
 from app.domain.consent import Lang
 from app.domain.contact import Channel
@@ -54,6 +54,39 @@ def record_ready(
 ) -> NoticeOut | None:
     """The "ready to collect" notice, pending, in the caller's transaction; None for an order
     without a customer (nobody to tell)."""
+    text = fulfilment.ready_message(lang, store=store, number=order.number, last_day=last_day)
+    return _record(
+        session, order, NoticeKind.ORDER_READY, fulfilment.ready_subject(lang), text, lang, can_send
+    )
+
+
+def record_shipped(
+    session: Session,
+    order: Order,
+    *,
+    store: str,
+    carrier: str,
+    tracking: str,
+    lang: Lang,
+    can_send: Callable[[Channel], bool],
+) -> NoticeOut | None:
+    """The "on its way" notice with the carrier and tracking number, like `record_ready`."""
+    text = fulfilment.shipped_message(
+        lang, store=store, number=order.number, carrier=carrier, tracking=tracking
+    )
+    subject = fulfilment.shipped_subject(lang)
+    return _record(session, order, NoticeKind.ORDER_SHIPPED, subject, text, lang, can_send)
+
+
+def _record(
+    session: Session,
+    order: Order,
+    kind: NoticeKind,
+    subject: str,
+    text: str,
+    lang: Lang,
+    can_send: Callable[[Channel], bool],
+) -> NoticeOut | None:
     customer = session.get(Customer, order.customer_id) if order.customer_id else None
     if customer is None or customer.id is None:
         return None
@@ -61,11 +94,11 @@ def record_ready(
     notice = CustomerNotice(
         customer_id=customer.id,
         order_id=order.id,
-        kind=NoticeKind.ORDER_READY,
+        kind=kind,
         channel=channel,
         lang=lang,
-        subject=fulfilment.ready_subject(lang),
-        text=fulfilment.ready_message(lang, store=store, number=order.number, last_day=last_day),
+        subject=subject,
+        text=text,
         status=NoticeStatus.PENDING,
     )
     session.add(notice)
@@ -146,8 +179,8 @@ def _settle(
 
 
 def send_pending(db: Database, messaging: Messaging, limit: int = 50) -> int:
-    """A worker's round: send what is still pending for orders still waiting to be collected;
-    how many went. Several processes may run it at once: each notice is claimed first."""
+    """A worker's round: send what is still pending for orders still waiting to be collected,
+    and every pending "on its way" notice (a parcel stays on its way); how many went. Several processes may run it at once: each notice is claimed first."""
     now = utcnow()
     with db.read_session() as session:
         ids = list(
@@ -155,7 +188,10 @@ def send_pending(db: Database, messaging: Messaging, limit: int = 50) -> int:
                 select(col(CustomerNotice.id))
                 .join(Order, col(Order.id) == col(CustomerNotice.order_id))
                 .where(
-                    col(Order.status) == OrderStatus.READY,
+                    or_(
+                        col(Order.status) == OrderStatus.READY,
+                        col(CustomerNotice.kind) == NoticeKind.ORDER_SHIPPED,
+                    ),
                     col(CustomerNotice.attempts) < MAX_ATTEMPTS,
                     or_(
                         col(CustomerNotice.status) == NoticeStatus.PENDING,
@@ -175,9 +211,20 @@ def send_pending(db: Database, messaging: Messaging, limit: int = 50) -> int:
 def after_ready(db: Database, messaging: Messaging, response: Response) -> Response:
     """The answer to "mark ready", once its transaction committed: the notice sent now when it
     can go (a replayed answer tries again, and tells how the notice stands now)."""
+    return _send_after(db, messaging, response, ReadyOut)
+
+
+def after_shipped(db: Database, messaging: Messaging, response: Response) -> Response:
+    """The answer to "ship", once its transaction committed, with its notice, as `after_ready`."""
+    return _send_after(db, messaging, response, ShipOut)
+
+
+def _send_after(
+    db: Database, messaging: Messaging, response: Response, shape: type[ReadyOut | ShipOut]
+) -> Response:
     if response.status_code != 200:
         return response
-    answer = ReadyOut.model_validate_json(bytes(response.body))
+    answer = shape.model_validate_json(bytes(response.body))
     notice = answer.notice
     if notice is None or notice.status == NoticeStatus.SENT or notice.channel is None:
         return response  # sent already, or no way out now: the worker's

@@ -1,5 +1,7 @@
 """What the pickup store sees of its click & collect and reserve-in-store orders: the queue of
-orders to pick or hand over (oldest first), the overdue pickups, and one order as prepared."""
+orders to pick or hand over (oldest first), the overdue pickups, and one order as prepared.
+The queue also holds the parcels the store sends home (ship to home, lines sourced here) until
+they are shipped."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from app.domain import fulfilment, masking, orders
 from app.domain.errors import Forbidden
 from app.domain.fulfilment import STORE_FULFILMENTS, LineProgress
 from app.domain.orders import OrderStatus
+from app.domain.sourcing import FulfilmentType
 from app.server.catalog.models import Product, Variant
 from app.server.catalog.service import LocationDirectory, Place
 from app.server.customers.access import access_level
@@ -30,6 +33,7 @@ from app.server.db import utcnow
 from app.server.deps import Principal
 from app.server.inventory.models import Reservation
 from app.server.orders.models import Order, OrderLine, OrderStatusEvent
+from app.server.orders.parcel_queue import parcel_out, parcels_to_send, shipments
 
 # Still to pick (placed or paid) or to hand over (ready).
 QUEUED = (OrderStatus.PLACED, OrderStatus.PAID, OrderStatus.READY)
@@ -121,16 +125,31 @@ def pickup_orders(
     directory: LocationDirectory,
     tz: str,
 ) -> list[PickupOrder]:
-    """Orders as the pickup store prepares them, in the order given: a few queries in all."""
+    """Orders as the store prepares them, in the order given: a few queries in all. A parcel's
+    lines are only those sourced at the caller's store: the rest are another location's."""
     ids = [o.id for o in found]
     lines = line_rows(session, ids)
+    here = principal.store_id
+    parcels = shipments(session, ids, here)
     ends = hold_ends(session, ids)
     names = _customer_names(session, (o.customer_id for o in found), principal)
     places = directory.all(session)
     out = []
     for order in found:
-        assert order.id is not None and order.pickup_location_id is not None
+        assert order.id is not None
         rows = lines.get(order.id, [])
+        shipment = parcels.get(order.id)
+        if order.fulfilment_type == FulfilmentType.SHIP_TO_HOME:
+            rows = [row for row in rows if row[0].source_location_id == here]
+            step = fulfilment.parcel_step(
+                order.status,
+                [progress(ln) for ln, _, _ in rows],
+                shipment.status if shipment else None,
+            )
+        else:
+            step = fulfilment.step_of(
+                order.fulfilment_type, order.status, [progress(ln) for ln, _, _ in rows]
+            )
         out.append(
             PickupOrder(
                 order_id=order.id,
@@ -138,10 +157,8 @@ def pickup_orders(
                 status=order.status,
                 fulfilment_type=order.fulfilment_type,
                 channel=order.channel,
-                step=fulfilment.step_of(
-                    order.fulfilment_type, order.status, [progress(ln) for ln, _, _ in rows]
-                ),
-                pickup_location_id=order.pickup_location_id,
+                step=step,
+                pickup_location_id=order.pickup_location_id or here,
                 customer_id=order.customer_id,
                 customer_name=names.get(order.customer_id, "") if order.customer_id else "",
                 placed_at=aware(order.placed_at),
@@ -164,6 +181,7 @@ def pickup_orders(
                     )
                     for ln, variant, product in rows
                 ],
+                parcel=parcel_out(shipment) if shipment is not None else None,
             )
         )
     return out
@@ -202,9 +220,13 @@ def to_prepare(
     limit: int = 200,
 ) -> PickupQueue:
     """This store's click & collect and reserve-in-store orders still to pick, mark ready or
-    hand over, oldest first."""
+    hand over, and the parcels it still has to pick, pack or ship, oldest first."""
     own_store(principal, location_id)
-    found = _store_orders(db_session, location_id, QUEUED, limit)
+    found = sorted(
+        _store_orders(db_session, location_id, QUEUED, limit)
+        + parcels_to_send(db_session, location_id, limit),
+        key=lambda o: (aware(o.placed_at), o.id or 0),
+    )[:limit]
     return PickupQueue(
         location_id=location_id,
         orders=pickup_orders(db_session, found, principal, directory, tz),

@@ -1,5 +1,6 @@
 """The pickup store's routes (click & collect, reserve in store): the queue, pick, ready,
-hand-over, overdue pickups; and the brand app's pickup code, under the brand app's credential."""
+hand-over, overdue pickups; pack and ship for parcels sent from the store (shipping_routes.py);
+and the brand app's pickup code, under the brand app's credential."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from app.server.deps import (
 )
 from app.server.idempotency.routes import IdempotencyKey, create
 from app.server.messaging import MessagingDep
-from app.server.orders import fulfilment, fulfilment_handover, fulfilment_queue
+from app.server.orders import fulfilment, fulfilment_handover, fulfilment_queue, shipping_routes
 from app.server.orders import fulfilment_notices as notices
 
 router = APIRouter(tags=["pickups"], responses=problem_responses(401, 422))
@@ -56,7 +57,8 @@ def to_prepare(
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> PickupQueue:
     """Your store's click & collect and reserve-in-store orders still to pick, mark ready or
-    hand over, oldest first, with the day each was promised and until when it is held."""
+    hand over, and its parcels to send home still to pick, pack or ship (only their lines
+    sourced here), oldest first, with the day each was promised and until when it is held."""
     with db.read_session() as session:
         return fulfilment_queue.to_prepare(
             db_session=session,
@@ -186,6 +188,10 @@ def overdue_pickups(
             tz=settings.timezone,
             as_of=as_of,
         )
+
+
+# Pack and ship share this router, so they sit behind the same log-in wherever it is mounted.
+router.include_router(shipping_routes.router)
 
 
 # --- the brand app ------------------------------------------------------------------------------

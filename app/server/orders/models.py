@@ -1,5 +1,6 @@
 """Orders from every channel (web, app, store, endless aisle), their lines and status history;
-what the pickup store picked and handed over, and the notices that tell the customer."""
+what the pickup store picked and handed over, the parcels stores send home, and the notices
+that tell the customer."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from app.domain.channels import Channel
-from app.domain.fulfilment import HandOverProof, NoticeKind, NoticeStatus
+from app.domain.fulfilment import HandOverProof, NoticeKind, NoticeStatus, ShipmentStatus
 from app.domain.orders import OrderStatus
 from app.domain.sourcing import FulfilmentType
 from app.server.db import EnumText, utcnow
@@ -126,6 +127,38 @@ class OrderHandover(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
 
     __table_args__ = (CheckConstraint("quantity > 0", name="ck_orderhandover_quantity"),)
+
+
+class Shipment(SQLModel, table=True):
+    """The parcel a store sends to the customer's home with the order's lines sourced there:
+    packed, then booked with a carrier and shipped. One per order and store: the unique index,
+    not only the order row's lock, refuses a second parcel for the same lines."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="order.id", index=True)
+    location_id: int = Field(foreign_key="location.id")  # the store it leaves from
+    status: ShipmentStatus = Field(sa_type=EnumText(ShipmentStatus, 12))
+    parcels: int = 1
+    weight_grams: int | None = None
+    packed_by: int = Field(foreign_key="associate.id")
+    packed_at: datetime = Field(default_factory=utcnow)
+    carrier: str | None = Field(default=None, max_length=32)
+    tracking_number: str | None = Field(default=None, max_length=64)
+    label_url: str | None = Field(default=None, max_length=500)
+    shipped_by: int | None = Field(default=None, foreign_key="associate.id")
+    shipped_at: datetime | None = None
+
+    __table_args__ = (
+        CheckConstraint("status in ('packed', 'shipped')", name="ck_shipment_status"),
+        CheckConstraint("parcels >= 1", name="ck_shipment_parcels"),
+        CheckConstraint("weight_grams IS NULL OR weight_grams > 0", name="ck_shipment_weight"),
+        # Shipped means booked: a shipped row always says with whom and how to follow it.
+        CheckConstraint(
+            "status = 'packed' OR (carrier IS NOT NULL AND tracking_number IS NOT NULL)",
+            name="ck_shipment_booked",
+        ),
+        Index("uq_shipment_order_location", "order_id", "location_id", unique=True),
+    )
 
 
 class CustomerNotice(SQLModel, table=True):

@@ -26,7 +26,14 @@ from app.contracts.customers import (
 )
 from app.contracts.devices import DeviceCredential, DeviceList, DeviceOut, EnrolmentCodeOut
 from app.contracts.exchanges import ExchangeCreate, ExchangeOut
-from app.contracts.fulfilment import HandOverOut, PickOut, PickupQueue, ReadyOut
+from app.contracts.fulfilment import (
+    HandOverOut,
+    PackOut,
+    PickOut,
+    PickupQueue,
+    ReadyOut,
+    ShipOut,
+)
 from app.contracts.inventory import Availability, ProductStock
 from app.contracts.orders import OrderCreate, OrderOut, PayLinkOut
 from app.contracts.promotions import CouponValidation, OfflineCouponPolicy, RedemptionOut
@@ -217,6 +224,8 @@ class Gateway(Protocol):
         ...
 
     def pick(self, order_id: int, barcode: str, *, key: str) -> PickOut: ...
+    def pack(self, order_id: int, *, key: str) -> PackOut: ...
+    def ship(self, order_id: int, lang: str, *, key: str) -> ShipOut: ...
     def mark_ready(self, order_id: int, lang: str, *, key: str) -> ReadyOut: ...
     def hand_over(self, order_id: int, code: str, *, key: str) -> HandOverOut:
         """Everything ready, against the customer's identity QR code or the order's pickup

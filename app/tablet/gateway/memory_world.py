@@ -114,6 +114,8 @@ def fill_demo_world(g: MemoryGateway) -> None:
     g.coupons["DOGUMGUNU"] = Coupon(3, "DOGUMGUNU", "Doğum günü", "percent", 1500, owner=1)
     g.identity_codes["RY1I-DEMO-ELIF"] = 1
     _add_pickup(g, 501, customer=1, name="Elif Yılmaz", skus={"RY-1001-BEY-M": 1, "RY-3003-GRI-STD": 2}, hours_ago=5)  # fmt: skip
+    # Can's jacket, paid online and sent home from this store's shelf.
+    _add_pickup(g, 502, customer=2, name="Can Demir", skus={"RY-2002-MAV-M": 1}, hours_ago=3, parcel=True)  # fmt: skip
     # IST02 asked IST01 for two scarves for its shelf: a task on IST01's list.
     g.stock["RY-3003-GRI-STD", 1][1] += 2
     g.moves[601] = _transfer(g, 601, sender=1, receiver=2, skus={"RY-3003-GRI-STD": 2})
@@ -141,13 +143,15 @@ def _add_pickup(
     name: str,
     skus: dict[str, int],
     hours_ago: int,
+    parcel: bool = False,
 ) -> None:
-    """A click & collect order waiting at IST01 to be picked."""
+    """A click & collect order waiting at IST01 to be picked; or (`parcel`) a paid home
+    delivery IST01 sends."""
     lines = []
     for n, (sku, quantity) in enumerate(skus.items(), start=1):
         p, v = g._variant(sku)
         lines.append(PickupLine(line_id=order_id * 10 + n, sku=v.sku, ean13=v.ean13, product_id=p.id, name_tr=p.name_tr, name_en=p.name_en, size=v.size, colour=v.colour, colour_en=v.colour_en, quantity=quantity, picked=0, collected=0))  # fmt: skip
-    g.pickups[order_id] = PickupOrder(order_id=order_id, number=f"RY-{order_id}", status="paid", fulfilment_type="click_collect", channel="web", step="pick", pickup_location_id=1, customer_id=customer, customer_name=name, placed_at=_now() - timedelta(hours=hours_ago), due_on=None, held_until=None, lines=lines)  # fmt: skip
+    g.pickups[order_id] = PickupOrder(order_id=order_id, number=f"RY-{order_id}", status="paid", fulfilment_type="ship_to_home" if parcel else "click_collect", channel="web", step="pick", pickup_location_id=1, customer_id=customer, customer_name=name, placed_at=_now() - timedelta(hours=hours_ago), due_on=None, held_until=None, lines=lines)  # fmt: skip
 
 
 def _transfer(

@@ -242,6 +242,39 @@ KINDS: dict[str, Words] = {
         "Siparişteki bütün ürünler henüz toplanmadı; önce eksikleri okutun.",
         "Not every item of the order is picked yet; scan the missing ones first.",
     ),
+    # -- ship from store: a parcel the store packs and ships home ------------------------
+    "ship-not-a-parcel": w(
+        "Bu sipariş mağazadan teslim alınacak; kargoya verilmez, müşteriye teslim edilir.",
+        "This order is collected in store; it is handed over, not shipped.",
+    ),
+    "ship-not-paid": w(
+        (
+            "Bu kargo şu anda hazırlanamaz (sipariş durumu: {status_now}). Yalnızca ödenmiş "
+            "siparişler paketlenip kargoya verilir.",
+            "Bu kargo şu anda hazırlanamaz; yalnızca ödenmiş siparişler kargoya verilir.",
+        ),
+        (
+            "This parcel cannot be sent now (the order is {status_now}). Only paid orders are "
+            "packed and shipped.",
+            "This parcel cannot be sent now; only paid orders are packed and shipped.",
+        ),
+    ),
+    "ship-already-packed": w(
+        "Mağazanızın kolisi zaten paketlendi; şimdi kargoya verin.",
+        "Your store's parcel is packed already; ship it now.",
+    ),
+    "ship-not-packed": w(
+        "Koli henüz paketlenmedi; kargoya vermeden önce paketleyin.",
+        "The parcel is not packed yet; pack it before shipping.",
+    ),
+    "ship-already-shipped": w(
+        "Mağazanızın kolisi zaten kargoya verildi; takip numarası siparişte.",
+        "Your store's parcel was shipped already; the tracking number is on the order.",
+    ),
+    "ship-carrier-refused": w(
+        "Kargo firması koliyi kabul etmedi; adresi kontrol edip biraz sonra tekrar deneyin.",
+        "The carrier did not take the parcel; check the address and try again shortly.",
+    ),
     "order-not-ready": w(
         (
             "Sipariş teslime hazır değil (durumu: {status_now}).",

@@ -154,6 +154,41 @@ class PrepareScene(Scene):
         self.session.confirm("prepare_ready_told" if told else "prepare_ready_pending")
         self.session.changed()
 
+    def pack(self) -> None:
+        """This store's parcel: every unit picked, into the box."""
+        order = self.opened
+        if order is None or order.step != Step.PACK:
+            return  # a second tap after it went through
+        try:
+            out = self.gateway.pack(order.order_id, key=str(uuid.uuid4()))
+        except ApiProblem as exc:
+            self._refused_step(exc)
+            return
+        self._replace(out.order)
+        self.session.say(None)
+        self.session.confirm("prepare_packed")
+        self.session.changed()
+
+    def ship(self) -> None:
+        """The packed parcel to the carrier: the tracking number is the API's answer."""
+        order = self.opened
+        if order is None or order.step != Step.SHIP:
+            return
+        try:
+            out = self.gateway.ship(order.order_id, self.session.lang, key=str(uuid.uuid4()))
+        except ApiProblem as exc:
+            self._refused_step(exc)
+            return
+        self.session.say(None)
+        words: dict[str, object] = {
+            "carrier": out.parcel.carrier or "",
+            "tracking": out.parcel.tracking_number or "",
+        }
+        self.session.confirm("prepare_shipped", words)
+        self.orders = [o for o in self.orders if o.order_id != order.order_id]
+        self.opened, self.proof = None, None
+        self.session.changed()
+
     def hand_over(self) -> None:
         order, code = self.opened, self.proof
         if order is None or order.step != Step.HAND_OVER:

@@ -23,6 +23,8 @@ STEP_LOOK = {
     Step.PICK: (ft.Colors.AMBER_100, ft.Colors.AMBER_900, ft.Icons.SHOPPING_BASKET_OUTLINED),
     Step.MARK_READY: (ft.Colors.BLUE_50, ft.Colors.BLUE_900, ft.Icons.INVENTORY_2_OUTLINED),
     Step.HAND_OVER: (ft.Colors.TEAL_50, ft.Colors.TEAL_900, ft.Icons.HOW_TO_REG_OUTLINED),
+    Step.PACK: (ft.Colors.BLUE_50, ft.Colors.BLUE_900, ft.Icons.INVENTORY_2_OUTLINED),
+    Step.SHIP: (ft.Colors.INDIGO_50, ft.Colors.INDIGO_900, ft.Icons.LOCAL_SHIPPING_OUTLINED),
     Step.DONE: (ft.Colors.GREEN_50, ft.Colors.GREEN_900, ft.Icons.CHECK),
 }
 
@@ -157,6 +159,10 @@ def _actions(state: Tablet, order: PickupOrder) -> list[ft.Control]:
     back = button(t(lang, "prepare_back"), lambda _: scene.close(), "prepare-back", primary=False)
     if order.step == Step.PICK:
         return [ft.Text(t(lang, "prepare_scan_items"), size=15), back]
+    if order.step == Step.PACK:
+        return [button(t(lang, "prepare_pack"), lambda _: scene.pack(), "prepare-pack"), back]
+    if order.step == Step.SHIP:
+        return [button(t(lang, "prepare_ship"), lambda _: scene.ship(), "prepare-ship"), back]
     if order.step == Step.MARK_READY:
         return [
             button(t(lang, "prepare_mark_ready"), lambda _: scene.mark_ready(), "prepare-ready"),
@@ -212,7 +218,7 @@ def _queue(state: Tablet) -> list[ft.Control]:
     if scene.loaded and not scene.orders:
         return [tagged(ft.Text(t(lang, "prepare_empty"), size=16, color=MUTED), "prepare-empty")]
     out: list[ft.Control] = []
-    for step in (Step.PICK, Step.MARK_READY, Step.HAND_OVER):
+    for step in (Step.PICK, Step.PACK, Step.SHIP, Step.MARK_READY, Step.HAND_OVER):
         orders = scene.waiting(step)
         if orders:
             out.append(

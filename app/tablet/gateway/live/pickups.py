@@ -3,7 +3,15 @@ the API (never queued: the API decides, once, whether an order may be handed ove
 
 from __future__ import annotations
 
-from app.contracts.fulfilment import HandOverOut, PickOut, PickRequest, PickupQueue, ReadyOut
+from app.contracts.fulfilment import (
+    HandOverOut,
+    PackOut,
+    PickOut,
+    PickRequest,
+    PickupQueue,
+    ReadyOut,
+    ShipOut,
+)
 from app.tablet.gateway import checked
 from app.tablet.gateway.live.base import LiveBase
 
@@ -16,6 +24,12 @@ class LivePickups(LiveBase):
         # What the contract refuses (a scanner's 5,000 characters) is refused here, unsent.
         checked(lambda: PickRequest(barcode=barcode))
         return self.client.pick(order_id, barcode, key=key)
+
+    def pack(self, order_id: int, *, key: str) -> PackOut:
+        return self.client.pack(order_id, key=key)
+
+    def ship(self, order_id: int, lang: str, *, key: str) -> ShipOut:
+        return self.client.ship(order_id, lang, key=key)
 
     def mark_ready(self, order_id: int, lang: str, *, key: str) -> ReadyOut:
         return self.client.mark_ready(order_id, lang, key=key)

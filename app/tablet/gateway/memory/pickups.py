@@ -3,24 +3,24 @@ hand-over, under the same pure rules the API applies (app/domain/fulfilment.py).
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from app.contracts.fulfilment import (
     HandedOverLine,
     HandOverOut,
     NoticeOut,
+    PackOut,
+    ParcelOut,
     PickOut,
     PickupOrder,
     PickupQueue,
     ReadyOut,
+    ShipOut,
 )
 from app.domain import fulfilment as rules
-from app.domain.fulfilment import HandOverProof, NoticeStatus
+from app.domain.fulfilment import HandOverProof, NoticeStatus, ShipmentStatus
 from app.domain.orders import OrderStatus
-from app.tablet.gateway.memory.base import MemoryBase
+from app.domain.sourcing import FulfilmentType
+from app.tablet.gateway.memory.base import MemoryBase, utcnow
 from app.tablet.problem import ApiProblem
-
-T = TypeVar("T")
 
 
 def _progress(order: PickupOrder) -> list[rules.LineProgress]:
@@ -47,9 +47,12 @@ class MemoryPickups(MemoryBase):
     def _saved(self, order: PickupOrder, **changes: object) -> PickupOrder:
         order = order.model_copy(update=changes)
         lines = _progress(order)
-        order = order.model_copy(
-            update={"step": rules.step_of(order.fulfilment_type, order.status, lines)}
-        )
+        if order.fulfilment_type == FulfilmentType.SHIP_TO_HOME:  # a parcel sent from here
+            shipment = order.parcel.status if order.parcel else None
+            step = rules.parcel_step(order.status, lines, shipment)
+        else:
+            step = rules.step_of(order.fulfilment_type, order.status, lines)
+        order = order.model_copy(update={"step": step})
         self.pickups[order.order_id] = order
         return order
 
@@ -58,7 +61,7 @@ class MemoryPickups(MemoryBase):
 
     def _pick(self, order_id: int, barcode: str) -> PickOut:
         order = self._pickup(order_id)
-        if not rules.may_pick(order.fulfilment_type, order.status):
+        if order.status not in rules.pickable(order.fulfilment_type):
             raise ApiProblem(409, "order-not-pickable", "Not to pick")
         line = next((ln for ln in order.lines if barcode in (ln.sku, ln.ean13)), None)
         refusal = rules.pick_refusal(
@@ -77,6 +80,31 @@ class MemoryPickups(MemoryBase):
             order=self._saved(order, lines=lines), line_id=line.line_id, sku=line.sku, quantity=1
         )
         return out
+
+    def pack(self, order_id: int, *, key: str) -> PackOut:
+        return self._once(key, lambda: self._pack(order_id))
+
+    def _pack(self, order_id: int) -> PackOut:
+        order = self._pickup(order_id)
+        shipment = order.parcel.status if order.parcel else None
+        refusal = rules.pack_refusal(order.status, _progress(order), shipment)
+        if refusal is not None:
+            raise ApiProblem(409, "not-all-picked" if refusal == "not_all_picked" else f"ship-{refusal.value.replace('_', '-')}", "Not to pack")  # fmt: skip
+        parcel = ParcelOut(status=ShipmentStatus.PACKED, parcels=1, weight_grams=None, packed_at=utcnow())  # fmt: skip
+        return PackOut(order=self._saved(order, parcel=parcel), parcel=parcel)
+
+    def ship(self, order_id: int, lang: str, *, key: str) -> ShipOut:
+        return self._once(key, lambda: self._ship(order_id))
+
+    def _ship(self, order_id: int) -> ShipOut:
+        order = self._pickup(order_id)
+        if order.parcel is None or order.parcel.status != ShipmentStatus.PACKED:
+            kind = "ship-already-shipped" if order.parcel else "ship-not-packed"
+            raise ApiProblem(409, kind, "Not to ship")
+        parcel = order.parcel.model_copy(update={"status": ShipmentStatus.SHIPPED, "carrier": "test", "tracking_number": f"MEM{order_id:08d}", "shipped_at": utcnow()})  # fmt: skip
+        lines = [ln.model_copy(update={"collected": ln.quantity}) for ln in order.lines]
+        saved = self._saved(order, parcel=parcel, lines=lines, status=OrderStatus.SHIPPED)
+        return ShipOut(order=saved, parcel=parcel, notice=None)
 
     def mark_ready(self, order_id: int, lang: str, *, key: str) -> ReadyOut:
         return self._once(key, lambda: self._mark_ready(order_id, lang))
