@@ -2,7 +2,9 @@
 state objects, the real outbox) against the real API behind a misbehaving proxy, while the
 API process is killed and restarted; then an invariant checker: no order lost, none twice,
 no coupon over its limit, stock never negative, every cache equal to the server for its
-scope. `test_fault_injection.py` runs a short day in `make test`; `make soak` a long one."""
+scope. Pickups prepared and handed over and returns taken back are store_day.py's, with their
+invariants (nothing refunded or collected twice, stock accounted for, every return once).
+`test_fault_injection.py` runs a short day in `make test`; `make soak` a long one."""
 
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ from app.tablet.state.tablet import Tablet
 from tests import factories
 from tests.factories import PIN, Base
 from tests.faults.proxy import FaultyProxy
+from tests.faults.store_day import StoreDay
 from tests.server import HANG_S, ApiProcess
 
 OUTCOMES = ("bought", "did_not_fit", "liked", "disliked")
@@ -49,6 +52,8 @@ class Day:
     refuse: float = 0.05
     delay_s: float = 0.03
     seed: int = 7
+    pickups: int = 3  # paid click & collect orders waiting at the store when the day starts
+    collected: int = 2  # orders collected before the day, for customers to bring back
 
 
 @dataclass
@@ -58,6 +63,7 @@ class Report:
     sent: dict[str, int] = field(default_factory=dict)
     failed: dict[str, int] = field(default_factory=dict)
     proxy: dict[str, int] = field(default_factory=dict)
+    store: dict[str, int] = field(default_factory=dict)  # what the desks were told, by kind
     kills: int = 0
     seconds: float = 0.0
 
@@ -70,6 +76,8 @@ class Shop:
     products: list[tuple[int, list[str]]]
     customers: list[int]
     coupon: str
+    # Products the tablets do not sell on the floor, whose stock is checked all the same.
+    also_stocked: list[tuple[int, list[str]]] = field(default_factory=list)
 
 
 def stock_up(db: Database, base: Base) -> Shop:
@@ -206,6 +214,18 @@ def play(
     report = Report()
     started = time.monotonic()
     shop = stock_up(db, base)
+    store = StoreDay.open(
+        db,
+        base,
+        api.url,
+        shop_customers=shop.customers,
+        shop_products=shop.products,
+        tablets=day.tablets,
+        pickups=day.pickups,
+        collected=day.collected,
+        seed=day.seed,
+    )
+    shop.also_stocked = store.products
     api_port = int(api.url.rsplit(":", 1)[1])
     proxy = FaultyProxy(api_port, seed=day.seed)
     tablets = [_tablet(db, proxy.url, workdir, n) for n in range(day.tablets)]
@@ -225,7 +245,8 @@ def play(
         rng = random.Random(day.seed * 1000 + n)
         for _ in range(day.actions):
             try:
-                _act(state, shop, rng)
+                if not store.act(n, state, rng):
+                    _act(state, shop, rng)
             except Exception:
                 report.errors.append(f"tablet {n}: {traceback.format_exc(limit=6)}")
             clock.tick()
@@ -282,6 +303,8 @@ def play(
         t.sync.sync_now()  # and one more pull each, after everyone's writes
     report.proxy = dict(proxy.counts)
     check(db, base, shop, tablets, report)
+    store.check(tablets, report.violations)
+    report.store = store.stats()
     for t in tablets:
         if t.gateway.offline is not None:
             t.gateway.offline.close()
@@ -336,7 +359,7 @@ def check(db: Database, base: Base, shop: Shop, tablets: list[Tablet], report: R
             v.append(f"single-use coupon used {used} times (count {coupon.redeemed_count})")
         variant_ids = [
             vid
-            for _, skus in shop.products
+            for _, skus in shop.products + shop.also_stocked
             for vid in s.execute(select(Variant.id).where(col(Variant.sku).in_(skus))).scalars()
         ]
         levels = s.execute(

@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kills", type=int, default=5)
     parser.add_argument("--outages", type=int, default=8)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--pickups", type=int, default=20, help="paid, waiting at the start")
+    parser.add_argument("--collected", type=int, default=12, help="to bring back")
     parser.add_argument(
         "--postgres",
         metavar="ADMIN_URL",
@@ -65,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
                 kills=args.kills,
                 outages=args.outages,
                 seed=args.seed,
+                pickups=args.pickups,
+                collected=args.collected,
             ),
         )
     finally:
@@ -78,12 +82,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.tablets} tablets x {args.actions} actions, {report.kills} API crashes, "
           f"{report.seconds:.0f} s; logs in {work}")  # fmt: skip
     print(f"sent {report.sent}; refused {report.failed}; proxy {report.proxy}")
+    print(f"at the desks: {report.store}")
     for line in report.errors + report.violations:
         print("BROKEN:", line)
     if report.errors or report.violations:
         return 1
     print("every invariant held: no order lost or doubled, no coupon over its limit, "
-          "stock never negative, every cache equal to the server")  # fmt: skip
+          "stock never negative and accounted for, no line refunded more than bought, no order "
+          "collected twice, every return taken once, every cache equal to the server")  # fmt: skip
     return 0
 
 

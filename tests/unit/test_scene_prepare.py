@@ -105,7 +105,8 @@ def test_the_customers_code_at_the_list_opens_their_order(tablet: Tablet) -> Non
     p = tablet.prepare
     p.scan("RY1I-DEMO-ELIF")
     assert p.opened is not None and p.opened.order_id == 501
-    assert p.proof == "RY1I-DEMO-ELIF"
+    # Finding them used the one-time code up: not kept as the hand-over's proof.
+    assert p.proof is None and notice(tablet) == "prepare_show_code_again"
 
 
 def test_with_the_network_gone_nothing_moves_and_the_scene_says_so(

@@ -113,8 +113,9 @@ class PrepareScene(Scene):
         self.session.changed()
 
     def _take_proof(self, code: str) -> None:
-        """The customer's app QR code or the order's pickup code: opens their order waiting
-        here (when none is open) and is kept as the hand-over's proof."""
+        """The customer's app QR code or the order's pickup code: kept as the hand-over's proof
+        of the order open; at the list, opens the order it names (a pickup code, kept as the
+        proof) or the customer's order waiting here (an app code, used up by finding them)."""
         order_id = named_order(code)
         if order_id is None and self.opened is None:
             try:
@@ -130,6 +131,12 @@ class PrepareScene(Scene):
                 self.session.say("prepare_no_order_for_code", error=True)
                 self.session.changed()
                 return
+            # Finding the customer used their one-time code up: it cannot also be the
+            # hand-over's proof. Their app shows a fresh code every few seconds.
+            self.open(order_id)
+            self.session.say("prepare_show_code_again")
+            self.session.changed()
+            return
         if order_id is not None and (self.opened is None or self.opened.order_id != order_id):
             self.open(order_id, proof=code)
             return
