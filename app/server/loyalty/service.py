@@ -144,26 +144,9 @@ def reverse_for_order(
         select(col(Customer.points)).where(col(Customer.id) == customer_id)
     ).scalar_one()
     taken = min(int(net), int(balance))
-    if taken <= 0:
-        return 0
-    session.execute(
-        insert(_LEDGER).values(
-            customer_id=customer_id,
-            kind=EntryKind.REVERSAL,
-            points=-taken,
-            channel=channel,
-            order_id=order_id,
-            location_id=location_id,
-            note=f"{number} cancelled",
-            at=utcnow(),
-        )
+    return _reverse(
+        session, customer_id, taken, channel, order_id, location_id, f"{number} cancelled"
     )
-    session.execute(
-        update(_CUSTOMERS)
-        .where(_CUSTOMERS.c.id == customer_id)
-        .values(points=_CUSTOMERS.c.points - taken)
-    )
-    return taken
 
 
 def reverse_for_return(
@@ -203,6 +186,22 @@ def reverse_for_return(
         select(col(Customer.points)).where(col(Customer.id) == customer_id)
     ).scalar_one()
     taken = min(due, int(net), int(balance))
+    return _reverse(
+        session, customer_id, taken, channel, order_id, location_id, f"{number} returned"
+    )
+
+
+def _reverse(
+    session: Session,
+    customer_id: int,
+    taken: int,
+    channel: str,
+    order_id: int | None,
+    location_id: int | None,
+    note: str,
+) -> int:
+    """One reversal row and the balance it takes down, in the caller's transaction; nothing
+    for nothing (the points taken back, 0 when none)."""
     if taken <= 0:
         return 0
     session.execute(
@@ -213,7 +212,7 @@ def reverse_for_return(
             channel=channel,
             order_id=order_id,
             location_id=location_id,
-            note=f"{number} returned",
+            note=note,
             at=utcnow(),
         )
     )
