@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import zxingcpp
 from PIL import Image
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.server.catalog.models import Product, Variant
@@ -21,7 +22,16 @@ from app.tablet.i18n import money
 from tests import factories
 from tests.conftest import DemoWorld
 from tests.e2e.conftest import launch
-from tests.e2e.tablet_browser import PORTRAIT, by_id, close, log_in, open_app, shot, type_into
+from tests.e2e.tablet_browser import (
+    HANG_MS,
+    PORTRAIT,
+    by_id,
+    close,
+    log_in,
+    open_app,
+    shot,
+    type_into,
+)
 from tests.qr_scenes import barcode_png, photo_scene, y4m_video
 from tests.server import HANG_S, ApiProcess
 
@@ -144,15 +154,18 @@ def test_the_manager_sees_the_store_day_as_charts(
         by_id(page, "nav-manager").click()
         tile = by_id(page, "kpi-endless-aisle")
         tile.wait_for()
-        # The figures on screen are the API's, in Turkish money format.
-        assert money(report["endless_aisle_revenue_kurus"]) in tile.inner_text()
-        assert "Demo Satış Danışmanı" in by_id(page, "chart-associates").inner_text()
+        # The figures on screen are the API's, in Turkish money format. Each read waits for
+        # the scene to show it: a redraw may still be on its way.
+        expect(tile).to_contain_text(money(report["endless_aisle_revenue_kurus"]), timeout=HANG_MS)
+        expect(by_id(page, "chart-associates")).to_contain_text(
+            "Demo Satış Danışmanı", timeout=HANG_MS
+        )
         # A month ending today holds the demo data's shelf scans and redemptions too.
         by_id(page, "period-30").click()
         page.get_by_text(re.compile(r"\d+ okutma")).wait_for()
         shot(page, screenshot_dir / "tablet-manager.png")
         by_id(page, "report-earlier").click()
-        assert "–" in by_id(page, "report-date").inner_text()
+        expect(by_id(page, "report-date")).to_contain_text("–", timeout=HANG_MS)
     finally:
         close(page)
 
