@@ -34,10 +34,15 @@ class Consent(BaseModel):
     source: str | None
 
 
+_NOT_GIVEN = Consent(given=False, at=None, source=None)
+
+
 class Consents(BaseModel):
     clienteling: Consent
     email: Consent
     sms: Consent
+    # Later than the others: a tablet's cache may hold consents written before it existed.
+    whatsapp: Consent = _NOT_GIVEN
 
 
 class CustomerSummary(BaseModel):
@@ -267,13 +272,14 @@ class _ConsentChoices(Request):
     clienteling: bool | None = None
     email: bool | None = None
     sms: bool | None = None
+    whatsapp: bool | None = None
     # The version of the consent text (app/domain/consent.py) the customer was shown.
     text_version: TextVersion
 
     @model_validator(mode="after")
     def _something(self) -> Self:
-        if self.clienteling is None and self.email is None and self.sms is None:
-            raise ValueError("give at least one of clienteling, email, sms")
+        if all(getattr(self, p) is None for p in consent.PURPOSES):
+            raise ValueError("give at least one of " + ", ".join(consent.PURPOSES))
         return self
 
     def choices(self) -> dict[consent.Purpose, bool]:

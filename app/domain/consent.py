@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-Purpose = Literal["clienteling", "email", "sms"]
-Method = Literal["qr", "sms-code", "email-code", "app"]
+Purpose = Literal["clienteling", "email", "sms", "whatsapp"]
+# "link": withdrawn by the opt-out link a message carries (only ever a withdrawal).
+Method = Literal["qr", "sms-code", "email-code", "app", "link"]
 Lang = Literal["tr", "en"]
 
-PURPOSES: tuple[Purpose, ...] = ("clienteling", "email", "sms")
+PURPOSES: tuple[Purpose, ...] = ("clienteling", "email", "sms", "whatsapp")
 
 CODE_DIGITS = 6
 CODE_MINUTES = 10  # long enough to read a text message aloud, short enough to be worthless later

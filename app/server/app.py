@@ -47,6 +47,7 @@ from app.server.orders.fulfilment_routes import brand_router as pickup_code_rout
 from app.server.orders.fulfilment_routes import router as pickups_router
 from app.server.orders.routes import router as orders_router
 from app.server.orders.service import expire_holds
+from app.server.outreach.routes import router as outreach_router
 from app.server.promotions.routes import router as promotions_router
 from app.server.ratelimit import RateLimits
 from app.server.reports.routes import router as reports_router
@@ -55,6 +56,7 @@ from app.server.returns.routes import router as returns_router
 from app.server.scanning.routes import router as scanning_router
 from app.server.slow_clients import BodyTimeout
 from app.server.snapshots.routes import router as snapshots_router
+from app.server.storefront.look_routes import router as look_page_router
 from app.server.storefront.routes import router as storefront_router
 from app.server.sync import scope as sync_scope
 from app.server.sync import service as sync_service
@@ -263,6 +265,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
     app.include_router(auth_router)
     app.include_router(devices_router)  # enrolling a tablet needs no log-in (it has none yet)
     app.include_router(storefront_router)  # customers' phones: no associate log-in
+    app.include_router(look_page_router)  # a look's page and opt-out: the signed link is the key
     app.include_router(media_router)  # product pictures: public, no customer data
     app.include_router(brand_router)  # the brand app's backend, with its own credential
     app.include_router(brand_orders_router)  # web and app orders, the same credential
@@ -285,6 +288,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
         scanning_router,
         reports_router,
         returns_router,
+        outreach_router,
     ]
     for router in protected:
         app.include_router(router, dependencies=[Depends(current_principal)])

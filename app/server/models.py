@@ -20,6 +20,7 @@ from app.server.inventory.models import Reservation, StockLevel
 from app.server.inventory.transfer_models import Transfer, TransferLine
 from app.server.loyalty.models import LoyaltyEntry
 from app.server.orders.models import Order, OrderLine, OrderStatusEvent
+from app.server.outreach.models import Look, LookItem, OutreachMessage
 from app.server.promotions.models import (
     Coupon,
     OfflineCouponPolicyRow,
@@ -46,6 +47,8 @@ __all__ = [
     "DeviceEnrolment",
     "IdempotencyRecord",
     "Location",
+    "Look",
+    "LookItem",
     "LoyaltyEntry",
     "OfflineCouponPolicyRow",
     "OfflineRedemptionLossRow",
@@ -53,6 +56,7 @@ __all__ = [
     "OrderLine",
     "OrderReturn",
     "OrderStatusEvent",
+    "OutreachMessage",
     "PinLock",
     "Product",
     "Redemption",

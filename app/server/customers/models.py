@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from app.domain.loyalty import Tier
@@ -34,6 +34,9 @@ class Customer(SQLModel, table=True):
     consent_sms: bool = False
     consent_sms_at: datetime | None = None
     consent_sms_source: str | None = Field(default=None, max_length=32)
+    consent_whatsapp: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    consent_whatsapp_at: datetime | None = None
+    consent_whatsapp_source: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -178,22 +181,23 @@ class ConsentEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id")
-    purpose: str = Field(max_length=16)  # clienteling | email | sms
+    purpose: str = Field(max_length=16)  # clienteling | email | sms | whatsapp
     given: bool
     at: datetime = Field(default_factory=utcnow)
     location_id: int | None = Field(default=None, foreign_key="location.id")  # None: the app
     associate_id: int | None = Field(default=None, foreign_key="associate.id")
-    method: str = Field(max_length=16)  # qr | sms-code | email-code | app
+    method: str = Field(max_length=16)  # qr | sms-code | email-code | app | link
     text_version: str = Field(max_length=20)
     challenge_id: int | None = Field(default=None, foreign_key="consentchallenge.id")
     visit_grant_id: int | None = Field(default=None, foreign_key="visitgrant.id")
 
     __table_args__ = (
         CheckConstraint(
-            "purpose in ('clienteling', 'email', 'sms')", name="ck_consentevent_purpose"
+            "purpose in ('clienteling', 'email', 'sms', 'whatsapp')", name="ck_consentevent_purpose"
         ),
         CheckConstraint(
-            "method in ('qr', 'sms-code', 'email-code', 'app')", name="ck_consentevent_method"
+            "method in ('qr', 'sms-code', 'email-code', 'app', 'link')",
+            name="ck_consentevent_method",
         ),
         Index("ix_consentevent_customer", "customer_id", "at"),
     )

@@ -122,6 +122,9 @@ def consents_out(c: Customer) -> Consents:
         ),
         email=Consent(given=c.consent_email, at=c.consent_email_at, source=c.consent_email_source),
         sms=Consent(given=c.consent_sms, at=c.consent_sms_at, source=c.consent_sms_source),
+        whatsapp=Consent(
+            given=c.consent_whatsapp, at=c.consent_whatsapp_at, source=c.consent_whatsapp_source
+        ),
     )
 
 

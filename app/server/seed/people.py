@@ -17,7 +17,8 @@ CUSTOMER_COLUMNS = (
     "id", "loyalty_number", "first_name", "last_name", "phone", "email", "tier", "points",
     "preferred_sizes", "consent_clienteling", "consent_clienteling_at",
     "consent_clienteling_source", "consent_email", "consent_email_at", "consent_email_source",
-    "consent_sms", "consent_sms_at", "consent_sms_source", "created_at", "updated_at",
+    "consent_sms", "consent_sms_at", "consent_sms_source", "consent_whatsapp",
+    "consent_whatsapp_at", "consent_whatsapp_source", "created_at", "updated_at",
 )  # fmt: skip
 POINTS = CUSTOMER_COLUMNS.index("points")
 ADDRESS_COLUMNS = (
@@ -144,12 +145,17 @@ def customers(
         cl = _consent(rng, 1.0 if cid == 1 else 0.7, created, sources)
         em = _consent(rng, 0.55, created, (("web", 45), ("app", 35), (home.code, 20)))
         sms = _consent(rng, 0.4, created, (("app", 40), ("web", 30), (home.code, 30)))
+        # WhatsApp came later, from its own generator: the draws above, and so every other
+        # customer, order and figure of the seed, are what they were before it.
+        wa = _consent(random.Random(cid * 7919), 0.3, created, (("app", 70), (home.code, 30)))
         if email is None:
             em = (False, None, None)
-        updated = max([created] + [c[1] for c in (cl, em, sms) if c[1] is not None])
+        if phone is None:
+            wa = (False, None, None)
+        updated = max([created] + [c[1] for c in (cl, em, sms, wa) if c[1] is not None])
         rows.append(
             [cid, f"RY{number}", first, last, phone, email, tier, 0, _sizes(rng, sex == "F"),
-             *cl, *em, *sms, created, updated]
+             *cl, *em, *sms, *wa, created, updated]
         )  # fmt: skip
         cust = Cust(cid, first, last, phone, tier, created, city, home.id)
         for n in range(weighted(rng, ((0, 25), (1, 50), (2, 25)))):
