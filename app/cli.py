@@ -1,4 +1,4 @@
-"""`reyon` command line: demo, api, tablet, migrate, seed, labels, qr."""
+"""`reyon` command line: demo, api, worker, tablet, migrate, seed, labels, qr."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from app.settings import VAR_DIR, get_api_settings
 
 if TYPE_CHECKING:
     from app.server.db import Database
+    from app.server.demo.mailbox import DemoMailbox
 
 
 class CliError(Exception):
@@ -103,6 +105,28 @@ def _cmd_api(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_worker(args: argparse.Namespace) -> int:
+    """The outbox worker: sends the messages of looks (e-mail, SMS), many at once safely."""
+    from app.server.outreach.worker import run
+    from app.server.request_log import configure_logging
+
+    settings = get_api_settings()
+    configure_logging(settings)
+    stop = threading.Event()
+
+    # A stop (Ctrl+C, a service manager's SIGTERM) ends the round after the message in hand,
+    # which is settled first: stopping never leaves a claim for the lease to clear.
+    def stopping(_signum: int, _frame: object) -> None:
+        stop.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stopping)
+    print(f"Reyon worker on {settings.database_url}", flush=True)
+    # --once: one round of what is due, then out (cron, scripts).
+    run(settings, stop, rounds=1 if args.once else None)
+    return 0
+
+
 def _database_is_empty(url: str) -> bool:
     from sqlalchemy import func, select
 
@@ -132,6 +156,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     # The demo wallet is on, and shelf labels and pay links point at this server.
     os.environ.setdefault("REYON_DEMO_MODE", "1")
     os.environ.setdefault("REYON_PUBLIC_BASE_URL", base)
+    os.environ.setdefault("REYON_WORKER_POLL_SECONDS", "2")  # a look shows up in the mailbox soon
+    mailbox = _demo_mailbox()
     get_api_settings.cache_clear()
     settings = get_api_settings()
     if _database_is_empty(settings.database_url):
@@ -146,6 +172,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
                 f"  API          {base}/v1/health",
                 f"  API docs     {base}/docs",
                 f"  demo wallet  {base}/demo/wallet/1  (a customer's identity and coupon QR codes)",
+                (
+                    f"  demo mail    {base}/demo/mail  (every e-mail the demo sends; kept in "
+                    f"{settings.demo_mail_dir})"
+                    if mailbox is not None
+                    else f"  e-mail       through {settings.smtp_host} (REYON_SMTP_HOST)"
+                ),
+                "               looks made 21:00-09:00 wait for the morning (quiet hours)",
                 f"  database     {settings.database_url}",
                 "",
                 "  Demo log-ins (store / associate / PIN):",
@@ -174,6 +207,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, stopped)
     tablet: subprocess.Popen[bytes] | None = None
+    worker: subprocess.Popen[bytes] | None = None
     try:
         # The tablet app in its own process: Flet's web server and the API's each want the
         # main thread's event loop.
@@ -183,14 +217,34 @@ def _cmd_demo(args: argparse.Namespace) -> int:
              "--port", str(args.tablet_port)],
             env={**os.environ, "REYON_DEVICE_ID": device_id, "REYON_DEVICE_SECRET": secret},
         )  # fmt: skip
+        # The outbox worker, as production runs it: its own process (`reyon worker`).
+        worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=os.environ)
         _serve(args.host, args.port, 1)
     except _Stopped:
         pass
     finally:
-        if tablet is not None:
-            _stop(tablet)
+        for child in (worker, tablet):
+            if child is not None:
+                _stop(child)
+        if mailbox is not None:
+            mailbox.stop()
     print("Reyon demo stopped.", flush=True)
     return 0
+
+
+def _demo_mailbox() -> DemoMailbox | None:
+    """The demo's own SMTP server, and the settings that send the API's and the worker's mail
+    there: the seeded customers' addresses are made up, and a demo must never mail anyone.
+    None when REYON_SMTP_HOST is set in the environment (someone wants their own server)."""
+    if os.environ.get("REYON_SMTP_HOST", "").strip():
+        return None
+    from app.server.demo.mailbox import DemoMailbox
+
+    folder = Path(os.environ.get("REYON_DEMO_MAIL_DIR") or VAR_DIR / "demo-mail")
+    mailbox = DemoMailbox(folder)
+    mailbox.start()
+    os.environ.update(mailbox.env())
+    return mailbox
 
 
 def _demo_tablet(database_url: str) -> tuple[str, str]:
@@ -356,6 +410,12 @@ def build_parser() -> argparse.ArgumentParser:
     api.add_argument("--port", type=int, default=8000)
     api.add_argument("--workers", type=int, default=1, help="API processes (one database)")
     api.set_defaults(func=_cmd_api)
+
+    worker = sub.add_parser("worker", help="send the outbox's messages (looks by e-mail, SMS)")
+    worker.add_argument(
+        "--once", action="store_true", help="one round of what is due now, then exit"
+    )
+    worker.set_defaults(func=_cmd_worker)
 
     migrate = sub.add_parser("migrate", help="bring the database to the newest schema")
     migrate.set_defaults(func=_cmd_migrate)

@@ -242,6 +242,26 @@ class ApiSettings(BaseSettings):
         "opened or identified them.",
     )
     housekeeping_interval_seconds: float = 60.0
+    worker_poll_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=3600,
+        description="How often `reyon worker` looks for messages to send (a round that finds "
+        "a full batch starts the next at once).",
+    )
+    task_generation_minutes: float = Field(
+        default=15.0,
+        gt=0,
+        le=24 * 60,
+        description="How often `reyon worker` makes the follow-up tasks the data calls for "
+        "(after a purchase, a birthday, a cart left online, ...); each is made once however "
+        "many workers run.",
+    )
+    demo_mail_dir: Path = Field(
+        default=VAR_DIR / "demo-mail",
+        description="`reyon demo` only: its SMTP server keeps every message here as an .eml "
+        "file, shown at /demo/mail.",
+    )
 
     def key_ring(self) -> KeyRing:
         if self.qr_keys:

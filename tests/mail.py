@@ -4,8 +4,10 @@ every API the tests start sends its e-mail here, and a test waits for the messag
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -17,16 +19,47 @@ from tests.server import HANG_S, free_port
 SENDER = "Reyon Test <noreply@reyon.test>"
 
 
+@dataclass
+class Stall:
+    """A message held inside DATA: the client has sent it all and waits for the server's
+    answer, which comes only on `released`. A client that vanishes meanwhile (killed) ends the
+    SMTP transaction unfinished: the message is dropped, as a mail server drops it."""
+
+    match: Callable[[EmailMessage], bool]
+    entered: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+    dropped: threading.Event = field(default_factory=threading.Event)
+
+
 class MailSink:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self._changed = threading.Condition()
+        self._stalls: list[Stall] = []
         self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
+
+    def stall(self, match: Callable[[EmailMessage], bool]) -> Stall:
+        """Hold the next message that `match`es inside DATA (once)."""
+        stall = Stall(match)
+        with self._changed:
+            self._stalls.append(stall)
+        return stall
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         raw = envelope.original_content or envelope.content
         message = message_from_bytes(raw, policy=policy.default)
         assert isinstance(message, EmailMessage)
+        with self._changed:
+            stall = next((s for s in self._stalls if s.match(message)), None)
+            if stall is not None:
+                self._stalls.remove(stall)
+        if stall is not None:
+            stall.entered.set()
+            try:  # aiosmtpd cancels this when the client's connection closes
+                await asyncio.get_running_loop().run_in_executor(None, stall.released.wait)
+            except asyncio.CancelledError:
+                stall.dropped.set()
+                raise
         with self._changed:
             self.messages.append(message)
             self._changed.notify_all()

@@ -8,6 +8,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from app.contracts.looks import OutreachFigures
 from app.domain.returns import ReturnReason
 
 
@@ -95,4 +96,12 @@ class StoreReport(BaseModel):
         default=None,
         description="Of the returns taken here in the window, the share that were exchanges "
         "(their value paid for a new order), to 4 places; None when none were taken",
+    )
+    # Looks sent from this store in the window, per associate who sent any (issue 15).
+    outreach: list[OutreachFigures] = Field(
+        default_factory=list,
+        description="Per associate: looks sent in the window (by when they went out), how many "
+        "were opened and clicked, and the orders credited to them: the look's customer bought "
+        "one of its products within 14 days of it, not cancelled, each order to the latest "
+        "look only; sales are those orders' totals with KDV. Most sales first",
     )

@@ -31,6 +31,7 @@ from app.server.brand.orders import router as brand_orders_router
 from app.server.brand.routes import router as brand_router
 from app.server.catalog.routes import router as catalog_router
 from app.server.catalog.service import LocationDirectory
+from app.server.clienteling.routes import router as clienteling_router
 from app.server.customer_view.routes import router as customer_view_router
 from app.server.customers.identity import purge_used_codes
 from app.server.customers.routes import router as customers_router
@@ -289,6 +290,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
         reports_router,
         returns_router,
         outreach_router,
+        clienteling_router,
     ]
     for router in protected:
         app.include_router(router, dependencies=[Depends(current_principal)])

@@ -2,6 +2,7 @@
 
 from app.server.auth.models import Associate, AuthSession, PinLock
 from app.server.catalog.models import Location, Product, Variant
+from app.server.clienteling.models import ClientAssignment, FollowUpTask
 from app.server.customers.models import (
     Cart,
     CartLine,
@@ -37,6 +38,7 @@ __all__ = [
     "Cart",
     "CartLine",
     "ChangeLog",
+    "ClientAssignment",
     "ConsentChallenge",
     "ConsentEvent",
     "Coupon",
@@ -45,6 +47,7 @@ __all__ = [
     "CustomerNote",
     "Device",
     "DeviceEnrolment",
+    "FollowUpTask",
     "IdempotencyRecord",
     "Location",
     "Look",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from app.contracts.customers import (
@@ -215,6 +215,44 @@ def brand_consent(*, db: Database, customer_id: int, body: BrandConsentUpdate) -
         out = _apply(session, customer, choices, body.text_version, how)
     _log_changes(customer_id, choices, how)
     return out
+
+
+def withdraw_by_link(*, db: Database, customer_id: int, purpose: consent.Purpose) -> bool:
+    """The customer stops one channel from a message's opt-out link (İYS: a withdrawal needs
+    no proof beyond the signed link). The flag is cleared by a conditional UPDATE and the event
+    written in the same transaction, so a second click, or two at once, records one event.
+    True when this call withdrew it, False when it was already withdrawn."""
+    now = utcnow()
+    flag = getattr(Customer, f"consent_{purpose}")
+    with db.write() as session:
+        changed = session.execute(
+            update(Customer)
+            .where(col(Customer.id) == customer_id, flag.is_(True))
+            .values(
+                {
+                    flag: False,
+                    getattr(Customer, f"consent_{purpose}_at"): now,
+                    getattr(Customer, f"consent_{purpose}_source"): "link",
+                    Customer.updated_at: now,
+                }
+            )
+            .returning(col(Customer.id))
+        ).first()
+        if changed is None:
+            return False
+        session.add(
+            ConsentEvent(
+                customer_id=customer_id,
+                purpose=purpose,
+                given=False,
+                at=now,
+                method="link",
+                text_version=consent.TEXT_VERSION,
+            )
+        )
+        changelog.record(session, "customer", customer_id, customer_id=customer_id)
+    _log_changes(customer_id, {purpose: False}, _How(method="link", source="link"))
+    return True
 
 
 def consent_events(

@@ -3,7 +3,7 @@ carts, notes, and the visit grants that let an associate open a profile."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
@@ -24,6 +24,7 @@ class Customer(SQLModel, table=True):
     preferred_sizes: dict[str, str] = Field(
         default_factory=dict, sa_column=Column(JSON(none_as_null=True))
     )
+    birth_date: date | None = None  # for the birthday follow-up (clienteling)
     # KVKK / GDPR consent, each with when and where it was given (a location code or channel).
     consent_clienteling: bool = False
     consent_clienteling_at: datetime | None = None

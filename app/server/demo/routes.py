@@ -3,7 +3,8 @@ without one. Served only when the API runs in demo mode (`reyon demo`, REYON_DEM
 
 /demo/wallet/{customer} shows the customer's live identity QR (a new code every 30 seconds,
 signed by a stand-in device key, see customers/identity.py `demo_device`) and the QR codes
-of their coupons, each with its text so it can be pasted into a tablet too.
+of their coupons, each with its text so it can be pasted into a tablet too. /demo/mail is the
+demo's mailbox (mail_pages.py).
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from app.qr.identity import STEP_SECONDS, make_identity
 from app.qr.images import render_svg
 from app.server.customers.identity import demo_device
 from app.server.customers.models import Customer
+from app.server.demo.mail_pages import router as mail_router
 from app.server.deps import DbDep, KeyRingDep
 from app.server.promotions.models import Coupon
 from app.server.promotions.service import coupon_code, wallet_coupons
 
 router = APIRouter(tags=["demo"], include_in_schema=False)
 _NO_STORE = {"Cache-Control": "no-store"}
+router.include_router(mail_router)
 
 
 @router.get("/demo/wallet/{customer_id}/identity")

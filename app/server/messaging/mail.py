@@ -19,6 +19,16 @@ class EmailMessageOut:
     subject: str
     text: str
     lang: str = "tr"  # Content-Language: the customer's, which their mail program may use
+    html: str | None = None  # an HTML alternative to the text (a look's pictures and button)
+    # A stable id (a look's `<look-7@shop.example>`): a resend of the same message carries the
+    # same one, so mail programs can tell it is not a new message. None: a fresh id each send.
+    message_id: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()  # more headers, e.g. List-Unsubscribe
+
+
+def sender_domain(sender: str) -> str | None:
+    """The domain of `"Reyon <noreply@shop.example>"`: the right half of every Message-ID."""
+    return sender.rpartition("@")[2].strip("> ") or None
 
 
 class EmailSender(Protocol):
@@ -49,11 +59,16 @@ class SmtpSender:
             mail["From"] = self.sender
             mail["To"] = message.to
             mail["Subject"] = message.subject
+            mail["Message-ID"] = message.message_id or make_msgid(domain=sender_domain(self.sender))
+            for name, value in message.headers:
+                mail[name] = value
         except ValueError as exc:  # a line break in a header: never sent, never a 500
             raise MessagingError(f"bad header: {exc.__class__.__name__}") from exc
         mail["Date"] = formatdate(localtime=False)
-        mail["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2].strip("> ") or None)
         mail.set_content(message.text)  # first: it clears every Content-* header
+        if message.html is not None:
+            # multipart/alternative, text first: a mail program shows the last part it can.
+            mail.add_alternative(message.html, subtype="html")
         mail["Content-Language"] = message.lang
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self._timeout) as smtp:

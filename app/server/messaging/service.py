@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -63,12 +64,35 @@ class Messaging:
                 channel, "E-mail is not set up on this server (REYON_SMTP_HOST); use SMS."
             )
 
-    def send(self, channel: Channel, *, to: str, subject: str, text: str, lang: str) -> None:
+    def send(
+        self,
+        channel: Channel,
+        *,
+        to: str,
+        subject: str,
+        text: str,
+        lang: str,
+        html: str | None = None,
+        message_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """`html`, `message_id` and `headers` shape an e-mail (a look's); a text message is
+        `text` alone."""
         self.require(channel)
         try:
             if channel == "email":
                 assert self.email is not None
-                self.email.send(EmailMessageOut(to=to, subject=subject, text=text, lang=lang))
+                self.email.send(
+                    EmailMessageOut(
+                        to=to,
+                        subject=subject,
+                        text=text,
+                        lang=lang,
+                        html=html,
+                        message_id=message_id,
+                        headers=tuple((headers or {}).items()),
+                    )
+                )
             else:
                 self.sms.send(to, text)
         except MessagingError as exc:

@@ -108,10 +108,12 @@ def place_online_order(
     directory: LocationDirectory,
     ring: KeyRing,
     hold_hours: int,
+    credited_associate_id: int | None = None,
 ) -> OrderOut:
     """An order from the brand's web shop or app, for the customer signed in there (no consent
     to check: it is their own order). `credited_store_id`: the store to credit (the phone's
-    last shelf scan), if any and still an active store."""
+    last shelf scan), if any and still an active store; `credited_associate_id`: the associate
+    whose look the customer ordered from (their commission), credited only with their store."""
     s = db_session
     customer = s.get(Customer, body.customer_id)
     if customer is None:
@@ -120,7 +122,8 @@ def place_online_order(
     credited = locations.get(credited_store_id) if credited_store_id is not None else None
     if credited is not None and credited.kind != LocationKind.STORE:
         credited = None
-    seller = Seller(channel, credited)
+    associate_id = credited_associate_id if credited is not None else None
+    seller = Seller(channel, credited, associate_id)
     target = checking.online_target(locations, body, credited)
     return _place(s, seller, body, customer, directory, locations, target, ring, hold_hours)
 
@@ -350,9 +353,11 @@ def _complete(
 
 def _placed_event(it: _Placing, order_id: int, now: datetime) -> dict[str, Any]:
     placed = {"status": OrderStatus.PLACED, "at": now, "note": ""}
+    # Who placed it: the associate at the tablet; not one merely credited with a web order.
+    principal = it.seller.principal
     it.session.execute(
         insert(core_table(OrderStatusEvent)).values(
-            order_id=order_id, associate_id=it.seller.associate_id, **placed
+            order_id=order_id, associate_id=principal.associate_id if principal else None, **placed
         )
     )
     return placed

@@ -6,7 +6,7 @@ Every figure is aggregated by the database (only the 7-day test of a conversion 
 on one row per identified scan). Rows are put into their local day by a CASE over the UTC
 instants the window's days start (one branch per day, at most 92): portable between SQLite and
 PostgreSQL, right on days when the clocks change, and grouped in SQL, so the report costs seven
-queries however busy the store was.
+queries however busy the store was (and two for outreach.py's figures).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from app.server.db import utcnow
 from app.server.deps import Principal
 from app.server.orders.models import Order, OrderLine
 from app.server.promotions.models import Coupon, Redemption
-from app.server.reports import store_side
+from app.server.reports import outreach, store_side
 from app.server.storefront.models import ShelfScan
 from app.server.storefront.service import ATTRIBUTION_WINDOW
 
@@ -311,4 +311,5 @@ def store_report(
         return_refund_kurus=returned.refund_kurus,
         returns_by_reason=returned.by_reason,
         exchange_rate=store_side.exchange_rate(db_session, store_id, starts),
+        outreach=outreach.figures(db_session, store_id, starts),
     )

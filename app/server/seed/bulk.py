@@ -27,6 +27,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Connection,
+    Date,
     DateTime,
     Float,
     Integer,
@@ -249,6 +250,8 @@ def _pg_type(type_: TypeEngine[Any]) -> str:
         return "float8"
     if isinstance(impl, DateTime):
         return "timestamptz" if impl.timezone else "timestamp"
+    if isinstance(impl, Date):
+        return "date"
     if isinstance(impl, String):
         return "text"
     raise TypeError(f"no COPY type for {type_!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -18,7 +18,7 @@ CUSTOMER_COLUMNS = (
     "preferred_sizes", "consent_clienteling", "consent_clienteling_at",
     "consent_clienteling_source", "consent_email", "consent_email_at", "consent_email_source",
     "consent_sms", "consent_sms_at", "consent_sms_source", "consent_whatsapp",
-    "consent_whatsapp_at", "consent_whatsapp_source", "created_at", "updated_at",
+    "consent_whatsapp_at", "consent_whatsapp_source", "created_at", "updated_at", "birth_date",
 )  # fmt: skip
 POINTS = CUSTOMER_COLUMNS.index("points")
 ADDRESS_COLUMNS = (
@@ -73,6 +73,15 @@ def _consent(
         return False, None, None
     at = min(created + timedelta(seconds=rng.randrange(30 * 86400)), NOW)
     return True, at, weighted(rng, sources)
+
+
+def _birth_date(cid: int) -> date | None:
+    """From its own generator, like WhatsApp consent: every other seeded figure stays as it
+    was. Most members gave a birth date (for the birthday follow-up); adults of 18 to 75."""
+    rng = random.Random(cid * 104_729 + 17)
+    if rng.random() >= 0.85:
+        return None
+    return NOW.date() - timedelta(days=rng.randrange(18 * 365, 75 * 365))
 
 
 def address(rng: random.Random, city: str, recipient: str, phone: str | None) -> dict[str, Any]:
@@ -155,7 +164,7 @@ def customers(
         updated = max([created] + [c[1] for c in (cl, em, sms, wa) if c[1] is not None])
         rows.append(
             [cid, f"RY{number}", first, last, phone, email, tier, 0, _sizes(rng, sex == "F"),
-             *cl, *em, *sms, *wa, created, updated]
+             *cl, *em, *sms, *wa, created, updated, _birth_date(cid)]
         )  # fmt: skip
         cust = Cust(cid, first, last, phone, tier, created, city, home.id)
         for n in range(weighted(rng, ((0, 25), (1, 50), (2, 25)))):

@@ -79,12 +79,59 @@ KINDS: dict[str, Words] = {
             "Too many attempts; wait a moment and try again.",
         ),
     ),
+    # -- client book and follow-up tasks -------------------------------------------------
+    "task-already-done": w(
+        "Bu görev zaten tamamlanmış.",
+        "This task is already done.",
+    ),
+    "task-due-past": w(
+        "Görevin tarihi geçmişte olamaz; bugün ya da sonrası için seçin.",
+        "A task cannot be due in the past; choose today or later.",
+    ),
+    "task-not-yours": w(
+        "Bu görev başka bir danışmana ait.",
+        "This task belongs to another associate.",
+    ),
+    "task-snooze-past": w(
+        "Erteleme tarihi bugünden sonra olmalı.",
+        "Snooze until a day after today.",
+    ),
+    "task-snooze-too-far": w(
+        "En fazla 90 gün ertelenebilir.",
+        "A task can be snoozed for at most 90 days.",
+    ),
+    "task-hand-over-other-store": w(
+        "Görev yalnızca bu mağazadaki bir arkadaşınıza devredilebilir.",
+        "A task can only be handed to a colleague in this store.",
+    ),
+    "task-hand-over-inactive": w(
+        "Bu danışmanın hesabı kapalı; başka birini seçin.",
+        "That associate's account is closed; choose someone else.",
+    ),
+    "task-hand-over-same": w(
+        "Görev zaten bu danışmanda.",
+        "The task is already with that associate.",
+    ),
+    "associate-other-store": w(
+        "Bu danışman başka bir mağazada çalışıyor.",
+        "That associate works in another store.",
+    ),
+    "associate-inactive": w(
+        "Bu danışmanın hesabı kapalı.",
+        "That associate's account is closed.",
+    ),
     # -- customers and consent ----------------------------------------------------------
     "consent-required": w(
         "Müşterinin kişisel hizmet onayı yok. Uygulamasındaki QR kodu okutun ya da onayını "
         "kaydedin.",
         "The customer has not given clienteling consent. Scan their app's QR code or record "
         "their consent first.",
+    ),
+    "consent-missing": w(
+        "Müşteri bu kanaldan mesaj almayı kabul etmemiş ya da bunun için kayıtlı adresi yok; "
+        "gönderilmedi.",
+        "The customer has not opted into messages on this channel, or has no address for it: "
+        "not sent.",
     ),
     "consent-proof-required": w(
         "Müşterinin kanıtı gerekiyor: kod gönderin ya da uygulamasındaki QR kodu okutun.",
