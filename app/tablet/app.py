@@ -21,10 +21,12 @@ from app.tablet.offline import Offline
 from app.tablet.state.tablet import Tablet
 from app.tablet.views import (
     basket,
+    client_book,
     customer,
     enrol,
     home,
     login,
+    look,
     manager,
     order,
     prepare,
@@ -32,6 +34,7 @@ from app.tablet.views import (
     returns,
     settings,
     sync,
+    tasks,
     team,
     till,
     transfers,
@@ -83,7 +86,11 @@ def _top_bar(state: Tablet, chip: ft.Control) -> ft.Control:
             ident,
         )
 
-    buttons = [nav(ft.Icons.HOME, t(lang, "home"), state.go_home, "nav-home")]
+    buttons = [
+        nav(ft.Icons.HOME, t(lang, "home"), state.go_home, "nav-home"),
+        nav(ft.Icons.CONTACTS, t(lang, "nav_client_book"), state.client_book.show, "nav-book"),
+        nav(ft.Icons.CHECKLIST, t(lang, "nav_tasks"), state.tasks.show, "nav-tasks"),
+    ]
     if state.session.is_manager:
         buttons.append(
             nav(ft.Icons.INSIGHTS, t(lang, "manager_title"), state.manager.show, "nav-manager")
@@ -214,6 +221,9 @@ def make_main(
                 s, [camera_button(page, s), photo_button(page, s, picker)]
             ),
             "customer": customer.build,
+            "look": look.build,
+            "client_book": client_book.build,
+            "tasks": tasks.build,
             "product": product.build,
             "order": order.build,
             "prepare": lambda s: prepare.build(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from app.contracts.auth import LoginRequest, LoginResponse, StaffList
 from app.contracts.catalog import LocationOut, ProductDetail, ProductPage, ProductQuery
+from app.contracts.clienteling import ClientBook, ColleagueList, TaskList
 from app.contracts.customers import (
     CodeProof,
     ConsentChallengeCreate,
@@ -49,6 +50,7 @@ from app.contracts.fulfilment import (
     ShipRequest,
 )
 from app.contracts.inventory import Availability, ProductStock
+from app.contracts.looks import LookList, LookOut
 from app.contracts.orders import OrderOut, PayLinkOut, PayLinkSend, PayLinkSent
 from app.contracts.promotions import (
     CouponValidateRequest,
@@ -276,14 +278,24 @@ class ReyonClient:
         proof: CodeProof | VisitProof,
         clienteling: bool = True,
         text_version: str = TEXT_VERSION,
+        channels: Sequence[str] = (),
     ) -> Consents:
         """Consent the customer gives (or withdraws) here, in the store, with their proof: the
-        code they received, or their QR code scanned here a moment ago."""
+        code they received, or their QR code scanned here a moment ago. `channels`: the message
+        channels (email, sms, whatsapp) they also opt into; the others are left as they are."""
+        also = {c: True for c in channels if c in ("email", "sms", "whatsapp")}
         return self._call(
             "POST",
             f"/v1/customers/{customer_id}/consent",
             Consents,
-            body=ConsentUpdate(clienteling=clienteling, text_version=text_version, proof=proof),
+            body=ConsentUpdate.model_validate(
+                {
+                    "clienteling": clienteling,
+                    "text_version": text_version,
+                    "proof": proof.model_dump(),
+                    **also,
+                }
+            ),
         )
 
     def send_pay_link(self, order_id: int, channel: str, lang: str = "tr") -> PayLinkSent:
@@ -294,6 +306,25 @@ class ReyonClient:
             PayLinkSent,
             body=PayLinkSend.model_validate({"channel": channel, "lang": lang}),
         )
+
+    # -- looks sent to a client ------------------------------------------------------------
+
+    def customer_looks(self, customer_id: int) -> LookList:
+        return self._call("GET", f"/v1/customers/{customer_id}/looks", LookList)
+
+    def look(self, look_id: int) -> LookOut:
+        return self._call("GET", f"/v1/looks/{look_id}", LookOut)
+
+    # -- the client book and follow-up tasks (their writes go through `send`) -----------
+
+    def client_book(self, params: dict[str, Any]) -> ClientBook:
+        return self._call("GET", "/v1/client-book", ClientBook, params=params)
+
+    def tasks(self, scope: str) -> TaskList:
+        return self._call("GET", "/v1/tasks", TaskList, params={"scope": scope})
+
+    def colleagues(self) -> ColleagueList:
+        return self._call("GET", "/v1/colleagues", ColleagueList)
 
     # -- preparing and handing over pickups ----------------------------------------------
 

@@ -378,3 +378,21 @@ def test_the_manager_sees_each_associates_open_overdue_and_done_on_time(world: W
     with world.client(a_code) as cl:
         r = cl.get("/v1/tasks", params={"associate_id": b})
     assert (r.status_code, kind(r)) == (403, "forbidden-role")
+
+
+def test_colleagues_are_the_active_associates_of_my_store_only(world: World) -> None:
+    """Whom a task may be handed to: any associate reads names of their own store's active
+    staff (no lock-outs, no other store, nobody deactivated)."""
+    here, here_code = associate(world)
+    gone, _ = associate(world, active=False)
+    there, _ = associate(world, store="ANK01")
+    with world.client(here_code) as c:
+        r = c.get("/v1/colleagues")
+    assert r.status_code == 200, r.text
+    ids = {row["id"] for row in r.json()["items"]}
+    assert {here, world.base.associates["t-manager"]} <= ids
+    assert gone not in ids and there not in ids
+    assert world.base.associates["t-ank-associate"] not in ids
+    assert set(r.json()["items"][0]) == {"id", "name", "role"}
+    with world.client(None) as anonymous:
+        assert anonymous.get("/v1/colleagues").status_code == 401

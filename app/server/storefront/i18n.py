@@ -35,7 +35,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "language": "English",
         # The look page (/l/...) and the opt-out (/o/...).
         "look_title": "{associate} sizin için seçti",
-        "look_from": "{associate} · Reyon {store}",
+        "look_from": "{associate} · {store}",
         "colour": "Renk",
         "stock_here": "{store} mağazasında bugün {n} adet",
         "stock_online": "Mağazada yok · online siparişle {days} günde",
@@ -94,7 +94,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "qty": "Qty",
         "language": "Türkçe",
         "look_title": "{associate} picked these for you",
-        "look_from": "{associate} · Reyon {store}",
+        "look_from": "{associate} · {store}",
         "colour": "Colour",
         "stock_here": "{n} in {store} today",
         "stock_online": "Not in store · online, delivered in {days} days",

@@ -9,7 +9,7 @@ status 0 when the API could not be reached."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from app.contracts.auth import LoginResponse, StaffList
 from app.contracts.catalog import ProductDetail, ProductPage, ProductQuery
+from app.contracts.clienteling import ClientBook, Colleague, TaskCreate, TaskList
 from app.contracts.customers import (
     ConsentChallengeOut,
     CustomerSearchResult,
@@ -35,6 +36,7 @@ from app.contracts.fulfilment import (
     ShipOut,
 )
 from app.contracts.inventory import Availability, ProductStock
+from app.contracts.looks import LookCreate, LookOut
 from app.contracts.orders import OrderCreate, OrderOut, PayLinkOut
 from app.contracts.promotions import CouponValidation, OfflineCouponPolicy, RedemptionOut
 from app.contracts.reports import StoreReport
@@ -92,7 +94,7 @@ class QueuedWork:
     """A write still waiting for the API, or refused by it, as the associate sees it."""
 
     id: int
-    kind: str  # order | try_on | wishlist | note | redemption
+    kind: str  # order | try_on | wishlist | note | redemption | return | look | task
     label: str
     associate_code: str
     customer_id: int | None
@@ -112,6 +114,20 @@ class TillFacts:
     coupon_keys: dict[str, bytes]
     basket_total_kurus: int | None
     used_today: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class BookQuery:
+    """One page of the client book as asked for: the filters combine (AND)."""
+
+    q: str = ""
+    tiers: tuple[str, ...] = ()
+    birth_month: int | None = None
+    back_in_stock: bool | None = None
+    not_visited_days: int | None = None
+    sort: str = "last_visit"
+    offset: int = 0
+    limit: int = 25
 
 
 class Gateway(Protocol):
@@ -200,8 +216,14 @@ class Gateway(Protocol):
     def send_consent_code(
         self, customer_id: int, channel: str, lang: str
     ) -> ConsentChallengeOut: ...
-    def record_consent_by_code(self, customer_id: int, challenge_id: int, code: str) -> None: ...
-    def record_consent_by_visit(self, customer_id: int) -> None: ...
+    def record_consent_by_code(
+        self, customer_id: int, challenge_id: int, code: str, channels: Sequence[str] = ()
+    ) -> None:
+        """Clienteling, and the message channels (email, sms, whatsapp) the customer also
+        opted into; the others stay as they were."""
+        ...
+
+    def record_consent_by_visit(self, customer_id: int, channels: Sequence[str] = ()) -> None: ...
     def validate_coupon(self, body: dict[str, Any]) -> CouponValidation: ...
     def redeem_coupon(self, body: dict[str, Any], *, key: str) -> RedemptionOut: ...
     def void_redemption(self, redemption_id: int) -> RedemptionOut: ...
@@ -250,6 +272,40 @@ class Gateway(Protocol):
     def exchange(self, order_id: int, body: ExchangeCreate, *, key: str) -> ExchangeOut:
         """Lines taken back and replaced in one step, the difference settled: the API's word
         now, never queued (whether the new size is on the shelf is only known now)."""
+        ...
+
+    # -- looks sent to a client (issue 15): a look composed as the Wi-Fi drops waits in the
+    # outbox like an order and is made once (its key was made when the associate tapped Send);
+    # the API checks the channel's consent when it takes it and again when it sends it --------
+    def send_look(self, by: Author, body: LookCreate, *, key: str, label: str) -> Submitted:
+        """Sent now, or queued when offline; `answer` is a LookOut when sent."""
+        ...
+
+    def looks_of(self, customer_id: int) -> list[LookOut]:
+        """The customer's looks, newest first; offline, the ones last seen here (or none)."""
+        ...
+
+    # -- the client book and follow-up tasks (issue 15, scene 14): read online (the scenes keep
+    # what they last read, for offline); a task's changes leave through the one write path,
+    # so one made as the Wi-Fi drops waits in the outbox with the key made at the tap ----------
+    def client_book(self, query: BookQuery) -> ClientBook: ...
+    def tasks(self, scope: str) -> TaskList:
+        """ "today" (due today or before), "open" or "overdue"; a manager's has `team`."""
+        ...
+
+    def colleagues(self) -> list[Colleague]:
+        """The active associates of this store: whom a task may be handed over to."""
+        ...
+
+    def task_done(self, by: Author, task_id: int, *, key: str, label: str) -> Submitted: ...
+    def snooze_task(
+        self, by: Author, task_id: int, until: date, *, key: str, label: str
+    ) -> Submitted: ...
+    def hand_over_task(
+        self, by: Author, task_id: int, associate_id: int, *, key: str, label: str
+    ) -> Submitted: ...
+    def add_task(self, by: Author, body: TaskCreate, *, key: str, label: str) -> Submitted:
+        """`answer` is a TaskOut when sent."""
         ...
 
     # -- transfers between stores: the API's word now (the units are held and counted there,

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from app.tablet.i18n import (
     words_basket,
+    words_clienteling,
     words_customer,
+    words_look,
     words_prepare,
     words_product,
     words_returns,
@@ -19,7 +21,9 @@ from app.tablet.i18n.tr import TR
 
 _SCENES = (
     words_basket,
+    words_clienteling,
     words_customer,
+    words_look,
     words_prepare,
     words_product,
     words_returns,

@@ -17,6 +17,7 @@ from app.tablet.gateway import QueuedWork
 from app.tablet.problem import ApiProblem
 from app.tablet.state.session import Scene
 
+CHANNELS = ("email", "sms", "whatsapp")  # message channels a customer opts into one by one
 RECENT_MAX = 8
 NOTE_MAX = 2000  # characters, as the API takes them (NoteCreate)
 _SIX_DIGITS = re.compile(r"[0-9]{6}")
@@ -42,6 +43,9 @@ class ConsentState:
     challenge: ConsentChallengeOut | None = None
     code: str = ""
     tries_left: int | None = None
+    # The message channels (email, sms, whatsapp) the customer also opts into: none unless
+    # they say so (İYS: a box ticked for them is no consent).
+    channels: set[str] = field(default_factory=set)
 
     @property
     def text_version(self) -> str:
@@ -61,6 +65,8 @@ class CustomerScene(Scene):
     consent: ConsentState = field(default_factory=ConsentState)
     # Told when a customer consented here: search results that showed them masked are stale.
     consented: Callable[[], None] = field(default=lambda: None, repr=False)
+    # Told the id of each customer opened here (the look scene reads their looks).
+    opened: Callable[[int], None] = field(default=lambda _: None, repr=False)
     # The note being typed: kept when the scene is redrawn (a sync, a language switch).
     note_draft: str = ""
     # The lists (wishlist, try_ons, cart, orders) the associate asked to see in full.
@@ -73,6 +79,8 @@ class CustomerScene(Scene):
     def open(self, customer_id: int, summary: CustomerSummary | None = None) -> None:
         if customer_id != self.customer_id:
             self.note_draft = ""  # another customer: not their note
+            if self.needs_consent is None or self.needs_consent.id != customer_id:
+                self.consent = ConsentState()  # nor their choice of channels
             self.showing_all = set()
         try:
             self.view = self.gateway.customer(customer_id)
@@ -108,6 +116,7 @@ class CustomerScene(Scene):
                 *((line.item for line in v.cart.lines) if v.cart else ()),
             )
         )
+        self.opened(customer_id)
         self.session.show("customer")
         self.session.say(None)
         self.session.changed()
@@ -201,6 +210,26 @@ class CustomerScene(Scene):
         c = self.view
         return c is not None and c.access == "visit" and not c.profile.consents.clienteling.given
 
+    @property
+    def consent_channels(self) -> list[str]:
+        """The message channels the customer being asked may opt into: those with an address
+        on file (an e-mail address; a phone for SMS and WhatsApp)."""
+        who = self.needs_consent
+        if who is not None:
+            email, phone = who.email, who.phone
+        elif self.view is not None:
+            email, phone = self.view.profile.email, self.view.profile.phone
+        else:
+            return []
+        return [c for c in CHANNELS if (email if c == "email" else phone)]
+
+    def toggle_consent_channel(self, channel: str) -> None:
+        if channel in self.consent.channels:
+            self.consent.channels.discard(channel)
+        elif channel in self.consent_channels:
+            self.consent.channels.add(channel)
+        self.session.changed()
+
     def send_consent_code(self, channel: str) -> None:
         """Send a code to the customer's own phone (sms) or e-mail address on file."""
         who = self.needs_consent
@@ -211,13 +240,13 @@ class CustomerScene(Scene):
         except ApiProblem as exc:
             self._consent_problem(exc)
             return
-        self.consent = ConsentState(challenge=challenge)
+        self.consent = ConsentState(challenge=challenge, channels=self.consent.channels)
         self.session.say("consent_code_sent", {"to": challenge.sent_to})
         self.session.changed()
 
     def new_consent_code(self) -> None:
         """Back to choosing how to send a code (the customer did not get it, or it died)."""
-        self.consent = ConsentState()
+        self.consent = ConsentState(channels=self.consent.channels)
         self.session.say(None)
         self.session.changed()
 
@@ -233,7 +262,9 @@ class CustomerScene(Scene):
             self.session.changed()
             return
         try:
-            self.gateway.record_consent_by_code(who.id, challenge.id, text)
+            self.gateway.record_consent_by_code(
+                who.id, challenge.id, text, sorted(self.consent.channels)
+            )
         except ApiProblem as exc:
             self._consent_problem(exc)
             return
@@ -248,10 +279,11 @@ class CustomerScene(Scene):
         if not self.may_record_visit_consent or customer_id is None:
             return
         try:
-            self.gateway.record_consent_by_visit(customer_id)
+            self.gateway.record_consent_by_visit(customer_id, sorted(self.consent.channels))
         except ApiProblem as exc:
             self._consent_problem(exc)
             return
+        self.consent = ConsentState()
         self.refresh()
         self.session.say("consent_recorded")
         self.session.changed()
@@ -263,7 +295,8 @@ class CustomerScene(Scene):
             self.session.say("consent_code_wrong", {"n": self.consent.tries_left}, error=True)
         elif exc.kind in _CONSENT_PROBLEMS:
             if exc.kind in _DEAD_CODE:
-                self.consent = ConsentState()  # that code is dead: offer to send another
+                # That code is dead: offer to send another (the channels chosen stay).
+                self.consent = ConsentState(channels=self.consent.channels)
             wait = exc.extra.get("retry_after", "")
             self.session.say(_CONSENT_PROBLEMS[exc.kind], {"s": wait}, error=True)
         else:

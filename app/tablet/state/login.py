@@ -4,7 +4,8 @@ against this tablet's own record of who logged in here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from app.tablet.problem import ApiProblem, OfflineLoginError
 from app.tablet.state.session import Scene
@@ -19,6 +20,8 @@ class LoginScene(Scene):
     pin: str = ""
     error: str | None = None  # an i18n key: wrong_pin | locked | offline | fill_all
     busy: bool = False
+    # Told once someone logged in (the home scene's "Today" card is read then).
+    signed_in: Callable[[], None] = field(default=lambda: None, repr=False)
 
     def press_digit(self, digit: str) -> None:
         if digit.isdigit() and len(digit) == 1 and len(self.pin) < PIN_LENGTH:
@@ -36,6 +39,7 @@ class LoginScene(Scene):
                 self.gateway.follow_store(s.store_id)
             s.show("home")
             s.say("offline_login" if s.offline_session else None)
+            self.signed_in()
         self.session.changed()
 
     def _log_in(self) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.contracts.clienteling import AssociateTaskCounts
 from app.contracts.reports import StoreReport
 from app.tablet.problem import ApiProblem
 from app.tablet.state.session import Scene
@@ -20,6 +21,8 @@ class ManagerScene(Scene):
     report: StoreReport | None = None
     error: str | None = None  # i18n key
     error_detail: str = ""
+    # Each associate's open, overdue and done follow-up tasks (now, not the report's window).
+    team_tasks: list[AssociateTaskCounts] | None = None
 
     def show(self) -> None:
         if not self.session.is_manager:
@@ -39,6 +42,11 @@ class ManagerScene(Scene):
         except ApiProblem as exc:
             self.error = "offline" if exc.offline else "report_refused"
             self.error_detail = self.words(exc)
+        try:
+            # The smallest scope: the team's counts come with any of them.
+            self.team_tasks = self.gateway.tasks("overdue").team
+        except ApiProblem:
+            self.team_tasks = None  # the report shows without them
 
     def report_day(self, day: date) -> None:
         self.last_day = min(day, self.session.today())  # no figures from the future

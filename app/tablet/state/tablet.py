@@ -10,10 +10,12 @@ from datetime import date
 from app.qr.images import decode_one
 from app.tablet.gateway import Gateway
 from app.tablet.state.basket import BasketScene
+from app.tablet.state.client_book import ClientBookScene
 from app.tablet.state.customer import CustomerScene
 from app.tablet.state.enrolment import EnrolScene
 from app.tablet.state.home import HomeScene
 from app.tablet.state.login import LoginScene
+from app.tablet.state.look import LookScene
 from app.tablet.state.manager import ManagerScene
 from app.tablet.state.order import OrderScene
 from app.tablet.state.prepare import PrepareScene
@@ -23,6 +25,7 @@ from app.tablet.state.returns_exchange import ExchangeScene
 from app.tablet.state.session import Session, guard_actions
 from app.tablet.state.settings import SettingsScene
 from app.tablet.state.sync import SyncScene
+from app.tablet.state.tasks import TasksScene
 from app.tablet.state.team import TeamScene
 from app.tablet.state.till import TillScene
 from app.tablet.state.transfers import TransfersScene
@@ -69,6 +72,9 @@ class Tablet:
         self.till = TillScene(g, s, customer=self.customer)
         self.home = HomeScene(g, s, customer=self.customer, product=self.product, till=self.till)
         self.customer.consented = self.home.forget_results
+        self.look = LookScene(g, s, customer=self.customer)
+        # The customer's looks are read as they are opened: the customer scene lists them.
+        self.customer.opened = self.look.load_history
         self.order = OrderScene(g, s)
         self.prepare = PrepareScene(g, s)
         self.returns = ReturnsScene(g, s)
@@ -76,6 +82,10 @@ class Tablet:
         self.manager = ManagerScene(g, s)
         self.team = TeamScene(g, s)
         self.sync = SyncScene(g, s, customer=self.customer)
+        self.client_book = ClientBookScene(g, s, customer=self.customer)
+        self.tasks = TasksScene(g, s, customer=self.customer)
+        # The home scene's "Today" card: read as the associate logs in.
+        self.login.signed_in = self.tasks.load_today
 
     # What every view reads first.
     @property
@@ -99,6 +109,8 @@ class Tablet:
     def go_home(self) -> None:
         self.session.show("home" if self.session.who else "login")
         self.session.say(None)
+        if self.session.who is not None:
+            self.tasks.load_today()  # the "Today" card as it is now
         self.session.changed()
 
     def log_out(self) -> None:
@@ -131,6 +143,8 @@ class Tablet:
             self.transfers.scan(text)
         elif self.session.screen == "returns":
             self.returns.scan(text)
+        elif self.session.screen == "look":
+            self.look.scan(text)
         else:
             self.home.submit_scan(text)
 

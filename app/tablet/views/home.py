@@ -9,6 +9,7 @@ from app.contracts.customers import CustomerSummary
 from app.tablet.i18n import t
 from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import TOUCH, attention, button, tagged
+from app.tablet.views.tasks import today_card
 
 
 def _customer_tile(state: Tablet, c: CustomerSummary, identifier: str) -> ft.Control:
@@ -44,6 +45,34 @@ def consent_text(state: Tablet) -> ft.Control:
             padding=12,
         ),
         "consent-text",
+    )
+
+
+def consent_channels(state: Tablet) -> ft.Control:
+    """The message channels the customer may also opt into, one chip each, none chosen for
+    them: an e-mail address or a phone on file for each."""
+    lang, scene = state.lang, state.customer
+    offered = scene.consent_channels
+    if not offered:
+        return ft.Container(height=0)
+    chips = [
+        tagged(
+            ft.Chip(
+                label=ft.Text(t(lang, "consent_" + c)),
+                selected=c in scene.consent.channels,
+                on_select=lambda _, c=c: scene.toggle_consent_channel(c),
+                height=TOUCH,
+            ),
+            f"consent-channel-{c}",
+        )
+        for c in offered
+    ]
+    return ft.Column(
+        [
+            ft.Text(t(lang, "consent_channels_ask"), size=14),
+            ft.Row(chips, wrap=True, spacing=8),
+        ],
+        spacing=6,
     )
 
 
@@ -120,7 +149,10 @@ def _consent_panel(state: Tablet) -> ft.Control:
             )
     return attention(
         t(lang, "consent_ask", name=f"{c.first_name} {c.last_name}"),
-        ft.Column([consent_text(state), ft.Row(actions, wrap=True)], spacing=10),
+        ft.Column(
+            [consent_text(state), consent_channels(state), ft.Row(actions, wrap=True)],
+            spacing=10,
+        ),
         "consent-panel",
     )
 
@@ -202,6 +234,7 @@ def build(state: Tablet, scan_tools: list[ft.Control] | None = None) -> ft.Contr
             ),
             *consent,
             *results,
+            today_card(state),  # today's and overdue follow-ups: a tap opens the customer
             ft.Text(t(lang, "recent_customers"), size=18, weight=ft.FontWeight.W_600),
             *(recent or [ft.Text(t(lang, "empty"), color=ft.Colors.GREY_600)]),
         ],

@@ -15,6 +15,7 @@ from app.tablet.i18n import money, t
 from app.tablet.state.manager import PERIODS
 from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import TOUCH, button, notice_bar, tagged
+from app.tablet.views.manager_clienteling import clienteling_row
 from app.tablet.views.manager_store_side import store_side_row
 from app.tablet.views.report_parts import ACCENT, BAR, bars, empty_chart, panel, person, short, tile
 
@@ -223,4 +224,5 @@ def build(state: Tablet) -> ft.Control:
         body.append(notice_bar(f"{t(lang, m.error)} {m.error_detail}".strip(), True))
     if m.report is not None:
         body += _report(lang, m.report)
+        body.append(clienteling_row(lang, m.report.outreach, m.team_tasks))
     return ft.Column(body, spacing=12, scroll=ft.ScrollMode.AUTO, expand=True)

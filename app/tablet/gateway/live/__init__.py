@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from app.tablet.gateway.live.back_office import LiveBackOffice
 from app.tablet.gateway.live.catalogue import LiveCatalogue
+from app.tablet.gateway.live.clienteling import LiveClienteling
 from app.tablet.gateway.live.customers import LiveCustomers
+from app.tablet.gateway.live.looks import LiveLooks
 from app.tablet.gateway.live.orders import LiveOrders
 from app.tablet.gateway.live.pickups import LivePickups
 from app.tablet.gateway.live.returns import LiveReturns
@@ -27,6 +29,8 @@ class LiveGateway(
     LiveSession,
     LiveCatalogue,
     LiveCustomers,
+    LiveLooks,
+    LiveClienteling,
     LiveOrders,
     LivePickups,
     LiveReturns,

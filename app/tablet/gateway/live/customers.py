@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from app.contracts.customers import (
     CodeProof,
     ConsentChallengeOut,
@@ -142,11 +144,18 @@ class LiveCustomers(LiveBase):
     def send_consent_code(self, customer_id: int, channel: str, lang: str) -> ConsentChallengeOut:
         return self.client.send_consent_code(customer_id, channel, lang)
 
-    def record_consent_by_code(self, customer_id: int, challenge_id: int, code: str) -> None:
+    def record_consent_by_code(
+        self, customer_id: int, challenge_id: int, code: str, channels: Sequence[str] = ()
+    ) -> None:
         proof = CodeProof(kind="code", challenge_id=challenge_id, code=code)
-        self.client.record_consent(customer_id, proof=proof, text_version=TEXT_VERSION)
-
-    def record_consent_by_visit(self, customer_id: int) -> None:
         self.client.record_consent(
-            customer_id, proof=VisitProof(kind="visit"), text_version=TEXT_VERSION
+            customer_id, proof=proof, text_version=TEXT_VERSION, channels=channels
+        )
+
+    def record_consent_by_visit(self, customer_id: int, channels: Sequence[str] = ()) -> None:
+        self.client.record_consent(
+            customer_id,
+            proof=VisitProof(kind="visit"),
+            text_version=TEXT_VERSION,
+            channels=channels,
         )

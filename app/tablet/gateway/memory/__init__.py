@@ -13,7 +13,9 @@ from __future__ import annotations
 from app.tablet.gateway import Gateway
 from app.tablet.gateway.memory.back_office import MemoryBackOffice
 from app.tablet.gateway.memory.catalogue import MemoryCatalogue
+from app.tablet.gateway.memory.clienteling import MemoryClienteling, fill_client_book
 from app.tablet.gateway.memory.customers import MemoryCustomers
+from app.tablet.gateway.memory.looks import MemoryLooks
 from app.tablet.gateway.memory.orders import MemoryOrders
 from app.tablet.gateway.memory.pickups import MemoryPickups
 from app.tablet.gateway.memory.returns import MemoryReturns
@@ -29,6 +31,8 @@ class MemoryGateway(
     MemorySession,
     MemoryCatalogue,
     MemoryCustomers,
+    MemoryLooks,
+    MemoryClienteling,
     MemoryOrders,
     MemoryPickups,
     MemoryReturns,
@@ -41,6 +45,7 @@ class MemoryGateway(
         """Two Istanbul stores and the online warehouse (memory_world.py)."""
         g = cls()
         fill_demo_world(g)
+        fill_client_book(g)  # Ayşe's clients and the worker's tasks of a morning
         return g
 
 

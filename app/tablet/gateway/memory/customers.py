@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from app.contracts.customers import (
@@ -72,21 +73,23 @@ class MemoryCustomers(MemoryBase):
         self._challenges[challenge] = customer_id
         return ConsentChallengeOut(id=challenge, channel=channel, sent_to="***" + to[-4:], expires_at=utcnow() + timedelta(minutes=10))  # fmt: skip
 
-    def _consent(self, customer_id: int) -> None:
+    def _consent(self, customer_id: int, channels: Sequence[str] = ()) -> None:
+        """Clienteling, and the message channels chosen; the others stay as they were."""
         given = Consent(given=True, at=utcnow(), source="store")
-        self.customers[customer_id].profile.consents = Consents(clienteling=given, email=given, sms=given)  # fmt: skip
+        was = self.customers[customer_id].profile.consents
+        self.customers[customer_id].profile.consents = Consents(clienteling=given, **{c: given if c in channels else getattr(was, c) for c in ("email", "sms", "whatsapp")})  # fmt: skip
 
-    def record_consent_by_code(self, customer_id: int, challenge_id: int, code: str) -> None:
+    def record_consent_by_code(self, customer_id: int, challenge_id: int, code: str, channels: Sequence[str] = ()) -> None:  # fmt: skip
         self._need_online()
         if self._challenges.get(challenge_id) != customer_id:
             raise ApiProblem(403, "consent-code-expired", "Unknown or expired code")
         if code != self.consent_code:
             raise ApiProblem(403, "consent-code-wrong", "Wrong code", extra={"tries_left": 2})
         del self._challenges[challenge_id]  # a code is good once
-        self._consent(customer_id)
+        self._consent(customer_id, channels)
 
-    def record_consent_by_visit(self, customer_id: int) -> None:
+    def record_consent_by_visit(self, customer_id: int, channels: Sequence[str] = ()) -> None:
         self._need_online()
         if customer_id not in self._visits:
             raise ApiProblem(403, "consent-proof-required", "No identity scan here")
-        self._consent(customer_id)
+        self._consent(customer_id, channels)

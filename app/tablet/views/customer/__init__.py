@@ -16,11 +16,12 @@ from app.tablet.views.common import attention, button
 from app.tablet.views.customer import store_side
 from app.tablet.views.customer.coupons import coupon_card
 from app.tablet.views.customer.header import header_card
+from app.tablet.views.customer.looks import look_list
 from app.tablet.views.customer.notes import note_list
 from app.tablet.views.customer.orders import order_list
 from app.tablet.views.customer.parts import section
 from app.tablet.views.customer.tiles import cart, try_ons, wishlist
-from app.tablet.views.home import consent_text
+from app.tablet.views.home import consent_channels, consent_text
 
 
 def build(state: Tablet) -> ft.Control:
@@ -37,6 +38,7 @@ def build(state: Tablet) -> ft.Control:
                 ft.Column(
                     [
                         consent_text(state),
+                        consent_channels(state),
                         button(
                             t(lang, "consent_record"),
                             lambda _: state.customer.record_consent(),
@@ -71,6 +73,12 @@ def build(state: Tablet) -> ft.Control:
                         ),
                         lambda _: state.basket.show(),
                         "basket",
+                    ),
+                    # Only for a customer who consented: a visit alone is no relationship.
+                    *(
+                        [button(t(lang, "look_open"), lambda _: state.look.open(), "look-open")]
+                        if p.consents.clienteling.given
+                        else []
                     ),
                 ],
                 wrap=True,
@@ -119,6 +127,13 @@ def build(state: Tablet) -> ft.Control:
                         ft.Icons.STICKY_NOTE_2_OUTLINED,
                         note_list(state, view),
                         "section-notes",
+                        lang,
+                    ),
+                    section(
+                        t(lang, "looks"),
+                        ft.Icons.SEND_OUTLINED,
+                        look_list(state, view),
+                        "section-looks",
                         lang,
                     ),
                     *store_side.sections(state, view),

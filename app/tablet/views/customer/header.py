@@ -18,6 +18,7 @@ def header_card(state: Tablet, view: CustomerView) -> ft.Control:
         _consent_chip(t(lang, "consent_clienteling"), p.consents.clienteling.given),
         _consent_chip(t(lang, "consent_email"), p.consents.email.given),
         _consent_chip(t(lang, "consent_sms"), p.consents.sms.given),
+        _consent_chip(t(lang, "consent_whatsapp"), p.consents.whatsapp.given),
     ]
     if view.access != "none":
         consents.append(ft.Text(t(lang, "access_" + view.access), italic=True))
