@@ -126,7 +126,11 @@ def test_the_look_page_in_english_and_on_a_desktop(
     context = _phone(browser, "en-GB")  # Accept-Language: en-GB
     try:
         page = context.new_page()
+        # The look was written in Turkish: its page speaks Turkish, whatever the phone's
+        # language, until the customer switches.
         page.goto(url)
+        assert page.get_by_role("heading", name="T sizin için seçti").is_visible()
+        page.get_by_role("link", name="English").click()
         assert page.get_by_role("heading", name="T picked these for you").is_visible()
         assert page.get_by_text("3 in Nişantaşı today").is_visible()
         assert page.get_by_text("Not in store · online, delivered in 2–3 days").is_visible()

@@ -108,6 +108,10 @@ def look_page(
     look = _open(db, ring, token, locations)
     if look is None:
         return _invalid(lang, self_path)
+    if "lang" not in request.query_params:
+        # The associate wrote the line in the customer's language: the page speaks it too,
+        # whatever the phone's settings; the language link still switches.
+        lang = "en" if look.lang == "en" else "tr"
     look_service.record_visit(db, look.look_id)
     with db.read_session() as session:
         reserved = look_reserve.reservations(session, look)
