@@ -15,6 +15,7 @@ from app.tablet.state.look import MAX_ITEMS
 from app.tablet.state.look_parts import Offer
 from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import BRAND, TOUCH, button, picture, tagged
+from app.tablet.views.customer.tiles import item_lines
 from app.tablet.views.order import MUTED, chip
 
 TILE = 150  # px: a product tile; four a row in the landscape column, five in portrait
@@ -31,7 +32,6 @@ def _tile(
     """A product as a tile to tap: picture, name, size and colour, price; chosen ones framed
     and ticked (an icon: the web font has no tick glyph)."""
     lang = state.lang
-    name = item.name_en if lang == "en" else item.name_tr
     top: list[ft.Control] = [
         picture(state, item.thumb_url, width=TILE - 16, height=(TILE - 16) * 5 // 4)
     ]
@@ -53,19 +53,7 @@ def _tile(
             ft.Column(
                 [
                     ft.Stack(top, width=TILE - 16, height=(TILE - 16) * 5 // 4),
-                    ft.Text(
-                        name,
-                        size=14,
-                        weight=ft.FontWeight.BOLD,
-                        max_lines=2,
-                        overflow=ft.TextOverflow.ELLIPSIS,
-                    ),
-                    ft.Text(
-                        f"{item.size} · {colour_name(lang, item.colour, item.colour_en)}",
-                        size=13,
-                        color=MUTED,
-                    ),
-                    ft.Text(money(item.price_kurus), size=14, weight=ft.FontWeight.W_500),
+                    *item_lines(lang, item),
                     *([chip(tag, ft.Colors.GREY_100, ft.Colors.GREY_900)] if tag else []),
                 ],
                 spacing=4,

@@ -27,10 +27,23 @@ def _open(state: Tablet, item: ItemRef) -> Callable[[object], None]:
     return lambda _: state.product.open(item.product_id, item.sku)
 
 
+def item_lines(lang: str, item: ItemRef) -> list[ft.Control]:
+    """Under a tile's picture: name, size and colour, price (the look composer's tiles too)."""
+    name = item.name_en if lang == "en" else item.name_tr
+    return [
+        ft.Text(
+            name, size=14, weight=ft.FontWeight.BOLD, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS
+        ),
+        ft.Text(
+            f"{item.size} · {colour_name(lang, item.colour, item.colour_en)}", size=13, color=MUTED
+        ),
+        ft.Text(money(item.price_kurus), size=14, weight=ft.FontWeight.W_500),
+    ]
+
+
 def _tile(state: Tablet, item: ItemRef, extra: list[ft.Control], identifier: str) -> ft.Control:
     """A product as a fashion tile: picture, name, size and colour, price, then what the
     list says about it; a tap opens the product on this variant."""
-    name = item.name_tr if state.lang == "tr" else item.name_en
     return tagged(
         ft.Container(
             ft.Column(
@@ -41,19 +54,7 @@ def _tile(state: Tablet, item: ItemRef, extra: list[ft.Control], identifier: str
                         width=TILE - 16,
                         height=(TILE - 16) * 5 // 4,
                     ),
-                    ft.Text(
-                        name,
-                        size=14,
-                        weight=ft.FontWeight.BOLD,
-                        max_lines=2,
-                        overflow=ft.TextOverflow.ELLIPSIS,
-                    ),
-                    ft.Text(
-                        f"{item.size} · {colour_name(state.lang, item.colour, item.colour_en)}",
-                        size=13,
-                        color=MUTED,
-                    ),
-                    ft.Text(money(item.price_kurus), size=14, weight=ft.FontWeight.W_500),
+                    *item_lines(state.lang, item),
                     *extra,
                 ],
                 spacing=4,
