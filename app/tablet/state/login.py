@@ -11,6 +11,7 @@ from app.tablet.problem import ApiProblem, OfflineLoginError
 from app.tablet.state.session import Scene
 
 PIN_LENGTH = 8  # the API accepts 4-8 digits
+PIN_MIN = 4
 
 
 @dataclass
@@ -28,6 +29,13 @@ class LoginScene(Scene):
             self.pin += digit
             self.error = None
 
+    def complete(self) -> bool:
+        """Store, associate code and a whole PIN: what a log-in needs before it is tried."""
+        return (
+            bool(self.store_code.strip() and self.associate_code.strip())
+            and len(self.pin) >= PIN_MIN
+        )
+
     def clear_pin(self) -> None:
         self.pin = ""
 
@@ -44,7 +52,7 @@ class LoginScene(Scene):
 
     def _log_in(self) -> bool:
         store, code = self.store_code.strip().upper(), self.associate_code.strip()
-        if not store or not code or len(self.pin) < 4:
+        if not store or not code or len(self.pin) < PIN_MIN:
             self.error = "fill_all"
             return False
         self.busy = True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import flet as ft
 
 from app.tablet.i18n import t
@@ -12,11 +14,38 @@ from app.tablet.views.common import BRAND, TOUCH, button, notice_bar, tagged
 def build(state: Tablet) -> ft.Control:
     lang, login = state.lang, state.login
 
+    # Log in is offered once the app itself holds a store, a code and four digits: the
+    # associate sees it light up, and a tap can never overtake the field's last change
+    # (under load a tap on a ready-looking screen was answered "fill in every field").
+    go = ft.Button(
+        t(lang, "log_in"),
+        height=TOUCH,
+        style=ft.ButtonStyle(
+            bgcolor={ft.ControlState.DISABLED: ft.Colors.GREY_300, ft.ControlState.DEFAULT: BRAND},
+            color={
+                ft.ControlState.DISABLED: ft.Colors.GREY_700,
+                ft.ControlState.DEFAULT: ft.Colors.WHITE,
+            },
+            shape=ft.RoundedRectangleBorder(radius=10),
+            padding=ft.Padding.symmetric(horizontal=20, vertical=12),
+        ),
+        disabled=not login.complete(),
+    )
+
+    def offer_log_in() -> None:
+        if go.disabled == (not login.complete()):
+            return
+        go.disabled = not login.complete()
+        with contextlib.suppress(Exception):  # the scene is being redrawn at this moment
+            go.update()
+
     def set_store(e: ft.Event[ft.TextField]) -> None:
         login.store_code = e.control.value or ""
+        offer_log_in()
 
     def set_code(e: ft.Event[ft.TextField]) -> None:
         login.associate_code = e.control.value or ""
+        offer_log_in()
 
     # The PIN pad only redraws the dots: rebuilding the scene on every tap would swap the
     # buttons under a fast finger and lose taps. The dots say how many digits were taken
@@ -53,6 +82,8 @@ def build(state: Tablet) -> ft.Control:
         login.associate_code = code_field.value or login.associate_code
         state.login.log_in()
 
+    go.on_click = log_in
+
     error_bar = notice_bar(t(lang, login.error) if login.error else None, True)
 
     def digit(d: str) -> ft.Control:
@@ -60,6 +91,7 @@ def build(state: Tablet) -> ft.Control:
             login.press_digit(d)
             show_pin()
             pin_dots.update()
+            offer_log_in()
             if error_bar.visible:  # typing again: the old message no longer applies
                 error_bar.visible = False
                 error_bar.update()
@@ -81,6 +113,7 @@ def build(state: Tablet) -> ft.Control:
         login.clear_pin()
         show_pin()
         pin_dots.update()
+        offer_log_in()
 
     pad = ft.Column(
         [
@@ -124,7 +157,7 @@ def build(state: Tablet) -> ft.Control:
                     if login.error == "device_not_enrolled"
                     else []
                 ),
-                button(t(lang, "log_in"), log_in, "log-in"),
+                tagged(go, "log-in"),
                 ft.Row(
                     [
                         ft.TextButton(
