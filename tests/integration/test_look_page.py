@@ -295,6 +295,10 @@ def test_reserving_an_item_sold_out_at_the_store_is_refused_and_orders_nothing(
     with _phone() as phone:
         r = phone.post(world.url + path + "/reserve", data={"variant_id": str(variant + 10_000)})
         assert r.status_code == 404
+        # Hostile forms: digits int() refuses, signs, nothing at all: a 404 page, never a 500.
+        for raw in ("²", "١٢", "-1", "", "9" * 40):
+            r = phone.post(world.url + path + "/reserve", data={"variant_id": raw})
+            assert r.status_code == 404, raw
 
 
 def test_a_post_from_another_site_is_refused(world: World) -> None:

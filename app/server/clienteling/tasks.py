@@ -100,6 +100,8 @@ def list_tasks(
         .where(
             _TASKS.c.store_id == principal.store_id,
             _TASKS.c.status != TaskStatus.DONE,
+            # A client who withdrew clienteling consent leaves every list (KVKK), as the book.
+            col(Customer.consent_clienteling),
             or_(held, _TASKS.c.associate_id.is_(None))
             if manager and associate_id is None
             else held,

@@ -168,7 +168,8 @@ def reserve(
     if _cross_site(request):
         return _html(look_pages.refusal(lang, "cross_site", self_path=self_path, back=back), 403)
     raw = form.get("variant_id", "")
-    item = look.item(int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    # ASCII only: '²' passes isdigit() and int() refuses it.
+    item = look.item(int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
     if item is None:
         return _invalid(lang, self_path)
     done = RedirectResponse(
