@@ -44,9 +44,10 @@ def type_into(page: Any, label: str, text: str) -> None:
     box.click()
     # The locator again, not a handle taken before: the field's element may be rebuilt.
     expect(box).to_be_focused(timeout=HANG_MS)
-    handle = box.element_handle()
     box.fill(text)
-    page.wait_for_function("([e, text]) => e.value === text", arg=[handle, text])
+    # The field as it is now, not the element filled: a redraw may have made it again (a
+    # handle on the old one then waits forever), and the new one must hold the text too.
+    expect(box).to_have_value(text, timeout=HANG_MS)
 
 
 def by_id(page: Any, identifier: str) -> Any:
