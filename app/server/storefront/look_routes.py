@@ -26,7 +26,10 @@ from app.server.db import Database
 from app.server.deps import DbDep, KeyRingDep, SettingsDep
 from app.server.storefront import i18n, look_pages, look_reserve, look_service
 from app.server.storefront.look_service import LookView
-from app.server.storefront.routes import _HEADERS as PAGE_HEADERS  # one policy for all pages
+
+# One policy, one language rule and one way to answer for every storefront page.
+from app.server.storefront.routes import _HEADERS as PAGE_HEADERS
+from app.server.storefront.routes import _html, _lang
 
 router = APIRouter(tags=["storefront"], include_in_schema=False)
 AcceptLanguage = Annotated[str | None, Header()]
@@ -36,14 +39,6 @@ PIXEL = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 )
 MAX_FORM = 2048  # a variant id, or List-Unsubscribe=One-Click: nothing a form of ours sends is long
-
-
-def _html(body: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
-
-
-def _lang(request: Request, accept_language: str | None) -> i18n.Lang:
-    return i18n.pick(accept_language, request.query_params.get("lang"))
 
 
 def _invalid(lang: i18n.Lang, self_path: str) -> HTMLResponse:
