@@ -19,7 +19,7 @@ from app.domain.clienteling import TaskKind
 from app.domain.local_days import local_day, local_today
 from app.server.clienteling.generate import generate_tasks
 from app.server.clienteling.models import FollowUpTask
-from app.server.customers.models import Cart, CartLine
+from app.server.customers.models import Cart, CartLine, Customer
 from app.server.db import Database, make_engine, utcnow
 from app.server.inventory.models import Reservation
 from tests.conftest import World
@@ -341,6 +341,94 @@ def test_a_task_by_hand_done_snoozed_handed_over_and_every_refusal(world: World)
     # Another store's associate cannot even learn the task exists; a manager may close any.
     assert _post(world, ank_code, f"/v1/tasks/{later.json()['id']}/done").status_code == 404
     assert _post(world, "t-manager", f"/v1/tasks/{later.json()['id']}/done").status_code == 200
+
+
+def test_racing_hand_overs_of_one_task_make_a_chain_never_two_from_one_holder(
+    world: World,
+) -> None:
+    """The holder hands a task to B while the manager hands it to C: each change applies only
+    to the task as it was read, so at most one hand-over leaves A, and a second one, if it
+    goes through, starts from whoever holds it then (never two 'from A')."""
+    a, a_code = associate(world)
+    b, _ = associate(world)
+    c, _ = associate(world)
+    customer = client(world, "Devir", "Yarış")
+    today = local_today(TZ, utcnow())
+    tasks = [_direct(world, associate_id=a, customer_id=customer, due_on=today) for _ in range(8)]
+    moves = [(a_code, b), ("t-manager", c)]
+    barrier = threading.Barrier(len(moves))
+
+    def hand_over(task: int, who: str, to: int) -> Any:
+        barrier.wait()
+        return _post(world, who, f"/v1/tasks/{task}/hand-over", {"associate_id": to})
+
+    for task in tasks:
+        with ThreadPoolExecutor(max_workers=len(moves)) as pool:
+            answers = list(pool.map(lambda m, t=task: hand_over(t, *m), moves))
+        done = [r.json() for r in answers if r.status_code == 200]
+        refused = [kind(r) for r in answers if r.status_code != 200]
+        assert done and set(refused) <= {"task-changed", "task-not-yours"}, refused
+        froms = [d["handed_from"] for d in done]
+        assert froms.count(a) == 1 and len(set(froms)) == len(froms), done
+        with world.db.session() as s:
+            holder = s.get(FollowUpTask, task)
+            assert holder is not None
+        # Whoever holds it now is where the last hand-over in the chain sent it.
+        last = next(d for d in done if d["associate_id"] not in froms)
+        assert holder.associate_id == last["associate_id"], (done, holder.associate_id)
+
+
+def test_assigning_a_client_moves_their_open_tasks_here_first_time_and_after(
+    world: World,
+) -> None:
+    a, _ = associate(world)
+    b, _ = associate(world)
+    customer = client(world, "Atanan", "Müşteri")
+    today = local_today(TZ, utcnow())
+    managers = _direct(world, associate_id=None, customer_id=customer, due_on=today)
+    served = _direct(world, associate_id=a, customer_id=customer, due_on=today)
+    closed = _direct(world, associate_id=a, customer_id=customer, due_on=today, status="done",
+                     done_at=utcnow())  # fmt: skip
+    elsewhere = _direct(world, associate_id=a, customer_id=customer, due_on=today,
+                        store_id=world.base.stores["ANK01"])  # fmt: skip
+
+    def holders() -> dict[int, tuple[int | None, int | None]]:
+        with world.db.session() as s:
+            rows = s.execute(
+                select(FollowUpTask.id, FollowUpTask.associate_id, FollowUpTask.handed_from)
+            ).all()
+        return {i: (who, was) for i, who, was in rows if i in (managers, served, closed, elsewhere)}
+
+    # The first assignment: the open tasks here are B's now, each saying whose it was.
+    assert assign(world, "t-manager", customer, b).status_code == 200
+    assert holders() == {managers: (b, None), served: (b, a), closed: (a, None),
+                         elsewhere: (a, None)}  # fmt: skip
+    # Moved back to A: they follow again.
+    assert assign(world, "t-manager", customer, a).json()["moved_from"] == b
+    assert holders()[managers] == holders()[served] == (a, b)
+
+
+def test_a_client_who_withdrew_clienteling_consent_leaves_every_task_list(world: World) -> None:
+    a, a_code = associate(world)
+    kept = client(world, "Kalan", "Müşteri")
+    gone = client(world, "Vazgeçen", "Müşteri")
+    today = local_today(TZ, utcnow())
+    tasks = {c: _direct(world, associate_id=a, customer_id=c, due_on=today) for c in (kept, gone)}
+
+    def listed(scope: str) -> set[int]:
+        with world.client(a_code) as cl:
+            r = cl.get("/v1/tasks", params={"scope": scope})
+        assert r.status_code == 200, r.text
+        return {t["id"] for t in r.json()["items"]}
+
+    assert {tasks[kept], tasks[gone]} <= listed("today") & listed("open")
+    with world.db.write() as s:
+        s.execute(
+            update(Customer).where(col(Customer.id) == gone).values(consent_clienteling=False)
+        )
+    for scope in ("today", "open", "overdue"):
+        assert tasks[gone] not in listed(scope), scope
+    assert tasks[kept] in listed("today")
 
 
 def test_the_manager_sees_each_associates_open_overdue_and_done_on_time(world: World) -> None:

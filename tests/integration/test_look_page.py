@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -18,9 +19,13 @@ from app.qr import look as look_link
 from app.qr.keys import KeyRing
 from app.server.catalog.models import Variant
 from app.server.customers.models import ConsentEvent, Customer
+from app.server.db import utcnow
+from app.server.idempotency import store
+from app.server.idempotency.models import IdempotencyRecord
 from app.server.inventory.models import Reservation, StockLevel
 from app.server.orders.models import Order, OrderLine
 from app.server.outreach.models import OutreachMessage
+from app.server.storefront import look_reserve
 from tests import factories
 from tests.conftest import World
 from tests.looks import make_look
@@ -262,6 +267,47 @@ def test_two_racing_reserves_of_one_item_make_one_order(world: World) -> None:
     assert _available(world, variant, b.stores["IST01"]) == (5, 1)
 
 
+def test_a_reservation_left_running_by_a_dead_process_is_offered_again_then_taken_over(
+    world: World,
+) -> None:
+    """The process placing the first tap died: its claim stays 'running'. While it is fresh the
+    page says 'one moment'; once it is older than the idempotency lease the page stops waiting
+    (back to the look, never a page that refreshes for ever) and the next tap places it."""
+    b = world.base
+    _, skus = factories.product(world.db, stock={b.stores["IST01"]: 2})
+    variant = _variants(world, skus[:1])[0]
+    customer, look_id, _, path = _look(world, [variant])
+    claim = look_reserve.reserve_key(look_id, variant)
+    body = look_reserve._Reserve(look_id=look_id, variant_id=variant)
+    with world.db.write() as s:
+        s.add(
+            IdempotencyRecord(
+                scope=look_reserve.RESERVE_SCOPE,
+                key=claim,
+                method="POST",
+                path=f"/l/{look_id}/reserve",
+                fingerprint=store.fingerprint("POST", f"/l/{look_id}/reserve", body),
+            )
+        )
+    waiting = world.url + path + f"/reserved/{variant}?lang=en"
+    with _phone() as phone:
+        r = phone.get(waiting)
+        assert r.status_code == 200 and "one moment" in r.text
+        with world.db.write() as s:  # the lease (60 s) has run out
+            s.execute(
+                update(IdempotencyRecord)
+                .where(col(IdempotencyRecord.key) == claim)
+                .values(locked_at=utcnow() - timedelta(minutes=5))
+            )
+        r = phone.get(waiting)
+        assert r.status_code == 303 and r.headers["location"].endswith(f"{path}?lang=en")
+        assert 'name="variant_id"' in phone.get(world.url + path).text
+        r = phone.post(world.url + path + "/reserve?lang=en", data={"variant_id": str(variant)})
+        assert r.status_code == 303
+        assert "Reserved for you" in phone.get(world.url + r.headers["location"]).text
+    assert len(_orders(world, customer)) == 1
+
+
 def _set_on_hand(world: World, variant_id: int, location_id: int, on_hand: int) -> None:
     with world.db.write() as s:
         s.execute(
@@ -316,6 +362,14 @@ def test_a_post_from_another_site_is_refused(world: World) -> None:
     assert _orders(world, customer) == []
     with world.db.session() as s:
         assert s.get(Customer, customer).consent_email is True  # type: ignore[union-attr]
+    # Behind a proxy the request names the API's inner host; a page of the public address the
+    # links were made with (the default, http://127.0.0.1:8000) is the site's own.
+    own = {"Origin": "http://127.0.0.1:8000", "Host": "reyon-api.internal"}
+    with _phone() as phone:
+        r = phone.post(world.url + path + "/reserve", data={"variant_id": str(variant)},
+                       headers=own)  # fmt: skip
+        assert r.status_code == 303, r.text
+    assert len(_orders(world, customer)) == 1
 
 
 def _events(world: World, customer: int) -> list[ConsentEvent]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlmodel import Session, col
 
 from app.contracts.clienteling import ClientAssign, ClientAssignmentOut
@@ -72,16 +72,19 @@ def assign(
         db_session.execute(update(table).where(*where).values(**values))
         if before != body.associate_id:
             moved_from = before
-            db_session.execute(
-                update(core_table(FollowUpTask))
-                .where(
-                    col(FollowUpTask.customer_id) == body.customer_id,
-                    col(FollowUpTask.store_id) == principal.store_id,
-                    col(FollowUpTask.associate_id) == before,
-                    col(FollowUpTask.status) != TaskStatus.DONE,
-                )
-                .values(associate_id=body.associate_id, handed_from=before, updated_at=now)
-            )
+    # The client's open tasks here go to their associate, whoever held them: the last to
+    # serve them or the store's managers (a first assignment), or the associate before.
+    tasks = core_table(FollowUpTask)
+    db_session.execute(
+        update(tasks)
+        .where(
+            tasks.c.customer_id == body.customer_id,
+            tasks.c.store_id == principal.store_id,
+            or_(tasks.c.associate_id.is_(None), tasks.c.associate_id != body.associate_id),
+            tasks.c.status != TaskStatus.DONE,
+        )
+        .values(associate_id=body.associate_id, handed_from=tasks.c.associate_id, updated_at=now)
+    )
     return ClientAssignmentOut(
         customer_id=body.customer_id,
         store_id=principal.store_id,

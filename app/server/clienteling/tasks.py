@@ -23,7 +23,7 @@ from app.contracts.clienteling import (
 )
 from app.domain import clienteling as rules
 from app.domain.clienteling import TaskKind, TaskScope, TaskStatus
-from app.domain.errors import ConsentRequired, Forbidden, Invalid, NotFound
+from app.domain.errors import Conflict, ConsentRequired, Forbidden, Invalid, NotFound
 from app.domain.local_days import local_day, local_today
 from app.server.auth.models import Associate
 from app.server.clienteling.assignments import colleague
@@ -211,15 +211,28 @@ def _task_to_change(session: Session, principal: Principal, task_id: int) -> Fol
 
 
 def _apply(session: Session, task: FollowUpTask, values: dict[str, Any]) -> None:
-    """Write the change if the task is still not done: a tablet that lost the race to another
-    is told, not silently overwritten."""
+    """Write the change only to the task as it was read: still not done, and still held by
+    the same associate (or still the managers'). A tablet that lost the race to another (done
+    there, or handed over meanwhile) is told, never silently written over."""
+    holder = _TASKS.c.associate_id
     changed = session.execute(
         update(_TASKS)
-        .where(_TASKS.c.id == task.id, _TASKS.c.status != TaskStatus.DONE)
+        .where(
+            _TASKS.c.id == task.id,
+            _TASKS.c.status != TaskStatus.DONE,
+            holder.is_(None) if task.associate_id is None else holder == task.associate_id,
+        )
         .values(**values)
     ).rowcount  # type: ignore[attr-defined]
-    if changed != 1:
-        rules.check_can_finish(TaskStatus.DONE)
+    if changed == 1:
+        return
+    now_status = session.execute(select(_TASKS.c.status).where(_TASKS.c.id == task.id)).scalar()
+    rules.check_can_finish(TaskStatus(now_status) if now_status else TaskStatus.DONE)
+    raise Conflict(
+        "task-changed",
+        "Task changed meanwhile",
+        "This task was handed to someone else a moment ago; open the list again.",
+    )
 
 
 def finish(

@@ -16,7 +16,7 @@ from app.domain.errors import DomainError, NotFound
 from app.domain.sourcing import FulfilmentType
 from app.qr.keys import KeyRing
 from app.server.catalog.service import LocationDirectory
-from app.server.db import Database
+from app.server.db import Database, utcnow
 from app.server.idempotency import store
 from app.server.idempotency.models import IdempotencyRecord
 from app.server.orders import placing
@@ -117,9 +117,13 @@ def forget_refusal(db: Database, look_id: int, variant_id: int) -> None:
         )
 
 
-def reservation(session: Session, look_id: int, variant_id: int) -> OrderOut | str | None:
+def reservation(
+    session: Session, look_id: int, variant_id: int, *, stale_after: timedelta
+) -> OrderOut | str | None:
     """What became of the reservation of this item from this look: its order, "running" while
-    the first tap is still being placed, or None (never reserved, refused, or long forgotten)."""
+    the first tap is still being placed, or None (never reserved, refused, long forgotten, or
+    left running by a process that died: the page then offers the item again, and that tap
+    takes the dead claim over)."""
     record = session.execute(
         select(IdempotencyRecord).where(
             col(IdempotencyRecord.scope) == RESERVE_SCOPE,
@@ -129,7 +133,7 @@ def reservation(session: Session, look_id: int, variant_id: int) -> OrderOut | s
     if record is None:
         return None
     if record.state != "done":
-        return "running"
+        return "running" if utcnow() - record.locked_at < stale_after else None
     if (record.response_status or 500) >= 400 or not record.response_body:
         return None
     return OrderOut.model_validate_json(record.response_body)

@@ -45,9 +45,11 @@ def _invalid(lang: i18n.Lang, self_path: str) -> HTMLResponse:
     return _html(look_pages.refusal(lang, "link_invalid", self_path=self_path), 404)
 
 
-def _cross_site(request: Request) -> bool:
+def _cross_site(request: Request, public_base_url: str) -> bool:
     """A post that another site's page made the browser send. Mail servers posting the RFC 8058
-    one-click opt-out send neither header, and pass."""
+    one-click opt-out send neither header, and pass. The page's own site is the public address
+    the links were made with (behind a proxy the Host header may name the API's inner address),
+    or the Host the request came to."""
     site = request.headers.get("sec-fetch-site")
     if site is not None:
         return site not in ("same-origin", "none")
@@ -55,7 +57,8 @@ def _cross_site(request: Request) -> bool:
     if origin is None:
         return False
     host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]").lower()
-    return (urlsplit(origin).hostname or "") != host
+    ours = {host, (urlsplit(public_base_url).hostname or "").lower()}
+    return (urlsplit(origin).hostname or "").lower() not in ours
 
 
 async def form_fields(request: Request) -> dict[str, str]:
@@ -160,7 +163,7 @@ def reserve(
     if look is None:
         return _invalid(lang, self_path)
     back = f"{self_path}?lang={lang}"
-    if _cross_site(request):
+    if _cross_site(request, settings.public_base_url):
         return _html(look_pages.refusal(lang, "cross_site", self_path=self_path, back=back), 403)
     raw = form.get("variant_id", "")
     # ASCII only: '²' passes isdigit() and int() refuses it.
@@ -212,7 +215,12 @@ def reserved(
         return _invalid(lang, self_path)
     back = f"{self_path}?lang={lang}"
     with db.read_session() as session:
-        order = look_reserve.reservation(session, look.look_id, variant_id)
+        order = look_reserve.reservation(
+            session,
+            look.look_id,
+            variant_id,
+            stale_after=timedelta(seconds=settings.idempotency_stale_seconds),
+        )
     if order == "running":
         return _html(look_pages.reserving(lang, self_path=f"{self_path}/reserved/{variant_id}"))
     if order is None or isinstance(order, str):
@@ -251,6 +259,7 @@ def optout(
     token: str,
     request: Request,
     db: DbDep,
+    settings: SettingsDep,
     ring: KeyRingDep,
     accept_language: AcceptLanguage = None,
 ) -> Response:
@@ -261,7 +270,7 @@ def optout(
     target = _optout(db, ring, token)
     if target is None:
         return _invalid(lang, self_path)
-    if _cross_site(request):
+    if _cross_site(request, settings.public_base_url):
         return _html(look_pages.refusal(lang, "cross_site", self_path=self_path), 403)
     withdrawn = consent.withdraw_by_link(
         db=db, customer_id=target.customer_id, purpose=target.channel

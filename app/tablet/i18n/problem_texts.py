@@ -84,6 +84,10 @@ KINDS: dict[str, Words] = {
         "Bu görev zaten tamamlanmış.",
         "This task is already done.",
     ),
+    "task-changed": w(
+        "Bu görev az önce başka birine devredildi; listeyi yeniden açın.",
+        "This task was handed to someone else a moment ago; open the list again.",
+    ),
     "task-due-past": w(
         "Görevin tarihi geçmişte olamaz; bugün ya da sonrası için seçin.",
         "A task cannot be due in the past; choose today or later.",
