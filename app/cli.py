@@ -382,6 +382,8 @@ def _cmd_tablet(args: argparse.Namespace) -> int:
     # What the tablet notes about itself (a sync round that failed, a customer it forgot).
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("reyon").setLevel(logging.INFO)
+    if args.trace_redraws:
+        logging.getLogger("reyon.tablet.redraws").setLevel(logging.DEBUG)
     api = args.api or settings.api_url
     print(f"Reyon tablet on http://{args.host}:{args.port}  (API: {api})", flush=True)
     serve(
@@ -435,6 +437,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tablet.add_argument(
         "--online-only", action="store_true", help="no offline cache and outbox (not for stores)"
+    )
+    tablet.add_argument(
+        "--trace-redraws",
+        action="store_true",
+        help="log every redraw and the actions that asked for it (diagnosing a tablet)",
     )
     tablet.set_defaults(func=_cmd_tablet)
 

@@ -126,7 +126,7 @@ def start_tablet(
     port = free_port()
     log = log_dir / f"tablet-{port}.log"
     cmd = [sys.executable, "-m", "app.cli", "tablet", "--api", api_url, "--port", str(port),
-           "--data-dir", str(log_dir / "tablet-cache")]  # fmt: skip
+           "--data-dir", str(log_dir / "tablet-cache"), "--trace-redraws"]  # fmt: skip
     env = {
         k: v for k, v in os.environ.items() if k not in ("REYON_DEVICE_ID", "REYON_DEVICE_SECRET")
     }

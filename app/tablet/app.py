@@ -8,6 +8,7 @@ import contextlib
 import logging
 import os
 import threading
+import traceback
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -44,6 +45,10 @@ from app.tablet.views.scanner import camera_button, photo_button
 from app.tablet.web_server import FLET_WEB_LOGGER, QuietDisconnects, SameOriginOnly
 
 log = logging.getLogger("reyon.tablet")
+# Each redraw and the tablet actions that asked for it (`reyon tablet --trace-redraws`): what
+# a browser test's failure shows next to the screen, to tell "the app drew over the field"
+# from "the browser lost the keystrokes".
+redraws = logging.getLogger("reyon.tablet.redraws")
 
 LOCALES = {"tr": ft.Locale("tr", "TR"), "en": ft.Locale("en", "GB")}
 PREFS = "reyon."  # prefix of this app's keys in the device's preferences
@@ -261,6 +266,8 @@ def make_main(
             """A scene that fails to build is logged and replaced by the home scene with a
             message, never Flet's red error screen."""
             with drawing:
+                if redraws.isEnabledFor(logging.DEBUG):
+                    redraws.debug("redraw %s by %s", state.screen, _asked_by())
                 try:
                     draw()
                 except Exception:
@@ -348,6 +355,15 @@ def make_main(
             page.on_close = closed
 
     return main
+
+
+def _asked_by() -> str:
+    """The tablet's own functions on the stack that led to a redraw, outermost first."""
+    here = Path(__file__).resolve().parent
+    frames = traceback.extract_stack()[:-2]
+    return " > ".join(
+        f"{Path(f.filename).stem}.{f.name}" for f in frames if Path(f.filename).is_relative_to(here)
+    )
 
 
 def _safe(device_id: str) -> str:

@@ -72,3 +72,17 @@ def tablet(demo_world: DemoWorld, tmp_path: Path) -> Iterator[ApiProcess]:
         yield app
     finally:
         app.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failed browser test shows the end of each tablet process's log beside its error (CI
+    keeps no files): what the tablet drew and when, what it logged."""
+    report = yield
+    if report.when == "call" and report.failed:
+        funcargs = getattr(item, "funcargs", {})
+        for name, value in funcargs.items():
+            if isinstance(value, ApiProcess) and value.log.exists():
+                lines = value.log.read_text(errors="replace").splitlines()[-80:]
+                report.sections.append((f"{name} log, last lines", "\n".join(lines)))
+    return report

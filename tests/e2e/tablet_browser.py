@@ -44,6 +44,10 @@ def type_into(page: Any, label: str, text: str) -> None:
     box.click()
     # The locator again, not a handle taken before: the field's element may be rebuilt.
     expect(box).to_be_focused(timeout=HANG_MS)
+    # The browser focuses the <input> at once; Flutter takes the tap into its field over the
+    # next frames and then writes its own text into the input. Text filled before that is
+    # written over (a code once typed became the field's old value again).
+    frames(page, 2)
     box.fill(text)
     # The field as it is now, not the element filled: a redraw may have made it again (a
     # handle on the old one then waits forever), and the new one must hold the text too.
