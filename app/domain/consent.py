@@ -25,8 +25,32 @@ VISIT_PROOF_MINUTES = 30
 
 # The version the tablet shows now. Older versions stay here: a consent recorded against them
 # names the words the customer actually saw.
-TEXT_VERSION = "2026-12"
+TEXT_VERSION = "2026-12-05"
 TEXTS: dict[str, dict[Lang, str]] = {
+    # Adds the commercial messages (İYS, law 6563): the channels are ticked one by one under
+    # the text, and a consent to them must name what the customer agreed to receive.
+    "2026-12-05": {
+        "tr": (
+            "Reyon mağazalarındaki satış danışmanlarının bana kişisel hizmet verebilmesi için "
+            "adımı, iletişim bilgilerimi, alışverişlerimi, denediğim ve beğendiğim ürünleri "
+            "görmesine ve kaydetmesine açık rıza veriyorum. Aşağıda seçtiğim kanallardan "
+            "(e-posta, SMS, WhatsApp) bana seçilmiş ürünler, kampanyalar ve randevu "
+            "hatırlatmaları içeren ticari elektronik ileti gönderilmesini kabul ediyorum; her "
+            "iletideki bağlantıyla ücretsiz olarak reddedebilirim (6563 sayılı Kanun, İYS). "
+            "Bu onayları istediğim zaman bir mağazada, Reyon uygulamasında ya da müşteri "
+            "hizmetlerinden geri alabilirim (6698 sayılı KVKK, md. 5 ve 11)."
+        ),
+        "en": (
+            "I give my explicit consent for the associates in Reyon's stores to see and record "
+            "my name, contact details, purchases and the products I tried on or liked, so that "
+            "they can give me personal service. On the channels I choose below (e-mail, SMS, "
+            "WhatsApp) I agree to receive commercial electronic messages: products chosen for "
+            "me, offers and appointment reminders; I can refuse them free of charge from the "
+            "link in every message (Turkish law 6563, İYS). I can withdraw these consents at "
+            "any time in a store, in the Reyon app or through customer service (Turkish law "
+            "6698, KVKK, articles 5 and 11)."
+        ),
+    },
     "2026-12": {
         "tr": (
             "Reyon mağazalarındaki satış danışmanlarının bana kişisel hizmet verebilmesi için "

@@ -407,7 +407,7 @@ def test_opt_out_withdraws_the_channel_once_with_its_event(world: World) -> None
         assert c.consent_clienteling is True  # only the message's channel
     (event,) = _events(world, customer)
     assert (event.purpose, event.given, event.method) == ("email", False, "link")
-    assert event.text_version == "2026-12" and event.location_id is None
+    assert event.text_version == "2026-12-05" and event.location_id is None
 
 
 def test_concurrent_one_click_opt_outs_record_one_event(world: World) -> None:

@@ -85,8 +85,8 @@ KINDS: dict[str, Words] = {
         "This task is already done.",
     ),
     "task-changed": w(
-        "Bu görev az önce başka birine devredildi; listeyi yeniden açın.",
-        "This task was handed to someone else a moment ago; open the list again.",
+        "Bu görev az önce başka birine devredildi; güncel hali için görevleri yeniden açın.",
+        "Someone handed this task over a moment ago; open the tasks again to see it now.",
     ),
     "task-due-past": w(
         "Görevin tarihi geçmişte olamaz; bugün ya da sonrası için seçin.",
