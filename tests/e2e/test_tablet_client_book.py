@@ -13,14 +13,18 @@ from typing import Any
 
 import httpx
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from app.server.catalog.models import Variant
 from app.server.clienteling.generate import generate_tasks
+from app.server.customers.models import Cart, CartLine
 from app.server.db import Database, make_engine, utcnow
 from tests.conftest import DemoWorld
 from tests.e2e.tablet_browser import HANG_MS, PORTRAIT, by_id, close, log_in, open_app, said, shot
 from tests.server import HANG_S, ApiProcess
 
 NOTE = "E2E: ask how the fit feels"
+DAY = timedelta(days=1)
 
 
 def _api(world: DemoWorld) -> httpx.Client:
@@ -30,20 +34,52 @@ def _api(world: DemoWorld) -> httpx.Client:
     )
 
 
-def _tasks_of_the_day(world: DemoWorld, api: httpx.Client) -> tuple[dict[str, Any], dict[str, Any]]:
-    """What `reyon worker` makes on the demo data, and one task by hand due today for the first
-    client of the demo associate's book (which clients those are depends on the seed: asked,
-    not assumed). Returns (that client's row, the task made by hand)."""
+def _left_a_cart(world: DemoWorld, customer_id: int) -> None:
+    """The client filled a cart on the website two days ago and left it (what the web shop
+    writes), so the worker's next round has an abandoned cart to follow up."""
+    db = Database(make_engine(world.database_url))
+    try:
+        with db.write() as s:
+            variant = s.execute(select(Variant.id).order_by(Variant.id).limit(1)).scalar_one()
+            cart = Cart(customer_id=customer_id, channel="web", updated_at=utcnow() - 2 * DAY)
+            s.add(cart)
+            s.flush()
+            assert cart.id is not None
+            s.add(CartLine(cart_id=cart.id, variant_id=variant, quantity=1))
+    finally:
+        db.dispose()
+
+
+def _tasks_of_the_day(
+    world: DemoWorld, api: httpx.Client
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """What `reyon worker` makes on the demo data, with a cart the demo associate's first
+    client (given to them by the manager) left online, and one task by hand due today for
+    that client (which clients those are depends on the seed: asked, not assumed). Returns
+    (that client's row, the task made by hand, the abandoned cart's task)."""
+    book = api.get("/v1/client-book", params={"limit": 200})
+    assert book.status_code == 200, book.text
+    assert book.json()["items"], "the demo associate has no clients in the seed"
+    client = book.json()["items"][0]
+    with httpx.Client(base_url=world.url, timeout=HANG_S) as manager:
+        token = world.token("demo-manager")
+        r = manager.post(
+            "/v1/client-book/assign",
+            json={"customer_id": client["id"], "associate_id": book.json()["associate_id"]},
+            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert r.status_code == 200, r.text
+    _left_a_cart(world, client["id"])
     db = Database(make_engine(world.database_url))
     try:
         generate_tasks(db, now=utcnow())
     finally:
         db.dispose()
-    book = api.get("/v1/client-book", params={"limit": 200})
-    assert book.status_code == 200, book.text
-    assert book.json()["items"], "the demo associate has no clients in the seed"
-    client = book.json()["items"][0]
-    today = api.get("/v1/tasks", params={"scope": "today"}).json()["today"]
+    made = api.get("/v1/tasks", params={"scope": "today"}).json()
+    today = made["today"]
+    carts = [t for t in made["items"]
+             if t["kind"] == "abandoned_cart" and t["customer_id"] == client["id"]]  # fmt: skip
+    assert carts, f"no abandoned-cart task for client {client['id']}: {made['items']}"
     r = api.post(
         "/v1/tasks",
         json={"customer_id": client["id"], "due_on": today, "note": NOTE},
@@ -59,14 +95,14 @@ def _tasks_of_the_day(world: DemoWorld, api: httpx.Client) -> tuple[dict[str, An
             headers={"Idempotency-Key": str(uuid.uuid4())},
         )
         assert more.status_code == 201, more.text
-    return client, r.json()
+    return client, r.json(), carts[0]
 
 
 def test_todays_tasks_then_the_client_book(
     demo_world: DemoWorld, tablet: ApiProcess, browser: Any, screenshot_dir: Path
 ) -> None:
     api = _api(demo_world)
-    client, task = _tasks_of_the_day(demo_world, api)
+    client, task, cart_task = _tasks_of_the_day(demo_world, api)
     page = open_app(browser, tablet.url)
     try:
         log_in(page, "demo-associate")
@@ -95,6 +131,15 @@ def test_todays_tasks_then_the_client_book(
         expect(by_id(page, "toast")).to_have_text("Görev tamamlandı.", timeout=HANG_MS)
         still_open = api.get("/v1/tasks", params={"scope": "open"}).json()["items"]
         assert task["id"] not in {x["id"] for x in still_open}
+        # The worker's task for the cart the client left online: named so, and done too.
+        by_id(page, "toast").wait_for(state="detached")
+        row = by_id(page, f"task-{cart_task['id']}")
+        expect(row).to_contain_text("Yarım kalan sepet", timeout=HANG_MS)
+        expect(row).to_contain_text(client["first_name"], timeout=HANG_MS)
+        by_id(page, f"task-{cart_task['id']}-done").click()
+        row.wait_for(state="detached")
+        still_open = api.get("/v1/tasks", params={"scope": "open"}).json()["items"]
+        assert cart_task["id"] not in {x["id"] for x in still_open}
 
         # The client book: filtered by the first client's tier, then that client opened.
         by_id(page, "nav-book").click()
