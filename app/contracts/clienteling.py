@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from app.contracts.common import Day, EntityId, Request
+from app.contracts.common import Day, EntityId, Moment, Request
+from app.domain.appointments import NOTE_MAX, AppointmentKind, AppointmentStatus
 from app.domain.clienteling import BookSort, Direction, TaskKind, TaskScope, TaskStatus
 from app.domain.loyalty import Tier
 
@@ -119,3 +120,36 @@ class Colleague(BaseModel):
 
 class ColleagueList(BaseModel):
     items: list[Colleague]
+
+
+# -- appointments -------------------------------------------------------------------------------
+
+
+class AppointmentCreate(Request):
+    customer_id: EntityId
+    kind: AppointmentKind
+    starts_at: Moment  # on a quarter-hour, within the store's hours (local)
+    associate_id: EntityId | None = None  # default: yourself; a colleague of your store
+    note: Annotated[str, Field(max_length=NOTE_MAX)] = ""
+
+
+class AppointmentOut(BaseModel):
+    id: int
+    store_id: int
+    associate_id: int
+    associate_name: str
+    customer_id: int
+    customer_name: str
+    kind: AppointmentKind
+    starts_at: datetime
+    ends_at: datetime
+    status: AppointmentStatus
+    note: str
+
+
+class AppointmentDay(BaseModel):
+    """A store's calendar for one local day: the booked appointments, earliest first."""
+
+    day: date
+    store_id: int
+    items: list[AppointmentOut]

@@ -2,6 +2,7 @@
 
 from app.server.auth.models import Associate, AuthSession, PinLock
 from app.server.catalog.models import Location, Product, Variant
+from app.server.clienteling.appointment_models import Appointment, AppointmentSlot
 from app.server.clienteling.models import ClientAssignment, FollowUpTask
 from app.server.customers.models import (
     Cart,
@@ -33,6 +34,8 @@ from app.server.storefront.models import ShelfScan
 from app.server.sync.models import ChangeLog
 
 __all__ = [
+    "Appointment",
+    "AppointmentSlot",
     "Associate",
     "AuthSession",
     "Cart",

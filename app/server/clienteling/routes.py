@@ -9,6 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.contracts.clienteling import (
+    AppointmentCreate,
+    AppointmentDay,
+    AppointmentOut,
     ClientAssign,
     ClientAssignmentOut,
     ClientBook,
@@ -19,10 +22,10 @@ from app.contracts.clienteling import (
     TaskOut,
     TaskSnooze,
 )
-from app.contracts.common import EntityId, problem_responses
+from app.contracts.common import Day, EntityId, problem_responses
 from app.domain.clienteling import BookFilter, BookSort, Direction, TaskScope
 from app.domain.loyalty import Tier
-from app.server.clienteling import assignments, book, tasks
+from app.server.clienteling import appointments, assignments, book, tasks
 from app.server.db import utcnow
 from app.server.deps import CurrentAssociate, CurrentManager, DbDep, PathId, SettingsDep
 from app.server.idempotency.routes import IdempotencyKey, create
@@ -255,5 +258,76 @@ def task_hand_over(
             body=body,
             now=utcnow(),
             tz=settings.timezone,
+        ),
+    )
+
+
+# -- appointments -------------------------------------------------------------------------------
+
+AppointmentId = Annotated[int, PathId]
+
+
+@router.post(
+    "/v1/appointments",
+    response_model=AppointmentOut,
+    status_code=201,
+    responses=problem_responses(400, 403, 404, 409, 413),
+)
+def book_appointment(
+    body: AppointmentCreate,
+    request: Request,
+    settings: SettingsDep,
+    principal: CurrentAssociate,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Book a styling, alteration or pickup appointment at your store with yourself or a
+    colleague. 422 `appointment-past`, `appointment-not-on-slot`, `appointment-outside-hours`,
+    `appointment-too-far`, `appointment-time-zone`; 409 `appointment-slot-taken` when that
+    associate has someone then (racing bookings: one wins); 403 `consent-required`."""
+    return create(
+        request,
+        principal,
+        idempotency_key,
+        body,
+        lambda s: appointments.book(
+            db_session=s, principal=principal, body=body, now=utcnow(), tz=settings.timezone
+        ),
+    )
+
+
+@router.get("/v1/appointments", response_model=AppointmentDay)
+def appointment_day(
+    db: DbDep,
+    settings: SettingsDep,
+    principal: CurrentAssociate,
+    day: Annotated[Day, Query(description="The store's local day")],
+) -> AppointmentDay:
+    """Your store's booked appointments of one day, earliest first."""
+    with db.read_session() as session:
+        return appointments.day(
+            db_session=session, principal=principal, on=day, tz=settings.timezone
+        )
+
+
+@router.post(
+    "/v1/appointments/{appointment_id}/cancel",
+    response_model=AppointmentOut,
+    responses=problem_responses(400, 403, 404, 409, 413),
+)
+def cancel_appointment(
+    appointment_id: AppointmentId,
+    request: Request,
+    principal: CurrentAssociate,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Cancel a booked appointment of your store; its time is free again. 409
+    `appointment-cancelled` when it was cancelled already."""
+    return create(
+        request,
+        principal,
+        idempotency_key,
+        None,
+        lambda s: appointments.cancel(
+            db_session=s, principal=principal, appointment_id=appointment_id, now=utcnow()
         ),
     )

@@ -79,6 +79,31 @@ KINDS: dict[str, Words] = {
             "Too many attempts; wait a moment and try again.",
         ),
     ),
+    # -- appointments ----------------------------------------------------------------------
+    "appointment-cancelled": w(
+        "Bu randevu zaten iptal edilmiş.",
+        "This appointment had been cancelled already.",
+    ),
+    "appointment-slot-taken": w(
+        "Danışmanın o saatte başka bir randevusu var; başka bir saat ya da danışman seçin.",
+        "The associate has someone else then; pick another time or another associate.",
+    ),
+    "appointment-past": w(
+        "Geçmiş bir saate randevu verilemez.",
+        "An appointment cannot be in the past.",
+    ),
+    "appointment-not-on-slot": w(
+        "Randevular saat başı ya da :15, :30, :45'te başlar.",
+        "Appointments start on the hour or at a quarter past, half past or a quarter to.",
+    ),
+    "appointment-outside-hours": w(
+        "Randevu mağazanın randevu saatleri (10:00-21:00) içinde bitmeli.",
+        "An appointment must fit inside the store's appointment hours (10:00-21:00).",
+    ),
+    "appointment-too-far": w(
+        "En fazla 60 gün sonrasına randevu verilebilir.",
+        "Appointments can be made at most 60 days ahead.",
+    ),
     # -- client book and follow-up tasks -------------------------------------------------
     "task-already-done": w(
         "Bu görev zaten tamamlanmış.",

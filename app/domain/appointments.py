@@ -1,0 +1,83 @@
+"""Appointments at a store (issue 15): a styling session, an alteration fitting or a pickup
+with an associate. Pure rules: what may be booked and which quarter-hours it takes.
+
+An associate sees one client at a time, so their capacity is one appointment per quarter-hour;
+a booking claims every quarter-hour it covers, and the database's unique key on (associate,
+quarter-hour) is what keeps two tablets from booking the same associate at once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from app.domain.errors import Invalid
+
+SLOT = timedelta(minutes=15)
+# The store's hours for appointments, local time: the first may begin at OPENS, the last must
+# end by CLOSES.
+OPENS = time(10, 0)
+CLOSES = time(21, 0)
+BOOK_AHEAD = timedelta(days=60)
+NOTE_MAX = 300
+
+
+class AppointmentKind(StrEnum):
+    STYLING = "styling"
+    ALTERATION = "alteration"
+    PICKUP = "pickup"
+
+
+class AppointmentStatus(StrEnum):
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+
+
+LENGTH: dict[AppointmentKind, timedelta] = {
+    AppointmentKind.STYLING: timedelta(minutes=45),
+    AppointmentKind.ALTERATION: timedelta(minutes=30),
+    AppointmentKind.PICKUP: timedelta(minutes=15),
+}
+
+
+def check_start(kind: AppointmentKind, starts_at: datetime, now: datetime, tz: str) -> datetime:
+    """The start, in UTC, if an appointment of this kind may begin then: on a quarter-hour,
+    after now, within BOOK_AHEAD, and inside the store's hours from start to end (local)."""
+    start = starts_at.astimezone(UTC)  # the wire contract made it aware (UTC when naive)
+    local = start.astimezone(ZoneInfo(tz))
+    if local.minute % 15 or local.second or local.microsecond:
+        raise Invalid(
+            "appointment-not-on-slot",
+            "Not on a quarter-hour",
+            "Appointments begin on the hour or at :15, :30, :45.",
+        )
+    if start <= now:
+        raise Invalid("appointment-past", "Start in the past", "Choose a time after now.")
+    if start > now + BOOK_AHEAD:
+        raise Invalid(
+            "appointment-too-far",
+            "Too far ahead",
+            f"Appointments can be booked up to {BOOK_AHEAD.days} days ahead.",
+        )
+    end = (local + LENGTH[kind]).time()
+    if local.time() < OPENS or end > CLOSES or end <= local.time():
+        raise Invalid(
+            "appointment-outside-hours",
+            "Outside the store's hours",
+            f"Appointments run from {OPENS:%H:%M} to {CLOSES:%H:%M}, store time.",
+        )
+    return start
+
+
+def slots(kind: AppointmentKind, start: datetime) -> list[datetime]:
+    """The quarter-hours an appointment beginning at `start` (UTC) takes."""
+    return [start + i * SLOT for i in range(LENGTH[kind] // SLOT)]
+
+
+def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
+    """A local day's appointment hours as UTC instants (the calendar's window)."""
+    zone = ZoneInfo(tz)
+    opens = datetime.combine(day, OPENS, zone).astimezone(UTC)
+    closes = datetime.combine(day, CLOSES, zone).astimezone(UTC)
+    return opens, closes

@@ -1,0 +1,138 @@
+"""Booking, listing and cancelling appointments at the associate's store. The associate's
+capacity is held by the database: a booking claims each quarter-hour it covers in
+AppointmentSlot, whose unique key lets exactly one of two racing bookings have it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select, update
+from sqlmodel import Session, col
+
+from app.contracts.clienteling import AppointmentCreate, AppointmentDay, AppointmentOut
+from app.domain import appointments as rules
+from app.domain.appointments import AppointmentStatus
+from app.domain.errors import Conflict, ConsentRequired, NotFound
+from app.server.auth.models import Associate
+from app.server.clienteling.appointment_models import Appointment, AppointmentSlot
+from app.server.clienteling.assignments import colleague
+from app.server.customers.models import Customer
+from app.server.db import core_table, insert_id, insert_unless_exists
+from app.server.deps import Principal
+
+_SLOTS = core_table(AppointmentSlot)
+
+
+def book(
+    *, db_session: Session, principal: Principal, body: AppointmentCreate, now: datetime, tz: str
+) -> AppointmentOut:
+    """An appointment with yourself or a colleague of your store, for a client who gave
+    clienteling consent (an appointment is kept on their record). 409 `appointment-slot-taken`
+    when the associate already has someone then; nothing is written."""
+    start = rules.check_start(body.kind, body.starts_at, now, tz)
+    customer = db_session.get(Customer, body.customer_id)
+    if customer is None:
+        raise NotFound("Customer", body.customer_id)
+    if not customer.consent_clienteling:
+        raise ConsentRequired(
+            "consent-required",
+            "The customer has not consented",
+            "An appointment needs the client's clienteling consent.",
+        )
+    with_whom = body.associate_id or principal.associate_id
+    if with_whom != principal.associate_id:
+        colleague(db_session, principal, with_whom)
+    held = rules.slots(body.kind, start)
+    appointment_id = insert_id(
+        db_session,
+        Appointment,
+        {
+            "store_id": principal.store_id,
+            "associate_id": with_whom,
+            "customer_id": body.customer_id,
+            "kind": body.kind,
+            "starts_at": start,
+            "ends_at": start + rules.LENGTH[body.kind],
+            "status": AppointmentStatus.BOOKED,
+            "note": body.note,
+            "created_by": principal.associate_id,
+            "created_at": now,
+        },
+    )
+    for at in held:
+        values = {"appointment_id": appointment_id, "associate_id": with_whom, "slot_at": at}
+        if not insert_unless_exists(db_session, _SLOTS, values, ["associate_id", "slot_at"]):
+            # The caller's transaction rolls back: the appointment row and earlier claims go.
+            raise Conflict(
+                "appointment-slot-taken",
+                "The associate is busy then",
+                f"Another appointment holds {at.astimezone(ZoneInfo(tz)):%H:%M}; "
+                "choose another time or another associate.",
+            )
+    return _read(db_session, appointment_id)
+
+
+def cancel(
+    *, db_session: Session, principal: Principal, appointment_id: int, now: datetime
+) -> AppointmentOut:
+    """Cancel a booked appointment of your store; its time is free again at once. Cancelling
+    twice is refused (409 `appointment-cancelled`): the second tablet learns it was done."""
+    store = db_session.execute(
+        select(col(Appointment.store_id)).where(col(Appointment.id) == appointment_id)
+    ).scalar_one_or_none()
+    if store != principal.store_id:
+        raise NotFound("Appointment", appointment_id)
+    table = core_table(Appointment)
+    changed = db_session.execute(
+        update(table)
+        .where(table.c.id == appointment_id, table.c.status == AppointmentStatus.BOOKED)
+        .values(status=AppointmentStatus.CANCELLED, cancelled_at=now)
+    ).rowcount  # type: ignore[attr-defined]
+    if changed != 1:
+        raise Conflict(
+            "appointment-cancelled", "Already cancelled", "This appointment was cancelled."
+        )
+    db_session.execute(delete(_SLOTS).where(_SLOTS.c.appointment_id == appointment_id))
+    return _read(db_session, appointment_id)
+
+
+def day(*, db_session: Session, principal: Principal, on: date, tz: str) -> AppointmentDay:
+    """The store's booked appointments of one local day, earliest first."""
+    opens, closes = rules.day_bounds(on, tz)
+    ids = db_session.execute(
+        select(col(Appointment.id))
+        .where(
+            col(Appointment.store_id) == principal.store_id,
+            col(Appointment.status) == AppointmentStatus.BOOKED,
+            col(Appointment.starts_at) >= opens,
+            col(Appointment.starts_at) < closes,
+        )
+        .order_by(col(Appointment.starts_at), col(Appointment.id))
+    ).scalars()
+    items = [_read(db_session, i) for i in ids]
+    return AppointmentDay(day=on, store_id=principal.store_id, items=items)
+
+
+def _read(session: Session, appointment_id: int) -> AppointmentOut:
+    row = session.execute(
+        select(Appointment, col(Associate.name), col(Customer.first_name), col(Customer.last_name))
+        .join(Associate, col(Associate.id) == col(Appointment.associate_id))
+        .join(Customer, col(Customer.id) == col(Appointment.customer_id))
+        .where(col(Appointment.id) == appointment_id)
+    ).one()
+    a, associate_name, first, last = row
+    assert a.id is not None
+    return AppointmentOut(
+        id=a.id,
+        store_id=a.store_id,
+        associate_id=a.associate_id,
+        associate_name=associate_name,
+        customer_id=a.customer_id,
+        customer_name=f"{first} {last}",
+        kind=a.kind,
+        starts_at=a.starts_at,
+        ends_at=a.ends_at,
+        status=a.status,
+        note=a.note,
+    )
