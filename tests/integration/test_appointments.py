@@ -22,10 +22,13 @@ from tests.integration.test_client_book import TZ, associate, client, key, kind
 ZONE = ZoneInfo(TZ)
 
 
+# Today once for the module: a run that crosses the store's midnight keeps one calendar.
+TODAY = local_today(TZ, utcnow())
+
+
 def _at(days: int, hour: int, minute: int = 0) -> datetime:
     """A local time in the store's zone, `days` after today."""
-    day = local_today(TZ, utcnow()) + timedelta(days=days)
-    return datetime.combine(day, time(hour, minute), ZONE)
+    return datetime.combine(TODAY + timedelta(days=days), time(hour, minute), ZONE)
 
 
 def _book(
@@ -68,12 +71,18 @@ def test_booking_listing_cancelling_and_every_refusal(world: World) -> None:
     assert _book(world, a_code, {**half_past, "associate_id": b}).status_code == 201
     quarter_to = {**half_past, "starts_at": _at(3, 14, 45).isoformat()}
     assert _book(world, a_code, quarter_to).status_code == 201
+    # The first and the last time of the day are bookable.
+    assert _book(world, a_code, {**styling, "starts_at": _at(3, 10).isoformat()}).status_code == 201
+    late = {**styling, "starts_at": _at(3, 20, 15).isoformat()}  # 45 minutes: ends at 21:00
+    assert _book(world, a_code, late).status_code == 201
     listed = _day(world, a_code, two)
     mine = [x for x in listed if x["customer_id"] == c]
     assert [(x["associate_id"], x["kind"]) for x in mine] == [
         (a, "styling"),
+        (a, "styling"),
         (b, "alteration"),
         (a, "alteration"),
+        (a, "styling"),
     ]
 
     refusals = [

@@ -406,6 +406,16 @@ def test_assigning_a_client_moves_their_open_tasks_here_first_time_and_after(
     # Moved back to A: they follow again.
     assert assign(world, "t-manager", customer, a).json()["moved_from"] == b
     assert holders()[managers] == holders()[served] == (a, b)
+    # A task A handed to B on purpose stays B's when the client is given to A again, or
+    # moved from A to another.
+    c, _ = associate(world)
+    handed = _direct(world, associate_id=b, customer_id=customer, due_on=today, handed_from=a)
+    assert assign(world, "t-manager", customer, a).json()["moved_from"] is None
+    assert assign(world, "t-manager", customer, c).json()["moved_from"] == a
+    with world.db.session() as s:
+        kept = s.get(FollowUpTask, handed)
+        assert kept is not None and (kept.associate_id, kept.handed_from) == (b, a)
+    assert holders()[managers] == holders()[served] == (c, a)
 
 
 def test_a_client_who_withdrew_clienteling_consent_leaves_every_task_list(world: World) -> None:
@@ -426,7 +436,7 @@ def test_a_client_who_withdrew_clienteling_consent_leaves_every_task_list(world:
         s.execute(
             update(Customer).where(col(Customer.id) == gone).values(consent_clienteling=False)
         )
-    for scope in ("today", "open", "overdue"):
+    for scope in ("today", "open"):
         assert tasks[gone] not in listed(scope), scope
     assert tasks[kept] in listed("today")
 

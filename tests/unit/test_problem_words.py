@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # The API and the domain errors its services raise; seed data is not a problem.
 SOURCES = [
     *(p for p in (ROOT / "app" / "server").rglob("*.py") if "seed" not in p.parts),
-    ROOT / "app" / "domain" / "errors.py",
+    *(ROOT / "app" / "domain").glob("*.py"),
 ]
 KIND = r"[a-z]+(?:-[a-z]+)*"
 # Problems are raised as a call whose arguments start with the type, then a title in words,

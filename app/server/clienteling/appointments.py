@@ -98,13 +98,18 @@ def cancel(
 
 
 def day(*, db_session: Session, principal: Principal, on: date, tz: str) -> AppointmentDay:
-    """The store's booked appointments of one local day, earliest first."""
+    """The store's booked appointments of one local day, earliest first, of clients whose
+    clienteling consent stands."""
     opens, closes = rules.day_bounds(on, tz)
     ids = db_session.execute(
         select(col(Appointment.id))
         .where(
             col(Appointment.store_id) == principal.store_id,
             col(Appointment.status) == AppointmentStatus.BOOKED,
+            # A client who withdrew clienteling consent is not shown by name here either.
+            col(Appointment.customer_id).in_(
+                select(col(Customer.id)).where(col(Customer.consent_clienteling).is_(True))
+            ),
             col(Appointment.starts_at) >= opens,
             col(Appointment.starts_at) < closes,
         )

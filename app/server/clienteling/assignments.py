@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlmodel import Session, col
@@ -61,6 +62,11 @@ def assign(
     }
     table = core_table(ClientAssignment)
     moved_from: int | None = None
+    tasks = core_table(FollowUpTask)
+    # The client's open tasks here go to their associate: on a first assignment all of them
+    # (held by whoever last served the client, or by the store's managers); on a move those
+    # of the associate before and the managers', never one handed on to a colleague on purpose.
+    held_by: Any = or_(tasks.c.associate_id.is_(None), tasks.c.associate_id != body.associate_id)
     if not insert_unless_exists(db_session, table, values, ["customer_id", "store_id"]):
         where = (
             col(ClientAssignment.customer_id) == body.customer_id,
@@ -70,21 +76,24 @@ def assign(
             select(col(ClientAssignment.associate_id)).where(*where).with_for_update()
         ).scalar_one()
         db_session.execute(update(table).where(*where).values(**values))
-        if before != body.associate_id:
+        if before == body.associate_id:
+            held_by = None  # given again to the same associate: nothing moves
+        else:
             moved_from = before
-    # The client's open tasks here go to their associate, whoever held them: the last to
-    # serve them or the store's managers (a first assignment), or the associate before.
-    tasks = core_table(FollowUpTask)
-    db_session.execute(
-        update(tasks)
-        .where(
-            tasks.c.customer_id == body.customer_id,
-            tasks.c.store_id == principal.store_id,
-            or_(tasks.c.associate_id.is_(None), tasks.c.associate_id != body.associate_id),
-            tasks.c.status != TaskStatus.DONE,
+            held_by = or_(tasks.c.associate_id.is_(None), tasks.c.associate_id == before)
+    if held_by is not None:
+        db_session.execute(
+            update(tasks)
+            .where(
+                tasks.c.customer_id == body.customer_id,
+                tasks.c.store_id == principal.store_id,
+                held_by,
+                tasks.c.status != TaskStatus.DONE,
+            )
+            .values(
+                associate_id=body.associate_id, handed_from=tasks.c.associate_id, updated_at=now
+            )
         )
-        .values(associate_id=body.associate_id, handed_from=tasks.c.associate_id, updated_at=now)
-    )
     return ClientAssignmentOut(
         customer_id=body.customer_id,
         store_id=principal.store_id,

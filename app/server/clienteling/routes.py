@@ -282,7 +282,7 @@ def book_appointment(
 ) -> Response:
     """Book a styling, alteration or pickup appointment at your store with yourself or a
     colleague. 422 `appointment-past`, `appointment-not-on-slot`, `appointment-outside-hours`,
-    `appointment-too-far`, `appointment-time-zone`; 409 `appointment-slot-taken` when that
+    `appointment-too-far`; 409 `appointment-slot-taken` when that
     associate has someone then (racing bookings: one wins); 403 `consent-required`."""
     return create(
         request,
