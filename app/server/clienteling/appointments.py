@@ -5,6 +5,7 @@ AppointmentSlot, whose unique key lets exactly one of two racing bookings have i
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, update
@@ -13,10 +14,10 @@ from sqlmodel import Session, col
 from app.contracts.clienteling import AppointmentCreate, AppointmentDay, AppointmentOut
 from app.domain import appointments as rules
 from app.domain.appointments import AppointmentStatus
-from app.domain.errors import Conflict, ConsentRequired, NotFound
+from app.domain.errors import Conflict, NotFound
 from app.server.auth.models import Associate
 from app.server.clienteling.appointment_models import Appointment, AppointmentSlot
-from app.server.clienteling.assignments import colleague
+from app.server.clienteling.assignments import colleague, consenting_client
 from app.server.customers.models import Customer
 from app.server.db import core_table, insert_id, insert_unless_exists
 from app.server.deps import Principal
@@ -31,15 +32,9 @@ def book(
     clienteling consent (an appointment is kept on their record). 409 `appointment-slot-taken`
     when the associate already has someone then; nothing is written."""
     start = rules.check_start(body.kind, body.starts_at, now, tz)
-    customer = db_session.get(Customer, body.customer_id)
-    if customer is None:
-        raise NotFound("Customer", body.customer_id)
-    if not customer.consent_clienteling:
-        raise ConsentRequired(
-            "consent-required",
-            "The customer has not consented",
-            "An appointment needs the client's clienteling consent.",
-        )
+    consenting_client(
+        db_session, body.customer_id, "An appointment needs the client's clienteling consent."
+    )
     with_whom = body.associate_id or principal.associate_id
     if with_whom != principal.associate_id:
         colleague(db_session, principal, with_whom)
@@ -101,43 +96,45 @@ def day(*, db_session: Session, principal: Principal, on: date, tz: str) -> Appo
     """The store's booked appointments of one local day, earliest first, of clients whose
     clienteling consent stands."""
     opens, closes = rules.day_bounds(on, tz)
-    ids = db_session.execute(
-        select(col(Appointment.id))
-        .where(
-            col(Appointment.store_id) == principal.store_id,
-            col(Appointment.status) == AppointmentStatus.BOOKED,
-            # A client who withdrew clienteling consent is not shown by name here either.
-            col(Appointment.customer_id).in_(
-                select(col(Customer.id)).where(col(Customer.consent_clienteling).is_(True))
-            ),
-            col(Appointment.starts_at) >= opens,
-            col(Appointment.starts_at) < closes,
-        )
-        .order_by(col(Appointment.starts_at), col(Appointment.id))
-    ).scalars()
-    items = [_read(db_session, i) for i in ids]
+    items = _out(
+        db_session,
+        col(Appointment.store_id) == principal.store_id,
+        col(Appointment.status) == AppointmentStatus.BOOKED,
+        # A client who withdrew clienteling consent is not shown by name here either.
+        col(Customer.consent_clienteling).is_(True),
+        col(Appointment.starts_at) >= opens,
+        col(Appointment.starts_at) < closes,
+    )
     return AppointmentDay(day=on, store_id=principal.store_id, items=items)
 
 
 def _read(session: Session, appointment_id: int) -> AppointmentOut:
-    row = session.execute(
+    [out] = _out(session, col(Appointment.id) == appointment_id)
+    return out
+
+
+def _out(session: Session, *where: Any) -> list[AppointmentOut]:
+    """The appointments matching `where`, earliest first, with the names shown: one query."""
+    rows = session.execute(
         select(Appointment, col(Associate.name), col(Customer.first_name), col(Customer.last_name))
         .join(Associate, col(Associate.id) == col(Appointment.associate_id))
         .join(Customer, col(Customer.id) == col(Appointment.customer_id))
-        .where(col(Appointment.id) == appointment_id)
-    ).one()
-    a, associate_name, first, last = row
-    assert a.id is not None
-    return AppointmentOut(
-        id=a.id,
-        store_id=a.store_id,
-        associate_id=a.associate_id,
-        associate_name=associate_name,
-        customer_id=a.customer_id,
-        customer_name=f"{first} {last}",
-        kind=a.kind,
-        starts_at=a.starts_at,
-        ends_at=a.ends_at,
-        status=a.status,
-        note=a.note,
-    )
+        .where(*where)
+        .order_by(col(Appointment.starts_at), col(Appointment.id))
+    ).all()
+    return [
+        AppointmentOut(
+            id=a.id or 0,
+            store_id=a.store_id,
+            associate_id=a.associate_id,
+            associate_name=associate_name,
+            customer_id=a.customer_id,
+            customer_name=f"{first} {last}",
+            kind=a.kind,
+            starts_at=a.starts_at,
+            ends_at=a.ends_at,
+            status=a.status,
+            note=a.note,
+        )
+        for a, associate_name, first, last in rows
+    ]

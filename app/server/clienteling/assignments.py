@@ -36,6 +36,17 @@ def colleague(session: Session, principal: Principal, associate_id: int) -> Asso
     return other
 
 
+def consenting_client(session: Session, customer_id: int, why: str) -> Customer:
+    """The customer, if they gave clienteling consent: everything kept about a client (a
+    place in a book, a task, an appointment) needs it. `why` says so in the refusal."""
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("Customer", customer_id)
+    if not customer.consent_clienteling:
+        raise ConsentRequired("consent-required", "The customer has not consented", why)
+    return customer
+
+
 def assign(
     *, db_session: Session, principal: Principal, body: ClientAssign, now: datetime
 ) -> ClientAssignmentOut:
@@ -43,15 +54,11 @@ def assign(
     store is inserted if absent, else rewritten under its row lock, so two managers acting at
     once leave one assignment (the later one). The client's open tasks at this store go with
     them to the new associate."""
-    customer = db_session.get(Customer, body.customer_id)
-    if customer is None:
-        raise NotFound("Customer", body.customer_id)
-    if not customer.consent_clienteling:
-        raise ConsentRequired(
-            "consent-required",
-            "The customer has not consented",
-            "Only a client who gave clienteling consent can be kept in a client book.",
-        )
+    consenting_client(
+        db_session,
+        body.customer_id,
+        "Only a client who gave clienteling consent can be kept in a client book.",
+    )
     colleague(db_session, principal, body.associate_id)
     values = {
         "customer_id": body.customer_id,

@@ -23,10 +23,10 @@ from app.contracts.clienteling import (
 )
 from app.domain import clienteling as rules
 from app.domain.clienteling import TaskKind, TaskScope, TaskStatus
-from app.domain.errors import Conflict, ConsentRequired, Forbidden, Invalid, NotFound
+from app.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from app.domain.local_days import local_day, local_today
 from app.server.auth.models import Associate
-from app.server.clienteling.assignments import colleague
+from app.server.clienteling.assignments import colleague, consenting_client
 from app.server.clienteling.models import FollowUpTask
 from app.server.customers.models import Customer
 from app.server.db import core_table, insert_id
@@ -168,15 +168,9 @@ def create_task(
     """A task made by hand, for yourself or a colleague of your store, for a client who gave
     clienteling consent (a follow-up keeps a relationship, which needs it)."""
     today = local_today(tz, now)
-    customer = db_session.get(Customer, body.customer_id)
-    if customer is None:
-        raise NotFound("Customer", body.customer_id)
-    if not customer.consent_clienteling:
-        raise ConsentRequired(
-            "consent-required",
-            "The customer has not consented",
-            "A follow-up task needs the client's clienteling consent.",
-        )
+    consenting_client(
+        db_session, body.customer_id, "A follow-up task needs the client's clienteling consent."
+    )
     owner = body.associate_id or principal.associate_id
     if owner != principal.associate_id:
         colleague(db_session, principal, owner)
