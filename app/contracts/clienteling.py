@@ -147,9 +147,21 @@ class AppointmentOut(BaseModel):
     note: str
 
 
+class BusySlot(BaseModel):
+    """A quarter-hour an associate is taken then (by any booked appointment, shown or not)."""
+
+    associate_id: int
+    slot_at: datetime
+
+
 class AppointmentDay(BaseModel):
-    """A store's calendar for one local day: the booked appointments, earliest first."""
+    """A store's calendar for one local day: the booked appointments, earliest first; the
+    day's appointment hours; and every quarter-hour each associate is taken, including by
+    clients not shown by name, so a tablet offers only times that are free."""
 
     day: date
     store_id: int
+    opens_at: datetime
+    closes_at: datetime
     items: list[AppointmentOut]
+    busy: list[BusySlot] = Field(default_factory=list)

@@ -21,6 +21,8 @@ OPENS = time(10, 0)
 CLOSES = time(21, 0)
 BOOK_AHEAD = timedelta(days=60)
 NOTE_MAX = 300
+# Who sees clients by appointment: the till's cashiers do not.
+TAKES_APPOINTMENTS = ("associate", "manager")
 
 
 class AppointmentKind(StrEnum):
@@ -81,3 +83,22 @@ def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
     opens = datetime.combine(day, OPENS, zone).astimezone(UTC)
     closes = datetime.combine(day, CLOSES, zone).astimezone(UTC)
     return opens, closes
+
+
+def free_starts(
+    kind: AppointmentKind,
+    opens: datetime,
+    closes: datetime,
+    busy: set[datetime],
+    now: datetime,
+) -> list[datetime]:
+    """The starts (UTC) an appointment of this kind could have on a day whose hours are
+    `opens` to `closes`, for an associate who holds the quarter-hours in `busy`: after now,
+    and clear of `busy` from start to end. What the tablet offers; the API decides again."""
+    out: list[datetime] = []
+    start = opens
+    while start + LENGTH[kind] <= closes:
+        if start > now and not busy.intersection(slots(kind, start)):
+            out.append(start)
+        start += SLOT
+    return out

@@ -31,6 +31,7 @@ from app.server.brand.orders import router as brand_orders_router
 from app.server.brand.routes import router as brand_router
 from app.server.catalog.routes import router as catalog_router
 from app.server.catalog.service import LocationDirectory
+from app.server.clienteling.look_booking_routes import router as look_appointment_router
 from app.server.clienteling.routes import router as clienteling_router
 from app.server.customer_view.routes import router as customer_view_router
 from app.server.customers.identity import purge_used_codes
@@ -267,6 +268,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
     app.include_router(devices_router)  # enrolling a tablet needs no log-in (it has none yet)
     app.include_router(storefront_router)  # customers' phones: no associate log-in
     app.include_router(look_page_router)  # a look's page and opt-out: the signed link is the key
+    app.include_router(look_appointment_router)  # booking from a look's page: the same key
     app.include_router(media_router)  # product pictures: public, no customer data
     app.include_router(brand_router)  # the brand app's backend, with its own credential
     app.include_router(brand_orders_router)  # web and app orders, the same credential

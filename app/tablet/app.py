@@ -21,6 +21,7 @@ from app.tablet.i18n import t
 from app.tablet.offline import Offline
 from app.tablet.state.tablet import Tablet
 from app.tablet.views import (
+    appointments,
     basket,
     client_book,
     customer,
@@ -229,6 +230,7 @@ def make_main(
             "look": look.build,
             "client_book": client_book.build,
             "tasks": tasks.build,
+            "appointments": appointments.build,
             "product": product.build,
             "order": order.build,
             "prepare": lambda s: prepare.build(

@@ -14,7 +14,14 @@ from pydantic import BaseModel, ValidationError
 
 from app.contracts.auth import LoginRequest, LoginResponse, StaffList
 from app.contracts.catalog import LocationOut, ProductDetail, ProductPage, ProductQuery
-from app.contracts.clienteling import ClientBook, ColleagueList, TaskList
+from app.contracts.clienteling import (
+    AppointmentCreate,
+    AppointmentDay,
+    AppointmentOut,
+    ClientBook,
+    ColleagueList,
+    TaskList,
+)
 from app.contracts.customers import (
     CodeProof,
     ConsentChallengeCreate,
@@ -302,6 +309,21 @@ class ReyonClient(StoreSideCalls):
 
     def colleagues(self) -> ColleagueList:
         return self._call("GET", "/v1/colleagues", ColleagueList)
+
+    # -- appointments: the API's word now (the associate's time is held there) -------------
+
+    def appointment_day(self, day: date) -> AppointmentDay:
+        return self._call(
+            "GET", "/v1/appointments", AppointmentDay, params={"day": day.isoformat()}
+        )
+
+    def book_appointment(self, body: AppointmentCreate, *, key: str) -> AppointmentOut:
+        headers = {"Idempotency-Key": key}
+        return self._call("POST", "/v1/appointments", AppointmentOut, body=body, headers=headers)
+
+    def cancel_appointment(self, appointment_id: int, *, key: str) -> AppointmentOut:
+        path = f"/v1/appointments/{appointment_id}/cancel"
+        return self._call("POST", path, AppointmentOut, headers={"Idempotency-Key": key})
 
     # -- the offline cache's sync --------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """The look page on a customer's phone, in a real browser: the associate's picks with their
 pictures and the store's stock fit a 390x844 screen in Turkish and in English; reserving one
-shows the confirmation with the order number, and the order is the associate's. Also the page
-on a desktop screen."""
+shows the confirmation with the order number, and the order is the associate's; booking an
+appointment from it by thumb. Also the page on a desktop screen."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlmodel import col
 
 from app.qr import look as look_link
 from app.server.catalog.models import Variant
+from app.server.clienteling.appointment_models import Appointment
 from app.server.customers.models import Customer
 from app.server.orders.models import Order
 from tests import factories
@@ -167,3 +168,51 @@ def test_the_look_page_in_english_and_on_a_desktop(
         consented = s.get(Customer, customer).consent_email  # type: ignore[union-attr]
     assert [o.fulfilment_type for o in orders] == ["reserve_in_store"]
     assert consented is False
+
+
+def test_customer_books_an_appointment_from_the_look_on_a_phone(
+    world: World, browser: Any, screenshot_dir: Path
+) -> None:
+    """From the look: the kind, a day and a time by thumb, the confirmation, and the page that
+    lists it; a second tap on the same time (the back button) books nothing more."""
+    customer, url = _look(world)
+    context = _phone(browser, "tr-TR")
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.get_by_role("link", name="Mağazada randevu alın").click()
+        page.get_by_role("heading", name="Randevu alın").wait_for()
+        page.get_by_role("link", name="Tadilat provası · 30 dk").click()
+        page.wait_for_url("**kind=alteration**")
+        day = page.locator(".pills").nth(1).get_by_role("link").nth(2)  # the day after tomorrow
+        day.click()
+        page.wait_for_url("**day=**")
+        times = page.locator(".times button")
+        assert times.count() > 0 and times.first.bounding_box()["height"] >= 48
+        for pill in page.locator(".pill").all():
+            assert pill.bounding_box()["height"] >= 48
+        _fits(page)
+        page.screenshot(path=str(screenshot_dir / "look-appointment.png"))
+        at = times.nth(3).inner_text()
+        times.nth(3).click()
+        page.wait_for_url("**/appointment/*")
+        assert page.get_by_role("heading", name="Randevunuz alındı").is_visible()
+        assert page.get_by_text(f"{at}, Nişantaşı mağazası · Tadilat provası · 30 dk").is_visible()
+        _fits(page)
+        page.screenshot(path=str(screenshot_dir / "look-appointment-booked.png"), full_page=True)
+        page.go_back()  # the times again, as the phone kept them: the same time tapped again
+        page.get_by_role("heading", name="Randevu alın").wait_for()
+        page.locator(".times button", has_text=at).first.click()
+        page.wait_for_url("**/appointment/*")
+        assert page.get_by_role("heading", name="Randevunuz alındı").is_visible()
+        with world.db.session() as s:
+            booked = s.execute(
+                select(Appointment).where(col(Appointment.customer_id) == customer)
+            ).scalars()
+            assert [(a.kind, a.associate_id) for a in booked] == [
+                ("alteration", world.base.associates["t-associate"])
+            ]
+        page.get_by_role("link", name="Başka bir randevu alın").click()
+        assert page.get_by_role("heading", name="Randevularınız").is_visible()
+    finally:
+        context.close()

@@ -10,11 +10,12 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import col
 
 from app.domain.local_days import local_today
 from app.server.clienteling.appointment_models import Appointment, AppointmentSlot
+from app.server.customers.models import Customer
 from app.server.db import utcnow
 from tests.conftest import World
 from tests.integration.test_client_book import TZ, associate, client, key, kind
@@ -147,3 +148,31 @@ def test_racing_bookings_of_one_associate_at_one_time_let_one_through(world: Wor
             .where(col(AppointmentSlot.associate_id) == a)
         ).scalar_one()
     assert (booked, held) == (1, 3)  # no half-written booking left by the refused ones
+
+
+def test_the_day_shows_the_hours_and_every_taken_quarter_hour_even_of_a_hidden_client(
+    world: World,
+) -> None:
+    a, a_code = associate(world)
+    shown = client(world, "Görünen", "Randevu")
+    hidden = client(world, "Gizlenen", "Randevu")
+    eleven = _at(6, 11)
+    for customer, at in ((shown, eleven), (hidden, _at(6, 15))):
+        body = {"customer_id": customer, "kind": "alteration", "starts_at": at.isoformat()}
+        assert _book(world, a_code, body).status_code == 201
+    # The second client withdraws clienteling consent: not shown by name, still taking A's time.
+    with world.db.write() as s:
+        s.execute(
+            update(Customer).where(col(Customer.id) == hidden).values(consent_clienteling=False)
+        )
+    with world.client(a_code) as c:
+        r = c.get("/v1/appointments", params={"day": eleven.date().isoformat()})
+    assert r.status_code == 200, r.text
+    day = r.json()
+    assert [x["customer_id"] for x in day["items"] if x["associate_id"] == a] == [shown]
+    assert datetime.fromisoformat(day["opens_at"]) == _at(6, 10)
+    assert datetime.fromisoformat(day["closes_at"]) == _at(6, 21)
+    taken = sorted(
+        datetime.fromisoformat(x["slot_at"]) for x in day["busy"] if x["associate_id"] == a
+    )
+    assert taken == [_at(6, 11), _at(6, 11, 15), _at(6, 15), _at(6, 15, 15)]

@@ -11,9 +11,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select, update
 from sqlmodel import Session, col
 
-from app.contracts.clienteling import AppointmentCreate, AppointmentDay, AppointmentOut
+from app.contracts.clienteling import (
+    AppointmentCreate,
+    AppointmentDay,
+    AppointmentOut,
+    BusySlot,
+)
 from app.domain import appointments as rules
-from app.domain.appointments import AppointmentStatus
+from app.domain.appointments import AppointmentKind, AppointmentStatus
 from app.domain.errors import Conflict, NotFound
 from app.server.auth.models import Associate
 from app.server.clienteling.appointment_models import Appointment, AppointmentSlot
@@ -38,34 +43,63 @@ def book(
     with_whom = body.associate_id or principal.associate_id
     if with_whom != principal.associate_id:
         colleague(db_session, principal, with_whom)
-    held = rules.slots(body.kind, start)
-    appointment_id = insert_id(
+    appointment_id = hold(
         db_session,
+        store_id=principal.store_id,
+        associate_id=with_whom,
+        customer_id=body.customer_id,
+        kind=body.kind,
+        start=start,
+        note=body.note,
+        created_by=principal.associate_id,
+        now=now,
+        tz=tz,
+    )
+    return _read(db_session, appointment_id)
+
+
+def hold(
+    session: Session,
+    *,
+    store_id: int,
+    associate_id: int,
+    customer_id: int,
+    kind: AppointmentKind,
+    start: datetime,
+    note: str,
+    created_by: int | None,
+    now: datetime,
+    tz: str,
+) -> int:
+    """The appointment row and a claim on each quarter-hour it covers; the checks (a bookable
+    start, consent, who with) are the caller's. 409 `appointment-slot-taken` when the associate
+    has someone then: the caller's transaction rolls back, so nothing is left half-written."""
+    appointment_id = insert_id(
+        session,
         Appointment,
         {
-            "store_id": principal.store_id,
-            "associate_id": with_whom,
-            "customer_id": body.customer_id,
-            "kind": body.kind,
+            "store_id": store_id,
+            "associate_id": associate_id,
+            "customer_id": customer_id,
+            "kind": kind,
             "starts_at": start,
-            "ends_at": start + rules.LENGTH[body.kind],
+            "ends_at": start + rules.LENGTH[kind],
             "status": AppointmentStatus.BOOKED,
-            "note": body.note,
-            "created_by": principal.associate_id,
+            "note": note,
+            "created_by": created_by,
             "created_at": now,
         },
     )
-    for at in held:
-        values = {"appointment_id": appointment_id, "associate_id": with_whom, "slot_at": at}
-        if not insert_unless_exists(db_session, _SLOTS, values, ["associate_id", "slot_at"]):
-            # The caller's transaction rolls back: the appointment row and earlier claims go.
+    for at in rules.slots(kind, start):
+        values = {"appointment_id": appointment_id, "associate_id": associate_id, "slot_at": at}
+        if not insert_unless_exists(session, _SLOTS, values, ["associate_id", "slot_at"]):
             raise Conflict(
                 "appointment-slot-taken",
                 "The associate is busy then",
                 f"Another appointment holds {at.astimezone(ZoneInfo(tz)):%H:%M}; "
                 "choose another time or another associate.",
             )
-    return _read(db_session, appointment_id)
+    return appointment_id
 
 
 def cancel(
@@ -105,7 +139,24 @@ def day(*, db_session: Session, principal: Principal, on: date, tz: str) -> Appo
         col(Appointment.starts_at) >= opens,
         col(Appointment.starts_at) < closes,
     )
-    return AppointmentDay(day=on, store_id=principal.store_id, items=items)
+    busy = db_session.execute(
+        select(_SLOTS.c.associate_id, _SLOTS.c.slot_at)
+        .join(Appointment, col(Appointment.id) == _SLOTS.c.appointment_id)
+        .where(
+            col(Appointment.store_id) == principal.store_id,
+            _SLOTS.c.slot_at >= opens,
+            _SLOTS.c.slot_at < closes,
+        )
+        .order_by(_SLOTS.c.associate_id, _SLOTS.c.slot_at)
+    ).all()
+    return AppointmentDay(
+        day=on,
+        store_id=principal.store_id,
+        opens_at=opens,
+        closes_at=closes,
+        items=items,
+        busy=[BusySlot(associate_id=a, slot_at=at) for a, at in busy],
+    )
 
 
 def _read(session: Session, appointment_id: int) -> AppointmentOut:

@@ -32,7 +32,13 @@ border-radius:10px;background:#f1ede6}.item h2{margin:0 0 4px;font-size:1.05rem}
 .acts .btn,.acts form{margin:0}.acts .btn{line-height:1.2;padding:14px 6px}
 .acts .only{grid-column:1/-1}.done{display:flex;gap:12px;align-items:center}
 .done img{width:80px;height:100px;object-fit:cover;border-radius:8px;background:#f1ede6}
-.optout{font-size:.85rem}
+.optout{font-size:.85rem}.pills{display:flex;flex-wrap:wrap;gap:8px;margin:6px 0 4px}
+.pill{min-height:48px;line-height:46px;padding:0 14px;border-radius:24px;border:1px solid #d2d2d7;
+color:#1d1d1f;text-decoration:none;background:#fff;white-space:nowrap}.pill.on{background:#1d1d1f;
+color:#fff;border-color:#1d1d1f}.times{display:grid;gap:8px;
+grid-template-columns:repeat(auto-fill,minmax(88px,1fr))}.times button{min-height:48px;
+border-radius:10px;border:1px solid #1d1d1f;background:#fff;font:inherit;font-weight:600;
+cursor:pointer}.yours a{color:#1d1d1f}
 @media (min-width:760px){main{max-width:960px}.items{grid-template-columns:1fr 1fr}
 .intro{padding:22px}}
 """
@@ -147,6 +153,8 @@ def look(
         f"</div><h1>{escape(title)}</h1><blockquote>{_line(look.line)}</blockquote>"
         f'<p class="muted">{escape(t(lang, "reserve_note", hours=hold_hours))}</p></section>'
         f'<div class="items">{items}</div>'
+        f'<a class="btn secondary" href="{escape(self_path)}/appointment?lang={lang}">'
+        f"{t(lang, 'appointment_link')}</a>"
     )
     return _page(lang, title, body, self_path=self_path, optout_path=optout_path)
 

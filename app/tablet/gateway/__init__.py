@@ -18,7 +18,15 @@ from pydantic import ValidationError
 
 from app.contracts.auth import LoginResponse, StaffList
 from app.contracts.catalog import ProductDetail, ProductPage, ProductQuery
-from app.contracts.clienteling import ClientBook, Colleague, TaskCreate, TaskList
+from app.contracts.clienteling import (
+    AppointmentCreate,
+    AppointmentDay,
+    AppointmentOut,
+    ClientBook,
+    Colleague,
+    TaskCreate,
+    TaskList,
+)
 from app.contracts.customers import (
     ConsentChallengeOut,
     CustomerSearchResult,
@@ -307,6 +315,15 @@ class Gateway(Protocol):
     def add_task(self, by: Author, body: TaskCreate, *, key: str, label: str) -> Submitted:
         """`answer` is a TaskOut when sent."""
         ...
+
+    # -- appointments (issue 15): the API's word now, never queued (the associate's time is
+    # held there, and a colleague's tablet may be booking the same quarter-hour) ---------------
+    def appointment_day(self, day: date) -> AppointmentDay:
+        """The store's calendar of a local day, with each associate's taken quarter-hours."""
+        ...
+
+    def book_appointment(self, body: AppointmentCreate, *, key: str) -> AppointmentOut: ...
+    def cancel_appointment(self, appointment_id: int, *, key: str) -> AppointmentOut: ...
 
     # -- transfers between stores: the API's word now (the units are held and counted there,
     # and two tablets may scan the same box) ---------------------------------------------------

@@ -6,6 +6,7 @@ side, so whoever changes a scene changes its words in one file."""
 from __future__ import annotations
 
 from app.tablet.i18n import (
+    words_appointments,
     words_basket,
     words_clienteling,
     words_customer,
@@ -20,6 +21,7 @@ from app.tablet.i18n.en import EN
 from app.tablet.i18n.tr import TR
 
 _SCENES = (
+    words_appointments,
     words_basket,
     words_clienteling,
     words_customer,

@@ -28,6 +28,7 @@ SCREENS = (
     "look",
     "client_book",
     "tasks",
+    "appointments",
     "product",
     "order",
     "prepare",

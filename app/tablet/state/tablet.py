@@ -9,6 +9,7 @@ from datetime import date
 
 from app.qr.images import decode_one
 from app.tablet.gateway import Gateway
+from app.tablet.state.appointments import AppointmentsScene
 from app.tablet.state.basket import BasketScene
 from app.tablet.state.client_book import ClientBookScene
 from app.tablet.state.customer import CustomerScene
@@ -84,8 +85,14 @@ class Tablet:
         self.sync = SyncScene(g, s, customer=self.customer)
         self.client_book = ClientBookScene(g, s, customer=self.customer)
         self.tasks = TasksScene(g, s, customer=self.customer)
+        self.appointments = AppointmentsScene(g, s, customer=self.customer)
         # The home scene's "Today" card: read as the associate logs in.
-        self.login.signed_in = self.tasks.load_today
+        self.login.signed_in = self._load_today
+
+    def _load_today(self) -> None:
+        """What the home scene's "Today" card lists: tasks due and today's appointments."""
+        self.tasks.load_today()
+        self.appointments.load_today()
 
     # What every view reads first.
     @property
@@ -110,7 +117,7 @@ class Tablet:
         self.session.show("home" if self.session.who else "login")
         self.session.say(None)
         if self.session.who is not None:
-            self.tasks.load_today()  # the "Today" card as it is now
+            self._load_today()  # the "Today" card as it is now
         self.session.changed()
 
     def log_out(self) -> None:

@@ -14,6 +14,7 @@ from app.contracts.clienteling import TaskOut
 from app.tablet.i18n import LOCAL, t
 from app.tablet.state.tablet import Tablet
 from app.tablet.state.tasks import DUE_CHOICES, NOTE_MAX, SCOPES, SNOOZES
+from app.tablet.views.appointments import appointment_line
 from app.tablet.views.common import TOUCH, button, notice_bar, tagged
 
 MUTED = ft.Colors.GREY_700
@@ -250,6 +251,12 @@ def build(state: Tablet) -> ft.Control:
                     "tasks-to-book",
                     primary=False,
                 ),
+                button(
+                    t(lang, "nav_appointments"),
+                    lambda _: state.appointments.show(),
+                    "tasks-to-appointments",
+                    primary=False,
+                ),
             ],
             wrap=True,
         ),
@@ -296,6 +303,7 @@ def today_card(state: Tablet) -> ft.Control:
                     ),
                     # In a Row: the card spans the scene even with nothing in it.
                     *(rows or [ft.Row([ft.Text(t(lang, "home_today_empty"), color=MUTED)])]),
+                    *_appointments_today(state),
                 ],
                 spacing=6,
             ),
@@ -305,3 +313,30 @@ def today_card(state: Tablet) -> ft.Control:
         ),
         "today-card",
     )
+
+
+def _appointments_today(state: Tablet) -> list[ft.Control]:
+    """Under the tasks: today's appointments at the store, earliest first."""
+    lang, scene = state.lang, state.appointments
+    rows = [appointment_line(state, a, f"today-appointment-{a.id}") for a in scene.home_rows]
+    return [
+        ft.Divider(height=8),
+        ft.Row(
+            [
+                ft.Icon(ft.Icons.EVENT, color=ft.Colors.BROWN_700),
+                ft.Text(t(lang, "home_appointments"), size=16, weight=ft.FontWeight.W_600),
+                tagged(
+                    ft.Text(str(len(scene.today_items)), weight=ft.FontWeight.BOLD),
+                    "today-appointments-count",
+                ),
+                button(
+                    t(lang, "nav_appointments"),
+                    lambda _: scene.show(),
+                    "today-appointments",
+                    primary=False,
+                ),
+            ],
+            wrap=True,
+        ),
+        *(rows or [ft.Row([ft.Text(t(lang, "appointments_empty"), color=MUTED)])]),
+    ]

@@ -10,6 +10,7 @@ the client, the offline kit and the read and write paths of `base.LiveBase`."""
 
 from __future__ import annotations
 
+from app.tablet.gateway.live.appointments import LiveAppointments
 from app.tablet.gateway.live.back_office import LiveBackOffice
 from app.tablet.gateway.live.catalogue import LiveCatalogue
 from app.tablet.gateway.live.clienteling import LiveClienteling
@@ -31,6 +32,7 @@ class LiveGateway(
     LiveCustomers,
     LiveLooks,
     LiveClienteling,
+    LiveAppointments,
     LiveOrders,
     LivePickups,
     LiveReturns,

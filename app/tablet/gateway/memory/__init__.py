@@ -11,6 +11,7 @@ and rules of `base.MemoryBase`; its demo world is memory_world.py."""
 from __future__ import annotations
 
 from app.tablet.gateway import Gateway
+from app.tablet.gateway.memory.appointments import MemoryAppointments
 from app.tablet.gateway.memory.back_office import MemoryBackOffice
 from app.tablet.gateway.memory.catalogue import MemoryCatalogue
 from app.tablet.gateway.memory.clienteling import MemoryClienteling, fill_client_book
@@ -33,6 +34,7 @@ class MemoryGateway(
     MemoryCustomers,
     MemoryLooks,
     MemoryClienteling,
+    MemoryAppointments,
     MemoryOrders,
     MemoryPickups,
     MemoryReturns,

@@ -76,7 +76,15 @@ def build(state: Tablet) -> ft.Control:
                     ),
                     # Only for a customer who consented: a visit alone is no relationship.
                     *(
-                        [button(t(lang, "look_open"), lambda _: state.look.open(), "look-open")]
+                        [
+                            button(t(lang, "look_open"), lambda _: state.look.open(), "look-open"),
+                            button(
+                                t(lang, "appointment_book"),
+                                lambda _: state.appointments.start_booking(),
+                                "appointment-book",
+                                primary=False,
+                            ),
+                        ]
                         if p.consents.clienteling.given
                         else []
                     ),
