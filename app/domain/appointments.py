@@ -23,6 +23,10 @@ BOOK_AHEAD = timedelta(days=60)
 NOTE_MAX = 300
 # Who sees clients by appointment: the till's cashiers do not.
 TAKES_APPOINTMENTS = ("associate", "manager")
+# A reminder goes within a day of the start (outside the quiet hours), and not at all in the
+# last hour: by then it would only be noise.
+REMIND_AHEAD = timedelta(hours=24)
+REMIND_NOT_WITHIN = timedelta(hours=1)
 
 
 class AppointmentKind(StrEnum):
@@ -102,3 +106,15 @@ def free_starts(
             out.append(start)
         start += SLOT
     return out
+
+
+def reminder_channel(
+    *, email: str | None, email_consent: bool, phone: str | None, sms_consent: bool
+) -> str | None:
+    """How the client hears of their appointment: e-mail, else SMS, on a channel they opted
+    into and have an address for; None when there is none (no reminder, never a guess)."""
+    if email and email_consent:
+        return "email"
+    if phone and sms_consent:
+        return "sms"
+    return None

@@ -24,7 +24,11 @@ class Appointment(SQLModel, table=True):
     )
     note: str = Field(default="", max_length=NOTE_MAX)
     created_by: int | None = Field(default=None, foreign_key="associate.id")
-    reminded_at: datetime | None = None  # the reminder the worker sent (issue 15, next step)
+    # The reminder (clienteling/reminders.py): claimed by one worker, then settled with the
+    # channel it went by ("none": the client opted into no channel we can reach them on).
+    reminder_claimed_at: datetime | None = None
+    reminded_at: datetime | None = None
+    reminder_channel: str | None = Field(default=None, max_length=8)
     cancelled_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -36,6 +40,7 @@ class Appointment(SQLModel, table=True):
             "(status = 'cancelled') = (cancelled_at IS NOT NULL)", name="ck_appointment_cancelled"
         ),
         Index("ix_appointment_store_day", "store_id", "starts_at"),
+        Index("ix_appointment_remind", "status", "reminded_at", "starts_at"),
     )
 
 

@@ -1,5 +1,6 @@
-"""`reyon worker`: sends the messages of looks from the outbox, round after round, and makes
-the follow-up tasks of the client book every `task_generation_minutes`.
+"""`reyon worker`: sends the messages of looks from the outbox and the reminders of
+appointments, round after round, and makes the follow-up tasks of the client book every
+`task_generation_minutes`.
 
 Run as many as you like, on as many machines as share the database: every message is claimed
 before it is sent (app/server/outreach/sender.py). Housekeeping (holds, pickup notices, pruning)
@@ -16,6 +17,7 @@ import time
 from collections import Counter
 
 from app.server.clienteling.generate import generate_tasks
+from app.server.clienteling.reminders import remind_round
 from app.server.db import Database, make_engine, utcnow
 from app.server.messaging import Messaging
 from app.server.outreach.sender import Outcome, deliver_round
@@ -62,6 +64,7 @@ def run(
                 log.exception("worker round failed")
                 counts = Counter()
             _log_round(counts, time.perf_counter() - started)
+            _remind(database, messaging, settings)
             if time.monotonic() >= tasks_due:
                 tasks_due = time.monotonic() + settings.task_generation_minutes * 60
                 _make_tasks(database, settings)
@@ -71,6 +74,15 @@ def run(
         if own:
             database.dispose()
         log.info("worker %s stopped", me)
+
+
+def _remind(database: Database, messaging: Messaging, settings: ApiSettings) -> None:
+    try:
+        sent = remind_round(database, messaging, settings)
+    except Exception:  # as a failed round: the next one tries again
+        log.exception("appointment reminders round failed")
+        return
+    log.log(logging.INFO if sent else logging.DEBUG, "appointment reminders sent: %d", sent)
 
 
 def _make_tasks(database: Database, settings: ApiSettings) -> None:
