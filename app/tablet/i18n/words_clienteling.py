@@ -88,7 +88,7 @@ TR: dict[str, str] = {
     "report_col_open": "Açık",
     "report_col_overdue": "Geciken",
     "report_col_on_time": "Zamanında (30 gün)",
-    "report_col_late": "Geç",
+    "report_col_late": "Geç yapılan (30 gün)",
 }
 
 EN: dict[str, str] = {
@@ -171,5 +171,5 @@ EN: dict[str, str] = {
     "report_col_open": "Open",
     "report_col_overdue": "Overdue",
     "report_col_on_time": "On time (30 days)",
-    "report_col_late": "Late",
+    "report_col_late": "Done late (30 days)",
 }
