@@ -20,13 +20,21 @@ SLOT = timedelta(minutes=15)
 OPENS = time(10, 0)
 CLOSES = time(21, 0)
 BOOK_AHEAD = timedelta(days=60)
+LINK_BOOKINGS_MAX = 3  # upcoming appointments a client may book themselves from a look page
 NOTE_MAX = 300
 # Who sees clients by appointment: the till's cashiers do not.
 TAKES_APPOINTMENTS = ("associate", "manager")
-# A reminder goes within a day of the start (outside the quiet hours), and not at all in the
-# last hour: by then it would only be noise.
+# A reminder goes within a day of the start, outside the quiet hours: the evening before, or
+# at 09:00 for one booked overnight. Not in the last half hour (only noise by then), and not
+# for an appointment booked within a day of its start: the client has just made it.
 REMIND_AHEAD = timedelta(hours=24)
-REMIND_NOT_WITHIN = timedelta(hours=1)
+REMIND_NOT_WITHIN = timedelta(minutes=30)
+REMIND_ATTEMPTS = 5  # a reminder the mail server keeps refusing is given up after these
+
+
+def wants_reminder(booked_at: datetime, starts_at: datetime) -> bool:
+    """Booked more than a day ahead: a reminder is worth sending."""
+    return starts_at - booked_at > REMIND_AHEAD
 
 
 class AppointmentKind(StrEnum):
@@ -102,18 +110,25 @@ def free_starts(
     out: list[datetime] = []
     start = opens
     while start + LENGTH[kind] <= closes:
-        if start > now and not busy.intersection(slots(kind, start)):
+        bookable = now < start <= now + BOOK_AHEAD
+        if bookable and not busy.intersection(slots(kind, start)):
             out.append(start)
         start += SLOT
     return out
 
 
 def reminder_channel(
-    *, email: str | None, email_consent: bool, phone: str | None, sms_consent: bool
+    *,
+    email: str | None,
+    email_consent: bool,
+    phone: str | None,
+    sms_consent: bool,
+    email_works: bool = True,
 ) -> str | None:
-    """How the client hears of their appointment: e-mail, else SMS, on a channel they opted
-    into and have an address for; None when there is none (no reminder, never a guess)."""
-    if email and email_consent:
+    """How the client hears of their appointment: e-mail (when the server can send it), else
+    SMS, on a channel they opted into and have an address for; None when there is none (no
+    reminder, never a guess)."""
+    if email and email_consent and email_works:
         return "email"
     if phone and sms_consent:
         return "sms"

@@ -13,8 +13,10 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
 from sqlmodel import col, select
 
+from app.domain.appointments import REMIND_ATTEMPTS
 from app.server.clienteling.appointment_models import Appointment
 from app.server.clienteling.reminders import remind_round
 from app.server.db import Database, make_engine
@@ -77,11 +79,14 @@ def test_an_e_mail_reminder_goes_once_within_a_day_and_not_before(
     customer, address, _ = client(world)
     start = _at(14)
     booked = _appointment(world, code, customer, start)
-    assert _round(world, settings, start - timedelta(hours=30)) == 0  # more than a day ahead
-    assert _round(world, settings, start - timedelta(hours=17)) == 0  # 21:00: quiet hours
-    assert _row(world, booked).reminder_claimed_at is None  # nothing claimed in the quiet
-    assert _round(world, settings, start - timedelta(hours=20)) >= 1  # 18:00 the day before
-    assert _round(world, settings, start - timedelta(hours=19)) == 0  # once
+    # Each round reminds whatever is due in the shared database: this appointment is read by
+    # its own row, never by the round's count.
+    _round(world, settings, start - timedelta(hours=30))  # more than a day ahead
+    _round(world, settings, start - timedelta(hours=17))  # 21:00: quiet hours
+    row = _row(world, booked)
+    assert row.reminded_at is None and row.reminder_claimed_at is None
+    _round(world, settings, start - timedelta(hours=20))  # 18:00 the day before
+    _round(world, settings, start - timedelta(hours=19))
     sink.wait_for(lambda m: m["To"] == address)
     [mail] = _mails_to(sink, address)
     assert mail["Subject"] == f"Randevu hatırlatması: {start:%d.%m.%Y} 14:00"  # type: ignore[index]
@@ -101,13 +106,21 @@ def test_sms_when_only_sms_none_without_consent_none_in_the_last_hour_or_cancell
     withdrawn, _, _ = client(world)
     cancelled, _, _ = client(world)
     late, _, _ = client(world)
+    just_booked, _, _ = client(world)
     ids = {
         "sms": _appointment(world, code, by_sms, _at(10), "pickup"),
         "silent": _appointment(world, code, silent, _at(10, 15), "pickup"),
         "withdrawn": _appointment(world, code, withdrawn, _at(10, 30), "pickup"),
         "cancelled": _appointment(world, code, cancelled, _at(10, 45), "pickup"),
         "late": _appointment(world, code, late, _at(20), "pickup"),
+        "just_booked": _appointment(world, code, just_booked, _at(11), "pickup"),
     }
+    with world.db.write() as s:  # as if it had been booked three hours before its start
+        s.execute(
+            update(Appointment)
+            .where(col(Appointment.id) == ids["just_booked"])
+            .values(created_at=_at(8))
+        )
     consent(world, withdrawn, clienteling=False)  # after booking: nobody keeps them now
     with world.client(code) as c:
         r = c.post(f"/v1/appointments/{ids['cancelled']}/cancel", headers=key())
@@ -122,25 +135,61 @@ def test_sms_when_only_sms_none_without_consent_none_in_the_last_hour_or_cancell
     assert _row(world, ids["silent"]).reminder_channel == "none"
     assert _row(world, ids["withdrawn"]).reminder_channel == "none"
     assert _row(world, ids["cancelled"]).reminded_at is None
+    assert _row(world, ids["just_booked"]).reminder_channel == "none"
     _round(world, settings, _at(19, 30))  # the late one's last hour: no reminder
     assert _row(world, ids["late"]).reminded_at is None
     sent = [json.loads(x)["to"] for x in settings.sms_outbox_file.read_text().splitlines()]
     assert sent.count(phone) == 1
 
 
-def test_a_mail_server_that_is_down_gets_the_reminder_later(world: World, tmp_path: Path) -> None:
+def test_a_mail_server_that_is_down_gets_the_reminder_later_then_gives_up(
+    world: World, tmp_path: Path
+) -> None:
     sink = mail_sink()
     _, code = associate(world)
     customer, address, _ = client(world)
+    doomed, _, _ = client(world)
     start = _at(15)
     booked = _appointment(world, code, customer, start)
+    never = _appointment(world, code, doomed, _at(16))
     down = _settings(world, tmp_path, smtp_port=free_port())  # nothing listens there
-    assert _round(world, down, start - timedelta(hours=20)) == 0
+    _round(world, down, start - timedelta(hours=20))
     row = _row(world, booked)
     assert row.reminded_at is None and row.reminder_claimed_at is None  # handed back
-    assert _round(world, _settings(world, tmp_path, sink), start - timedelta(hours=19)) >= 1
+    assert row.reminder_attempts == 1
+    _round(world, _settings(world, tmp_path, sink), start - timedelta(hours=19, minutes=30))
     sink.wait_for(lambda m: m["To"] == address)
     assert len(_mails_to(sink, address)) == 1
+    # One the server never takes is given up, not retried for ever.
+    with world.db.write() as s:  # the other was reminded above; this one waits
+        s.execute(
+            update(Appointment)
+            .where(col(Appointment.id) == never)
+            .values(
+                reminded_at=None,
+                reminder_channel=None,
+                reminder_attempts=0,
+                reminder_claimed_at=None,
+            )
+        )
+    for _ in range(REMIND_ATTEMPTS):
+        _round(world, down, start - timedelta(hours=19))
+    row = _row(world, never)
+    assert (row.reminder_channel, row.reminder_attempts) == ("failed", REMIND_ATTEMPTS)
+    assert row.reminded_at is not None
+
+
+def test_a_server_without_e_mail_reminds_by_sms_when_the_client_opted_in(
+    world: World, tmp_path: Path
+) -> None:
+    settings = _settings(world, tmp_path, smtp_host=None)
+    _, code = associate(world)
+    both, _, phone = client(world, email=True, sms=True)
+    booked = _appointment(world, code, both, _at(17))
+    _round(world, settings, _at(17) - timedelta(hours=22))  # 19:00 the day before
+    assert _row(world, booked).reminder_channel == "sms"
+    lines = [json.loads(x) for x in settings.sms_outbox_file.read_text().splitlines()]
+    assert [x["to"] for x in lines].count(phone) == 1
 
 
 def test_workers_racing_remind_each_appointment_exactly_once(world: World, tmp_path: Path) -> None:

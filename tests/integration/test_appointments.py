@@ -176,3 +176,13 @@ def test_the_day_shows_the_hours_and_every_taken_quarter_hour_even_of_a_hidden_c
         datetime.fromisoformat(x["slot_at"]) for x in day["busy"] if x["associate_id"] == a
     )
     assert taken == [_at(6, 11), _at(6, 11, 15), _at(6, 15), _at(6, 15, 15)]
+
+
+def test_the_till_takes_no_appointments(world: World) -> None:
+    _, a_code = associate(world)
+    cashier, cashier_code = associate(world, role="cashier")
+    c = client(world, "Kasa", "Randevu")
+    body = {"customer_id": c, "kind": "pickup", "starts_at": _at(8, 12).isoformat()}
+    for who, extra in ((a_code, {"associate_id": cashier}), (cashier_code, {})):
+        r = _book(world, who, {**body, **extra})
+        assert (r.status_code, kind(r)) == (422, "associate-no-appointments"), r.text

@@ -244,3 +244,42 @@ def test_withdrawn_consent_books_nothing_and_only_this_clients_appointments_show
     with _phone() as phone:
         page = phone.get(f"{world.url}{other_path}/appointment/{theirs}")
         assert page.status_code == 200 and "Randevu iptal edildi" in page.text
+
+
+def test_a_link_books_no_overlap_and_at_most_three_upcoming(world: World) -> None:
+    me, _ = associate(world)
+    customer, path = _look(world, me)
+    assert _post(world, path, "styling", _at(7, 10)).status_code == 303
+    # Another kind at the same time, or a time inside the first: refused in words.
+    for kind, at in (("pickup", _at(7, 10)), ("alteration", _at(7, 10, 30))):
+        r = _post(world, path, kind, at)
+        assert r.status_code == 409 and "zaten bir randevunuz var" in r.text, r.text
+    assert _post(world, path, "pickup", _at(7, 12)).status_code == 303
+    assert _post(world, path, "pickup", _at(8, 12)).status_code == 303
+    r = _post(world, path, "pickup", _at(9, 12))
+    assert r.status_code == 409 and "en fazla 3" in r.text
+    assert len(_appointments(world, customer)) == 3
+
+
+def test_the_looks_sender_is_not_booked_once_they_no_longer_take_appointments(
+    world: World,
+) -> None:
+    gone, _ = associate(world)
+    customer, path = _look(world, gone)
+    with world.db.write() as s:
+        s.execute(update(Associate).where(col(Associate.id) == gone).values(active=False))
+    assert _post(world, path, "styling", _at(8, 15)).status_code == 303
+    [booked] = _appointments(world, customer)
+    assert booked.associate_id != gone
+
+
+def test_edge_of_the_calendar_and_odd_ids_are_refused_as_pages(world: World) -> None:
+    me, _ = associate(world)
+    _, path = _look(world, me)
+    for at in ("9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+14:00"):
+        r = _post(world, path, "styling", at)
+        assert r.status_code == 422 and "<!doctype html>" in r.text, (at, r.text)
+    with _phone() as phone:
+        for odd in ("1" + "0" * 20, "-1", "１２", "abc"):
+            r = phone.get(f"{world.url}{path}/appointment/{odd}")
+            assert r.status_code == 404 and "<!doctype html>" in r.text, odd

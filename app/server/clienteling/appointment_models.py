@@ -28,7 +28,8 @@ class Appointment(SQLModel, table=True):
     # channel it went by ("none": the client opted into no channel we can reach them on).
     reminder_claimed_at: datetime | None = None
     reminded_at: datetime | None = None
-    reminder_channel: str | None = Field(default=None, max_length=8)
+    reminder_channel: str | None = Field(default=None, max_length=8)  # or "failed"
+    reminder_attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     cancelled_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 

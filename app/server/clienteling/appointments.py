@@ -19,7 +19,7 @@ from app.contracts.clienteling import (
 )
 from app.domain import appointments as rules
 from app.domain.appointments import AppointmentKind, AppointmentStatus
-from app.domain.errors import Conflict, NotFound
+from app.domain.errors import Conflict, Invalid, NotFound
 from app.server.auth.models import Associate
 from app.server.clienteling.appointment_models import Appointment, AppointmentSlot
 from app.server.clienteling.assignments import colleague, consenting_client
@@ -41,8 +41,17 @@ def book(
         db_session, body.customer_id, "An appointment needs the client's clienteling consent."
     )
     with_whom = body.associate_id or principal.associate_id
-    if with_whom != principal.associate_id:
+    person: Associate | None = (
         colleague(db_session, principal, with_whom)
+        if with_whom != principal.associate_id
+        else db_session.get(Associate, with_whom)
+    )
+    if person is None or person.role not in rules.TAKES_APPOINTMENTS:
+        raise Invalid(
+            "associate-no-appointments",
+            "Does not take appointments",
+            "Appointments are with an associate or a manager, not at the till.",
+        )
     appointment_id = hold(
         db_session,
         store_id=principal.store_id,

@@ -7,8 +7,10 @@ free colleague or is refused, never double-booked.
 
 A double tap or a second phone asking for the same time gets the appointment the first one
 made: bookings of one client are taken one at a time (the client's row is locked on
-PostgreSQL; SQLite writes one transaction at a time), and an appointment of theirs at that
-store and time already booked is the answer."""
+PostgreSQL; SQLite writes one transaction at a time), and an appointment of theirs of that
+kind at that store and time already booked is the answer. One that overlaps another of theirs
+is refused, and a link books at most LINK_BOOKINGS_MAX upcoming appointments: a forwarded link
+cannot fill the store's calendar."""
 
 from __future__ import annotations
 
@@ -33,18 +35,23 @@ DAYS_OFFERED = 14  # the day links: today and the next thirteen
 
 
 def _people(session: Session, look: LookView) -> list[int]:
-    """The active associates of the look's store who take appointments, the look's first."""
-    ids = session.execute(
-        select(col(Associate.id))
-        .where(
-            col(Associate.home_location_id) == look.location_id,
-            col(Associate.active).is_(True),
-            col(Associate.role).in_(rules.TAKES_APPOINTMENTS),
-        )
-        .order_by(col(Associate.id))
-    ).scalars()
-    others = [i for i in ids if i != look.associate_id]
-    return [look.associate_id, *others]
+    """The active associates of the look's store who take appointments, the look's sender
+    first when they are still one of them (not moved, deactivated or at the till)."""
+    ids = list(
+        session.execute(
+            select(col(Associate.id))
+            .where(
+                col(Associate.home_location_id) == look.location_id,
+                col(Associate.active).is_(True),
+                col(Associate.role).in_(rules.TAKES_APPOINTMENTS),
+            )
+            .order_by(col(Associate.id))
+        ).scalars()
+    )
+    if look.associate_id in ids:
+        ids.remove(look.associate_id)
+        ids.insert(0, look.associate_id)
+    return ids
 
 
 def _busy(
@@ -94,18 +101,34 @@ def book(
         consenting_client(
             session, look.customer_id, "An appointment needs the client's clienteling consent."
         )
-        already = session.execute(
-            select(col(Appointment.id)).where(
+        theirs = session.execute(
+            select(Appointment).where(
                 col(Appointment.customer_id) == look.customer_id,
                 col(Appointment.store_id) == look.location_id,
-                col(Appointment.starts_at) == start,
                 col(Appointment.status) == AppointmentStatus.BOOKED,
+                col(Appointment.ends_at) > now,
             )
-        ).scalar()
-        if already is not None:
-            return int(already)
+        ).scalars()
+        ends = start + rules.LENGTH[kind]
+        upcoming = 0
+        for booked in theirs:
+            if booked.starts_at == start and booked.kind == kind and booked.id is not None:
+                return booked.id  # a double tap, a reload, a second phone: the first one's
+            if booked.starts_at < ends and start < booked.ends_at:
+                raise Conflict(
+                    "appointment-overlap",
+                    "You have an appointment then",
+                    "The client already has an appointment at this store at that time.",
+                )
+            upcoming += booked.created_by is None
+        if upcoming >= rules.LINK_BOOKINGS_MAX:  # a forwarded link cannot fill the calendar
+            raise Conflict(
+                "appointment-limit",
+                "Enough appointments booked",
+                f"At most {rules.LINK_BOOKINGS_MAX} upcoming appointments can be booked from a look.",
+            )
         people = _people(session, look)
-        busy = _busy(session, people, start, start + rules.LENGTH[kind])
+        busy = _busy(session, people, start, ends)
         wanted = set(rules.slots(kind, start))
         for who in people:
             if busy.get(who, set()) & wanted:

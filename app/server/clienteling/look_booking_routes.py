@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import col, select
 
 from app.domain.appointments import AppointmentKind
-from app.domain.errors import DomainError
+from app.domain.errors import Conflict, DomainError
 from app.server.auth.models import Associate
 from app.server.catalog.deps import LocationsDep
 from app.server.clienteling import look_booking, look_booking_pages
@@ -102,7 +102,9 @@ def book_appointment(
     try:
         kind = AppointmentKind(raw_kind)
         at = datetime.fromisoformat(raw_at) if len(raw_at) <= 40 else None
-    except ValueError:
+        if at is not None and at.tzinfo is not None:
+            at.astimezone(ZoneInfo(settings.timezone))  # year 9999 in a far zone overflows
+    except (ValueError, OverflowError):
         at = None
     if at is None or at.tzinfo is None:
         page = look_booking_pages.refused(lang, "appointment_bad", self_path=self_path, back=back)  # fmt: skip
@@ -113,10 +115,15 @@ def book_appointment(
     except DomainError as err:
         key = {
             "appointment-slot-taken": "appointment_taken",
+            "appointment-overlap": "appointment_overlap",
+            "appointment-limit": "appointment_limit",
             "consent-required": "appointment_no_consent",
         }.get(err.kind, "appointment_bad")
         page = look_booking_pages.refused(lang, key, self_path=self_path, back=back)
-        return _html(page, 409 if err.kind == "appointment-slot-taken" else 422)
+        return _html(page, 409 if isinstance(err, Conflict) else 422)
+    except OverflowError:  # a start at the edge of the calendar: not a time we offered
+        page = look_booking_pages.refused(lang, "appointment_bad", self_path=self_path, back=back)
+        return _html(page, 422)
     return RedirectResponse(
         f"{self_path}/appointment/{appointment_id}?lang={lang}", 303, headers=PAGE_HEADERS
     )
@@ -125,7 +132,7 @@ def book_appointment(
 @router.get("/l/{token}/appointment/{appointment_id}", response_class=HTMLResponse)
 def booked_page(
     token: str,
-    appointment_id: int,
+    appointment_id: str,
     request: Request,
     db: DbDep,
     settings: SettingsDep,
@@ -136,12 +143,15 @@ def booked_page(
     lang = _lang(request, accept_language)
     self_path = f"/l/{token}"
     look = _open(db, ring, token, locations)
-    if look is None:
+    # ASCII digits that fit the column: anything else is no appointment of this link's.
+    if look is None or not (appointment_id.isascii() and appointment_id.isdigit()):
+        return _invalid(lang, self_path)
+    if len(appointment_id) > 9:
         return _invalid(lang, self_path)
     with db.read_session() as session:
         appointment = session.exec(
             select(Appointment).where(
-                col(Appointment.id) == appointment_id,
+                col(Appointment.id) == int(appointment_id),
                 col(Appointment.customer_id) == look.customer_id,
                 col(Appointment.store_id) == look.location_id,
             )

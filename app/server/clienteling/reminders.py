@@ -7,11 +7,14 @@ claim. A claim a killed worker left is taken over after the outreach lease; a ma
 refuses hands the claim back for the next round. As with looks (outreach/sender.py), the one
 window where a reminder could go twice is a worker killed after the mail server took it and
 before the settle committed. A client who opted into no channel we can reach is settled as
-"none": no message, never a guess."""
+"none": no message, never a guess; so is one booked within a day of its start (the client has
+just made it). A reminder the mail server keeps refusing is given up as "failed" after
+REMIND_ATTEMPTS rounds."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -57,16 +60,23 @@ def _words(kind: str, first_name: str, store: str, at: datetime) -> tuple[str, s
 
 
 def remind_round(
-    db: Database, messaging: Messaging, settings: ApiSettings, *, now: datetime | None = None
+    db: Database,
+    messaging: Messaging,
+    settings: ApiSettings,
+    *,
+    now: datetime | None = None,
+    limit: int = 50,
+    stop: threading.Event | None = None,
 ) -> int:
-    """Send the reminders due at `now` (the real time unless a test sets it); how many were
-    sent. Safe in many workers at once."""
+    """Send up to `limit` reminders due at `now` (the real time unless a test sets it); how
+    many were sent. Safe in many workers at once; with `stop` set, ends after the one in hand."""
     now = now or utcnow()
     if outreach.in_quiet_hours(now, settings.timezone):
         return 0  # they wait for the morning; an early appointment's goes at 09:00
     with db.read_session() as session:
         due = session.execute(
-            select(col(Appointment.id), col(Appointment.reminder_claimed_at)).where(
+            select(col(Appointment.id), col(Appointment.reminder_claimed_at))
+            .where(
                 col(Appointment.status) == AppointmentStatus.BOOKED,
                 col(Appointment.reminded_at).is_(None),
                 col(Appointment.starts_at) > now + rules.REMIND_NOT_WITHIN,
@@ -77,17 +87,38 @@ def remind_round(
                     col(Appointment.reminder_claimed_at) < utcnow() - LEASE,
                 ),
             )
+            .order_by(col(Appointment.starts_at), col(Appointment.id))
+            .limit(limit)
         ).all()
     sent = 0
     for appointment_id, claimed in due:
+        if stop is not None and stop.is_set():
+            break
         claim = utcnow()
         if not _claim(db, appointment_id, claimed, claim):
             continue  # another worker has it
         try:
             sent += _remind(db, messaging, settings, appointment_id, claim)
         except MessagingUnavailable:  # Messaging logged why (never the recipient)
-            _settle(db, appointment_id, claim, reminder_claimed_at=None)
+            _refused(db, appointment_id, claim)
     return sent
+
+
+def _refused(db: Database, appointment_id: int, claim: datetime) -> None:
+    """The claim handed back for a later round, or the reminder given up after
+    REMIND_ATTEMPTS (a server or an address that never takes it)."""
+    t = _TABLE
+    with db.write() as session:
+        session.execute(
+            update(t)
+            .where(t.c.id == appointment_id, t.c.reminder_claimed_at == claim)
+            .values(reminder_claimed_at=None, reminder_attempts=t.c.reminder_attempts + 1)
+        )
+        session.execute(
+            update(t)
+            .where(t.c.id == appointment_id, t.c.reminder_attempts >= rules.REMIND_ATTEMPTS)
+            .values(reminded_at=utcnow(), reminder_channel="failed")
+        )
 
 
 def _claim(db: Database, appointment_id: int, seen: datetime | None, claim: datetime) -> bool:
@@ -132,11 +163,13 @@ def _remind(
             email_consent=bool(customer.consent_email),
             phone=customer.phone,
             sms_consent=bool(customer.consent_sms),
+            email_works=messaging.can_send("email"),
         )
         if customer.consent_clienteling
         else None
     )
-    if appointment.status != AppointmentStatus.BOOKED or channel is None:
+    wanted = rules.wants_reminder(appointment.created_at, appointment.starts_at)
+    if appointment.status != AppointmentStatus.BOOKED or channel is None or not wanted:
         _settle(db, appointment_id, claim, reminded_at=utcnow(), reminder_channel="none")
         return 0
     local = appointment.starts_at.astimezone(ZoneInfo(settings.timezone))

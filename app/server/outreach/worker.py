@@ -64,7 +64,7 @@ def run(
                 log.exception("worker round failed")
                 counts = Counter()
             _log_round(counts, time.perf_counter() - started)
-            _remind(database, messaging, settings)
+            _remind(database, messaging, settings, stop)
             if time.monotonic() >= tasks_due:
                 tasks_due = time.monotonic() + settings.task_generation_minutes * 60
                 _make_tasks(database, settings)
@@ -76,9 +76,11 @@ def run(
         log.info("worker %s stopped", me)
 
 
-def _remind(database: Database, messaging: Messaging, settings: ApiSettings) -> None:
+def _remind(
+    database: Database, messaging: Messaging, settings: ApiSettings, stop: threading.Event
+) -> None:
     try:
-        sent = remind_round(database, messaging, settings)
+        sent = remind_round(database, messaging, settings, limit=BATCH, stop=stop)
     except Exception:  # as a failed round: the next one tries again
         log.exception("appointment reminders round failed")
         return

@@ -88,6 +88,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "appointment_no_consent": "Randevu için mağazanın sizinle ilgili bilgi tutmasına izin vermeniz gerekir; mağazayla iletişime geçin.",
         "appointment_back": "Saatlere dön",
         "appointment_refused_title": "Randevu alınamadı",
+        "appointment_overlap": "O saatte bu mağazada zaten bir randevunuz var.",
+        "appointment_limit": "Bu bağlantıdan en fazla 3 yaklaşan randevu alınabilir; değişiklik için mağazayla iletişime geçin.",
         "weekday_short": "Pzt Sal Çar Per Cum Cmt Paz",
     },
     "en": {
@@ -171,6 +173,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "appointment_no_consent": "An appointment needs your permission for the store to keep your details; please contact the store.",
         "appointment_back": "Back to the times",
         "appointment_refused_title": "Not booked",
+        "appointment_overlap": "You already have an appointment at this store at that time.",
+        "appointment_limit": "At most 3 upcoming appointments can be booked from this link; please contact the store to change one.",
         "weekday_short": "Mon Tue Wed Thu Fri Sat Sun",
     },
 }

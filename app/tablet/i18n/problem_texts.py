@@ -88,6 +88,18 @@ KINDS: dict[str, Words] = {
         "Danışmanın o saatte başka bir randevusu var; başka bir saat ya da danışman seçin.",
         "The associate has someone else then; pick another time or another associate.",
     ),
+    "appointment-overlap": w(
+        "Müşterinin o saatte bu mağazada başka bir randevusu var.",
+        "The client already has an appointment at this store then.",
+    ),
+    "appointment-limit": w(
+        "Müşteri kendi bağlantısından en fazla 3 yaklaşan randevu alabilir.",
+        "A client can book at most 3 upcoming appointments from their own link.",
+    ),
+    "associate-no-appointments": w(
+        "Bu çalışan randevu almıyor (kasa); bir satış danışmanı ya da müdür seçin.",
+        "This person does not take appointments (the till); choose an associate or a manager.",
+    ),
     "appointment-past": w(
         "Geçmiş bir saate randevu verilemez.",
         "An appointment cannot be in the past.",

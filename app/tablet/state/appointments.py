@@ -191,8 +191,8 @@ class AppointmentsScene(Scene):
             booked = self.gateway.book_appointment(body, key=str(uuid.uuid4()))
         except ApiProblem as exc:
             self.refused(exc)
-            if exc.status == 409:  # taken meanwhile: the times as they are now
-                self.load(self.day)
+            if exc.status in (409, 422):  # taken meanwhile, or the time has passed: as now
+                self.load(self.day)  # the words of why stay on screen
             return
         finally:
             self._acting.release()

@@ -26,6 +26,9 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column('reminder_channel', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True)
         )
+        batch.add_column(
+            sa.Column('reminder_attempts', sa.Integer(), server_default='0', nullable=False)
+        )
     op.create_index(
         'ix_appointment_remind', 'appointment', ['status', 'reminded_at', 'starts_at'], unique=False
     )
@@ -34,5 +37,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_appointment_remind', table_name='appointment')
     with op.batch_alter_table('appointment') as batch:
+        batch.drop_column('reminder_attempts')
         batch.drop_column('reminder_channel')
         batch.drop_column('reminder_claimed_at')

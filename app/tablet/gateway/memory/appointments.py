@@ -77,11 +77,15 @@ class MemoryAppointments(MemoryBase):
             if not view.profile.consents.clienteling.given:
                 raise ApiProblem(403, "consent-required", "The customer has not consented")
             with_whom = body.associate_id or me
-            colleague = next(
-                (a for a in self.associates.values() if a.id == with_whom and a.active), None
-            )
-            if colleague is None or colleague.store_id != store:
+            colleague = next((a for a in self.associates.values() if a.id == with_whom), None)
+            if colleague is None:
+                raise ApiProblem(404, "not-found", "No such associate")
+            if colleague.store_id != store:
                 raise ApiProblem(422, "associate-other-store", "Not a colleague of this store")
+            if not colleague.active:
+                raise ApiProblem(422, "associate-inactive", "Associate not active")
+            if colleague.role not in rules.TAKES_APPOINTMENTS:
+                raise ApiProblem(422, "associate-no-appointments", "Does not take appointments")
             held = rules.slots(body.kind, start)
             if any((with_whom, at) in self._taken for at in held):
                 raise ApiProblem(409, "appointment-slot-taken", "The associate is busy then")
