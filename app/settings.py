@@ -257,6 +257,14 @@ class ApiSettings(BaseSettings):
         "(after a purchase, a birthday, a cart left online, ...); each is made once however "
         "many workers run.",
     )
+    recommendation_minutes: float = Field(
+        default=60.0,
+        ge=5,  # a worker leaves the table alone when another learnt it 5 minutes ago
+        le=7 * 24 * 60,
+        description="How often `reyon worker` learns again what is bought together from the "
+        'order history (the tablet\'s "complete the look" and "for this customer"); one '
+        "worker does it at a time.",
+    )
     demo_mail_dir: Path = Field(
         default=VAR_DIR / "demo-mail",
         description="`reyon demo` only: its SMTP server keeps every message here as an .eml "

@@ -52,6 +52,7 @@ from app.server.orders.service import expire_holds
 from app.server.outreach.routes import router as outreach_router
 from app.server.promotions.routes import router as promotions_router
 from app.server.ratelimit import RateLimits
+from app.server.recommend.routes import router as recommend_router
 from app.server.reports.routes import router as reports_router
 from app.server.request_log import RequestLog, configure_logging
 from app.server.returns.routes import router as returns_router
@@ -297,6 +298,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
     for router in protected:
         app.include_router(router, dependencies=[Depends(current_principal)])
 
+        recommend_router,
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(BodyTimeout, timeout_s=settings.body_timeout_s)
     app.add_middleware(ServerTiming)

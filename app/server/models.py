@@ -29,6 +29,7 @@ from app.server.promotions.models import (
     OfflineRedemptionLossRow,
     Redemption,
 )
+from app.server.recommend.models import ProductCompanion, RecommendationRun
 from app.server.returns.models import OrderReturn, ReturnLine, StoreCredit
 from app.server.storefront.models import ShelfScan
 from app.server.sync.models import ChangeLog
@@ -65,6 +66,8 @@ __all__ = [
     "OutreachMessage",
     "PinLock",
     "Product",
+    "ProductCompanion",
+    "RecommendationRun",
     "Redemption",
     "Reservation",
     "ReturnLine",

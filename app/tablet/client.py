@@ -50,6 +50,7 @@ from app.contracts.promotions import (
     RedemptionCreate,
     RedemptionOut,
 )
+from app.contracts.recommendations import CustomerRecommendations, ProductRecommendations
 from app.contracts.reports import StoreReport
 from app.contracts.scan import QrKeys, ScanRequest, ScanResult
 from app.contracts.sync import CatalogSnapshotPage, ChangePage, Health, StockSnapshotPage
@@ -237,6 +238,22 @@ class ReyonClient(StoreSideCalls):
 
     def product(self, product_id: int) -> ProductDetail:
         return self._call("GET", f"/v1/products/{product_id}", ProductDetail)
+
+    def product_recommendations(
+        self, product_id: int, size: str | None = None
+    ) -> ProductRecommendations:
+        params = {"size": size} if size else {}
+        return self._call(
+            "GET",
+            f"/v1/products/{product_id}/recommendations",
+            ProductRecommendations,
+            params=params,
+        )
+
+    def customer_recommendations(self, customer_id: int) -> CustomerRecommendations:
+        return self._call(
+            "GET", f"/v1/customers/{customer_id}/recommendations", CustomerRecommendations
+        )
 
     def availability(self, sku: str, near: int | None = None) -> Availability:
         params = {"near": near} if near is not None else {}

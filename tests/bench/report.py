@@ -225,6 +225,18 @@ def _notes(results: dict[str, Any]) -> list[str]:
             f"{a['stock_rows']:,} stock rows ({made(a['built'])}). Queries: {q['queries']}, "
             f"{q['with_turkish_letters']} with Turkish letters, {q['two_terms']} of two terms."
         )
+    figures = results.get("recommendations") or {}
+    if figures:
+        took = ", ".join(f"{RECOMMENDATION_SETS[k]} {f['seconds']:g} s" for k, f in figures.items())
+        notes.append(
+            "Recommendations: each data set generated in memory (no database), its orders "
+            "without the cancelled ones in the order placed; learnt on the first 80%, and on "
+            "each held-out order of two products or more the last product hidden, the same one "
+            "for both recommenders. Complete the look is filled up with the most popular "
+            "products to k. The control is the demo data set generated with no outfits. "
+            f"Built and measured in: {took}"
+            + ("." if "bench" in figures else "; the bench data set not measured (--quick).")
+        )
     return notes
 
 
@@ -378,6 +390,49 @@ def offline_table(results: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+RECOMMENDATION_SETS = {
+    "demo": "demo",
+    "bench": "bench",
+    "demo_no_outfits": "demo with no outfits (control)",
+}
+
+
+def recommendations_table(results: dict[str, Any]) -> list[list[str]]:
+    """Hit rates of "complete the look" and "most popular" on the last 20% of the orders
+    (tests/bench/recommendations.py); hit@5 as complete the look / most popular."""
+    figures = results.get("recommendations")
+    if not figures:
+        return []
+    rows = [
+        [
+            "Recommendations: hit rate on held-out orders",
+            "held-out orders",
+            "hit@3 complete the look",
+            "hit@3 most popular",
+            "ratio",
+            "hit@5 both (look / popular)",
+            "ratio",
+        ]
+    ]
+    for key, name in RECOMMENDATION_SETS.items():
+        if key not in figures:
+            continue
+        f = figures[key]
+        at3, at5 = f["hit_at_3"], f["hit_at_5"]
+        rows.append(
+            [
+                f"{name}, learnt on {f['training_orders']:,} orders",
+                f"{f['held_out_orders']:,}",
+                _cell(at3["complete_the_look"]),
+                _cell(at3["most_popular"]),
+                _cell(at3["ratio"]),
+                f"{_cell(at5['complete_the_look'])} / {_cell(at5['most_popular'])}",
+                _cell(at5["ratio"]),
+            ]
+        )
+    return rows
+
+
 def _md(rows: list[list[str]]) -> list[str]:
     return [
         "| " + " | ".join(rows[0]) + " |",
@@ -401,6 +456,9 @@ def write(results: dict[str, Any]) -> None:
     offline_rows = offline_table(results)
     if offline_rows:
         md += ["", *_md(offline_rows)]
+    recommendation_rows = recommendations_table(results)
+    if recommendation_rows:
+        md += ["", *_md(recommendation_rows)]
     (RESULTS_DIR / "latest.md").write_text(
         "\n".join(md) + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n"
     )
@@ -415,6 +473,8 @@ def write(results: dict[str, Any]) -> None:
         print("  ".join(row).rstrip())
     for row in offline_rows:
         print("  ".join(cell.replace("**", "") for cell in row).rstrip())
+    for row in recommendation_rows:
+        print("  ".join(row).rstrip())
     print()
     for note in notes:
         print(f"* {note}")

@@ -11,7 +11,10 @@ database each run:
 - QR codes: decoding a 1280x720 camera frame, verifying each kind of payload per second;
 - the tablet's offline cache (tests/bench/offline_cache.py): the first sync of the catalogue
   and the home store's stock and draining 1,000 queued commands, over each API; one change
-  into a cache of 500,000 stock rows and search over 100,000 products, in process.
+  into a cache of 500,000 stock rows and search over 100,000 products, in process;
+- recommendations (tests/bench/recommendations.py): hit@3 and hit@5 of "complete the look"
+  and of "most popular" on the last 20% of the demo and bench orders, learnt on the first
+  80%, in process (--quick: the demo data set only).
 Writes bench-results/latest.json and latest.md. Reports figures; asserts nothing.
 
     .venv/bin/python -m tests.bench.run [--only sqlite|postgres] [--duration S] [--quick]
@@ -30,7 +33,7 @@ from typing import Any
 
 import httpx
 
-from tests.bench import access, offline_cache, qr_codes, report, session_gate
+from tests.bench import access, offline_cache, qr_codes, recommendations, report, session_gate
 from tests.bench import databases as dbs
 from tests.bench.load import LoadPlan, RequestFn, sequential, throughput
 from tests.bench.servers import start_bare
@@ -232,6 +235,9 @@ def main(argv: list[str] | None = None) -> int:
     log(f"  {results['qr']}")
     log("\n== The tablet's offline cache (in process, no API)")
     results["offline"] = offline_cache.local_figures(quick=args.quick)
+    log("\n== Recommendations (in process, no database)")
+    results["recommendations"] = recommendations.measure(quick=args.quick)
+    log(f"  {results['recommendations']}")
     if args.only in (None, "sqlite"):
         dbs.prepare_sqlite(reseed=args.reseed)
         results["databases"]["sqlite"] = bench_database("sqlite", dbs.SQLITE_URL, args)

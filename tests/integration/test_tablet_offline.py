@@ -303,7 +303,8 @@ def test_pictures_shown_online_are_still_shown_offline_and_kept_in_the_cache(
     scene = state.product
     assert scene.product is not None
     # What the product scene draws was fetched, several at once, before it was drawn: the
-    # large picture and one small one per colour row of the grid.
+    # large picture, one small one per colour row of the grid, and the recommendations' (a
+    # size missing here brings similar products other tests left on this shelf).
     colours = {v.colour for v in scene.product.variants}
     ahead = {scene.picture_url(), *(scene.picture_url(c, "thumb") for c in colours)}
     assert all(u is not None and kit.pictures.get(u) is not None for u in ahead)

@@ -165,6 +165,18 @@ def _price_ranges(session: Session, product_ids: list[int]) -> dict[int, tuple[i
     return {pid: (lo, hi) for pid, lo, hi in rows}
 
 
+def summaries(session: Session, product_ids: list[int]) -> dict[int, ProductSummary]:
+    """The active ones of these products as lists show them, with their price ranges."""
+    if not product_ids:
+        return {}
+    rows = session.execute(
+        select(Product).where(col(Product.id).in_(product_ids), col(Product.active).is_(True))
+    ).scalars()
+    products = list(rows)
+    ranges = _price_ranges(session, [p.id for p in products if p.id is not None])
+    return {p.id: summary(p, ranges.get(p.id)) for p in products if p.id is not None}
+
+
 def summary(product: Product, price_range: tuple[int, int] | None) -> ProductSummary:
     lo, hi = price_range or (0, 0)
     return ProductSummary(

@@ -1,6 +1,6 @@
 """`reyon worker`: sends the messages of looks from the outbox and the reminders of
-appointments, round after round, and makes the follow-up tasks of the client book every
-`task_generation_minutes`.
+appointments, round after round, makes the follow-up tasks of the client book every
+`task_generation_minutes`, and learns what is bought together every `recommendation_minutes`.
 
 Run as many as you like, on as many machines as share the database: every message is claimed
 before it is sent (app/server/outreach/sender.py). Housekeeping (holds, pickup notices, pruning)
@@ -21,6 +21,7 @@ from app.server.clienteling.reminders import remind_round
 from app.server.db import Database, make_engine, utcnow
 from app.server.messaging import Messaging
 from app.server.outreach.sender import Outcome, deliver_round
+from app.server.recommend.refresh import refresh
 from app.settings import ApiSettings
 
 log = logging.getLogger("reyon.worker")
@@ -53,6 +54,7 @@ def run(
     try:
         done = 0
         tasks_due = 0.0  # the first round makes them
+        learn_due = 0.0  # and learns what is bought together
         while not stop.is_set() and (rounds is None or done < rounds):
             done += 1
             started = time.perf_counter()
@@ -68,6 +70,9 @@ def run(
             if time.monotonic() >= tasks_due:
                 tasks_due = time.monotonic() + settings.task_generation_minutes * 60
                 _make_tasks(database, settings)
+            if time.monotonic() >= learn_due:
+                learn_due = time.monotonic() + settings.recommendation_minutes * 60
+                _learn(database)
             if counts.total() < BATCH and (rounds is None or done < rounds):
                 stop.wait(settings.worker_poll_seconds)
     finally:
@@ -94,6 +99,17 @@ def _make_tasks(database: Database, settings: ApiSettings) -> None:
         log.exception("follow-up tasks not made")
         return
     log.log(logging.INFO if made else logging.DEBUG, "follow-up tasks made: %d", made)
+
+
+def _learn(database: Database) -> None:
+    started = time.perf_counter()
+    try:
+        pairs = refresh(database, now=utcnow())
+    except Exception:  # as a failed round: the next time tries again
+        log.exception("recommendations not learnt")
+        return
+    if pairs is not None:
+        log.info("recommendations learnt: %d pairs in %.1f s", pairs, time.perf_counter() - started)
 
 
 def _log_round(counts: Counter[Outcome], seconds: float) -> None:

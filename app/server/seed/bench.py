@@ -10,11 +10,13 @@ from app.server.seed.catalog import bench_locations, catalog, stock_rows
 from app.server.seed.common import child_rng, new_rng
 from app.server.seed.coupons import coupon_book
 from app.server.seed.orders import ledger, sell, till_redemptions
+from app.server.seed.patterns import lookbook
 from app.server.seed.people import POINTS, associates, customers
 from app.server.seed.world import World
 
 STORES = 199  # plus the WEB warehouse: 200 locations
 VARIANTS = 20_000
+LOOKS = 150  # the lookbook (app/server/seed/patterns.py)
 CUSTOMERS = 100_000
 FIRST_CUSTOMER_ORDERS = 200
 OTHER_ORDERS = 3_000
@@ -35,7 +37,8 @@ def build(progress: Callable[[str], None]) -> World:
 
     plan = [custs[0]] * FIRST_CUSTOMER_ORDERS
     plan += [custs[rng.randrange(1, len(custs))] for _ in range(OTHER_ORDERS)]
-    sales = sell(rng, plan, variants, locations, staff, book)
+    looks = lookbook(products, variants, LOOKS)
+    sales = sell(rng, plan, variants, locations, staff, book, looks)
     till_redemptions(rng, book, stores, staff, custs, 300)
     loyalty_rows, balances = ledger(rng, custs, sales, welcome=0.35, burn=0.05)
     for row in customer_rows:

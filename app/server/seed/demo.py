@@ -10,10 +10,12 @@ from app.server.seed.catalog import catalog, demo_locations, stock_rows
 from app.server.seed.common import child_rng, new_rng, weighted
 from app.server.seed.coupons import coupon_book
 from app.server.seed.orders import ledger, sell, till_redemptions
+from app.server.seed.patterns import lookbook
 from app.server.seed.people import POINTS, STORE_ROLES, associates, customers
 from app.server.seed.world import World
 
 VARIANTS = 15_000
+LOOKS = 120  # the lookbook (app/server/seed/patterns.py)
 CUSTOMERS = 500
 # Orders per customer: many buy now and then, a few are regulars.
 ORDERS_PER_CUSTOMER = ((0, 25), (1, 20), (2, 15), (3, 9), (4, 8), (5, 8), (8, 9), (12, 6))
@@ -35,7 +37,8 @@ def build(progress: Callable[[str], None]) -> World:
     for cust in custs:
         n = 14 if cust.id == 1 else weighted(rng, ORDERS_PER_CUSTOMER)
         plan.extend([cust] * n)
-    sales = sell(rng, plan, variants, locations, staff, book)
+    looks = lookbook(products, variants, LOOKS)
+    sales = sell(rng, plan, variants, locations, staff, book, looks)
     till_redemptions(rng, book, stores, staff, custs, 60)
     loyalty_rows, balances = ledger(rng, custs, sales, welcome=0.35, burn=0.12)
     for row in customer_rows:

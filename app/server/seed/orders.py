@@ -13,6 +13,7 @@ from app.domain import money
 from app.domain.loyalty import Tier, points_earned
 from app.server.seed.common import HISTORY_START, NOW, Cust, Loc, Staff, Var, between, weighted
 from app.server.seed.coupons import CouponBook
+from app.server.seed.patterns import Lookbook
 from app.server.seed.people import address
 
 ORDER_COLUMNS = (
@@ -93,8 +94,10 @@ def sell(
     locations: Sequence[Loc],
     staff: Staff,
     book: CouponBook,
+    looks: Lookbook | None = None,
 ) -> Sales:
-    """One order per entry of `plan` (a customer may appear many times)."""
+    """One order per entry of `plan` (a customer may appear many times). With `looks`, some
+    baskets are outfits (app/server/seed/patterns.py says how)."""
     sales = Sales()
     stores = [loc for loc in locations if loc.kind == "store"]
     store_by_id = {loc.id: loc for loc in stores}
@@ -137,6 +140,9 @@ def sell(
             pickup = seller.id if channel == "endless_aisle" and rng.random() < 0.6 else home.id
 
         picks = rng.sample(range(len(variants)), weighted(rng, ((1, 55), (2, 30), (3, 15))))
+        outfit = looks.outfit(cust.id, len(picks), variants) if looks is not None else None
+        if outfit is not None:
+            picks = outfit
         items: list[tuple[Var, int, int]] = []
         for idx in picks:
             v = variants[idx]

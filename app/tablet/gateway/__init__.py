@@ -47,6 +47,7 @@ from app.contracts.inventory import Availability, ProductStock
 from app.contracts.looks import LookCreate, LookOut
 from app.contracts.orders import OrderCreate, OrderOut, PayLinkOut
 from app.contracts.promotions import CouponValidation, OfflineCouponPolicy, RedemptionOut
+from app.contracts.recommendations import CustomerRecommendations, ProductRecommendations
 from app.contracts.reports import StoreReport
 from app.contracts.returns import ReturnCreate, ReturnLookup
 from app.contracts.scan import ScanResult
@@ -183,6 +184,18 @@ class Gateway(Protocol):
     def availability(self, sku: str, near: int | None = None) -> Availability: ...
     def product_stock(self, product_id: int, near: int | None = None) -> ProductStock:
         """Every variant's stock at `near`, in the other stores and online (the grid)."""
+        ...
+
+    def product_recommendations(
+        self, product_id: int, size: str | None = None
+    ) -> ProductRecommendations:
+        """What completes the product's look and, with `size`, similar products on this
+        store's shelf in that size. Online only: a scene goes without them offline."""
+        ...
+
+    def customer_recommendations(self, customer_id: int) -> CustomerRecommendations:
+        """For the customer being served, from what they saved, tried on and bought. Online
+        only."""
         ...
 
     def order(self, order_id: int) -> OrderOut: ...

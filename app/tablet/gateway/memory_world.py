@@ -123,6 +123,8 @@ def fill_demo_world(g: MemoryGateway) -> None:
     _add_received(g, 701, customer=1, number="W-2026-000701", skus={"RY-1001-BEY-M": 1, "RY-3003-GRI-STD": 2}, days_ago=7)  # fmt: skip
     g.policy[1] = OfflineCouponPolicy(location_id=1, max_count_per_till_day=2, max_value_kurus_per_till_day=20000, updated_at=now, updated_by=3)  # fmt: skip
     fill_store_side(g)  # Elif's pickups, returns and transfers; the report's store side
+    # What the worker learnt from the orders: the shirt goes with the jacket and the scarf.
+    g.companions = {1: [(2, 5), (3, 3)], 2: [(1, 5), (3, 2)], 3: [(1, 3), (2, 2)]}
 
 
 def _add_customer(

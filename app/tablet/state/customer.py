@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.contracts.customers import ConsentChallengeOut, CustomerSummary, CustomerView
+from app.contracts.recommendations import Recommendation
 from app.domain import consent
 from app.tablet.gateway import QueuedWork
 from app.tablet.problem import ApiProblem
@@ -71,6 +72,8 @@ class CustomerScene(Scene):
     note_draft: str = ""
     # The lists (wishlist, try_ons, cart, orders) the associate asked to see in full.
     showing_all: set[str] = field(default_factory=set)
+    # "For this customer": read when they are opened; empty offline (the API learns them).
+    suggestions: list[Recommendation] = field(default_factory=list)
 
     @property
     def customer_id(self) -> int | None:
@@ -117,9 +120,19 @@ class CustomerScene(Scene):
             )
         )
         self.opened(customer_id)
+        self._suggest(customer_id)
         self.session.show("customer")
         self.session.say(None)
         self.session.changed()
+
+    def _suggest(self, customer_id: int) -> None:
+        """Quietly: offline or refused, the scene goes without suggestions."""
+        try:
+            self.suggestions = self.gateway.customer_recommendations(customer_id).items
+        except ApiProblem:
+            self.suggestions = []
+            return
+        self.gateway.prefetch_pictures(r.product.thumb_url for r in self.suggestions)
 
     def show(self) -> None:
         """Back to the customer being served (home when there is none)."""

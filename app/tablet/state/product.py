@@ -13,6 +13,7 @@ from app.contracts.catalog import ProductDetail, ProductQuery, ProductSummary, V
 from app.contracts.customers import ItemRef
 from app.contracts.inventory import Availability, ProductStock, VariantStock
 from app.contracts.media import product_image_url
+from app.contracts.recommendations import Recommendation
 from app.tablet.gateway import Submitted
 from app.tablet.problem import ApiProblem
 from app.tablet.state.basket import BasketScene
@@ -65,6 +66,12 @@ class ProductScene(Scene):
     availability: Availability | None = None
     error: str | None = None  # i18n key
     done: str | None = None  # i18n key of the last successful action (also a snack bar)
+    # What completes the look, and, when the chosen size is not on this store's shelf,
+    # similar products that are (in `similar_size`). Empty offline: the API learns them.
+    look: list[Recommendation] = field(default_factory=list)
+    similar: list[Recommendation] = field(default_factory=list)
+    similar_size: str | None = None
+    _recommended: tuple[int, str | None] | None = field(default=None, repr=False)
 
     @property
     def variant(self) -> VariantOut | None:
@@ -233,13 +240,19 @@ class ProductScene(Scene):
         self.session.changed()
 
     def open(self, product_id: int, sku: str | None = None) -> None:
+        # Another product's recommendations are never shown beside this one, even when
+        # reading this one fails half-way.
+        self.look, self.similar, self.similar_size = [], [], None
         try:
             self.product = self.gateway.product(product_id)
             self.done = None
             self.stock = self._grid(product_id)
             first = sku or self._first_here()
+            self._recommended = None  # another product: its own recommendations
             if first is not None:
                 self._select(first)
+            else:
+                self._recommend()
         except ApiProblem as exc:
             self.refused(exc)
             return
@@ -279,6 +292,32 @@ class ProductScene(Scene):
         self.sku = sku
         self.done = None
         self.availability = self.gateway.availability(sku, near=self.session.store_id)
+        self._recommend()
+
+    def _recommend(self) -> None:
+        """Read the recommendations when the product or the missing size changed. Quietly:
+        offline, or an API that does not know them, the scene simply goes without."""
+        if self.product is None:
+            return
+        v = self.variant
+        missing = v.size if v is not None and self.level(self.cell(v.sku)) == "none" else None
+        if self._recommended == (self.product.id, missing):
+            return
+        try:
+            got = self.gateway.product_recommendations(self.product.id, missing)
+        except ApiProblem as exc:
+            if exc.status == 401:
+                raise
+            self.look, self.similar, self.similar_size = [], [], None
+            self._recommended = None  # ask again at the next tap: the network may be back
+            return
+        self._recommended = (self.product.id, missing)
+        self.look, self.similar, self.similar_size = (
+            got.complete_the_look,
+            got.similar_here,
+            missing,
+        )
+        self.gateway.prefetch_pictures(r.product.thumb_url for r in (*self.look, *self.similar))
 
     def _item(self) -> ItemRef | None:
         """The chosen variant as a customer's lists show it (for the optimistic entry)."""

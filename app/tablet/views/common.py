@@ -50,6 +50,26 @@ def picture(
     return tagged(image, identifier) if identifier else image
 
 
+def product_card(
+    state: Any, product_id: int, content: ft.Control, width: int, identifier: str
+) -> ft.Control:
+    """A product as a shop window shows it (a search result, a recommendation): a white card
+    whose tap opens the product."""
+    return tagged(
+        ft.Container(
+            content,
+            width=width,
+            padding=8,
+            border_radius=12,
+            bgcolor=ft.Colors.WHITE,
+            border=ft.Border.all(1, ft.Colors.GREY_200),
+            ink=True,
+            on_click=lambda _: state.product.open(product_id),
+        ),
+        identifier,
+    )
+
+
 def notice_bar(text: str | None, error: bool) -> ft.Control:
     if not text:
         return ft.Container(height=0)

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from app.contracts.catalog import ProductDetail, ProductPage, ProductQuery
 from app.contracts.inventory import Availability, ProductStock
+from app.contracts.recommendations import CustomerRecommendations, ProductRecommendations
 from app.contracts.scan import ScannedProduct, ScanRequest, ScanResult
 from app.tablet.cache.store import Cache
 from app.tablet.gateway import checked
@@ -30,6 +31,16 @@ class LiveCatalogue(LiveBase):
             lambda: self.client.product(product_id),
             lambda cache: cache.product(product_id),
         )
+
+    # Recommendations are learnt and stocked centrally: nothing of them is kept offline (a
+    # customer's list is personal data, and a shelf's stock would be stale).
+    def product_recommendations(
+        self, product_id: int, size: str | None = None
+    ) -> ProductRecommendations:
+        return self.client.product_recommendations(product_id, size)
+
+    def customer_recommendations(self, customer_id: int) -> CustomerRecommendations:
+        return self.client.customer_recommendations(customer_id)
 
     def availability(self, sku: str, near: int | None = None) -> Availability:
         return self._read(

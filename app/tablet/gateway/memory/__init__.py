@@ -19,6 +19,7 @@ from app.tablet.gateway.memory.customers import MemoryCustomers
 from app.tablet.gateway.memory.looks import MemoryLooks
 from app.tablet.gateway.memory.orders import MemoryOrders
 from app.tablet.gateway.memory.pickups import MemoryPickups
+from app.tablet.gateway.memory.recommendations import MemoryRecommendations
 from app.tablet.gateway.memory.returns import MemoryReturns
 from app.tablet.gateway.memory.session import MemorySession
 from app.tablet.gateway.memory.sync import MemorySync
@@ -31,6 +32,7 @@ __all__ = ["MemoryGateway"]
 class MemoryGateway(
     MemorySession,
     MemoryCatalogue,
+    MemoryRecommendations,
     MemoryCustomers,
     MemoryLooks,
     MemoryClienteling,

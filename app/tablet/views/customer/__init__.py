@@ -22,6 +22,7 @@ from app.tablet.views.customer.orders import order_list
 from app.tablet.views.customer.parts import section
 from app.tablet.views.customer.tiles import cart, try_ons, wishlist
 from app.tablet.views.home import consent_channels, consent_text
+from app.tablet.views.recommendations import shelf
 
 
 def build(state: Tablet) -> ft.Control:
@@ -148,6 +149,9 @@ def build(state: Tablet) -> ft.Control:
                 ],
                 spacing=12,
                 run_spacing=12,
+            ),
+            *shelf(
+                state, t(lang, "reco_customer_title"), state.customer.suggestions, "reco-customer"
             ),
         ],
         spacing=12,

@@ -11,6 +11,7 @@ from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import TOUCH, button, picture, tagged
 from app.tablet.views.product.grid import grid
 from app.tablet.views.product.parts import MUTED, size_words
+from app.tablet.views.recommendations import shelf
 
 OUTCOMES = ("bought", "did_not_fit", "liked", "disliked")
 BIG = (240, 300)  # px: the open product's picture (4:5, as the pictures are drawn)
@@ -150,7 +151,14 @@ def product(state: Tablet) -> ft.Control:
                 overflow=ft.TextOverflow.ELLIPSIS,
             )
         )
-    left = ft.Column([top, *_actions(state), *about_more], spacing=12, col={"xs": 12, "lg": 8})
+    # The size missing here first: what the associate can put in the customer's hands now.
+    similar = shelf(
+        state, t(lang, "reco_similar_title", size=ps.similar_size or ""), ps.similar, "reco-similar"
+    )
+    look = shelf(state, t(lang, "reco_look_title"), ps.look, "reco-look")
+    left = ft.Column(
+        [top, *_actions(state), *about_more, *similar, *look], spacing=12, col={"xs": 12, "lg": 8}
+    )
     right = ft.Column(
         [
             ft.Text(t(lang, "stock_by_location"), size=18, weight=ft.FontWeight.BOLD),

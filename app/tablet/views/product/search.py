@@ -11,7 +11,7 @@ from app.contracts.catalog import ProductSummary
 from app.tablet.i18n import count, money, t
 from app.tablet.state.product import CATEGORIES
 from app.tablet.state.tablet import Tablet
-from app.tablet.views.common import BRAND, TOUCH, button, picture, tagged
+from app.tablet.views.common import BRAND, TOUCH, button, picture, product_card, tagged
 from app.tablet.views.product.parts import MUTED, size_words
 
 CARD = 180  # px: a result card's width; six a row on a landscape tablet, four on a portrait one
@@ -56,43 +56,37 @@ def _card(state: Tablet, p: ProductSummary) -> ft.Control:
     """A result as a shop window shows it: picture, brand, name, price; a tap opens it."""
     name = p.name_tr if state.lang == "tr" else p.name_en
     inner = CARD - 16
-    return tagged(
-        ft.Container(
-            ft.Column(
-                [
-                    picture(
-                        state,
-                        p.thumb_url,
-                        width=inner,
-                        height=inner * 5 // 4,
-                        identifier=f"thumb-{p.id}",
-                    ),
-                    ft.Text(
-                        p.brand.upper(),
-                        size=11,
-                        color=MUTED,
-                        weight=ft.FontWeight.W_500,
-                    ),
-                    ft.Text(
-                        name,
-                        size=14,
-                        weight=ft.FontWeight.BOLD,
-                        max_lines=2,
-                        overflow=ft.TextOverflow.ELLIPSIS,
-                        height=40,
-                    ),
-                    ft.Text(_price(p, state.lang), size=14, weight=ft.FontWeight.W_500),
-                ],
-                spacing=4,
-            ),
-            width=CARD,
-            padding=8,
-            border_radius=12,
-            bgcolor=ft.Colors.WHITE,
-            border=ft.Border.all(1, ft.Colors.GREY_200),
-            ink=True,
-            on_click=lambda _: state.product.open(p.id),
+    return product_card(
+        state,
+        p.id,
+        ft.Column(
+            [
+                picture(
+                    state,
+                    p.thumb_url,
+                    width=inner,
+                    height=inner * 5 // 4,
+                    identifier=f"thumb-{p.id}",
+                ),
+                ft.Text(
+                    p.brand.upper(),
+                    size=11,
+                    color=MUTED,
+                    weight=ft.FontWeight.W_500,
+                ),
+                ft.Text(
+                    name,
+                    size=14,
+                    weight=ft.FontWeight.BOLD,
+                    max_lines=2,
+                    overflow=ft.TextOverflow.ELLIPSIS,
+                    height=40,
+                ),
+                ft.Text(_price(p, state.lang), size=14, weight=ft.FontWeight.W_500),
+            ],
+            spacing=4,
         ),
+        CARD,
         f"product-{p.id}",
     )
 
