@@ -63,6 +63,7 @@ from app.server.storefront.look_routes import router as look_page_router
 from app.server.storefront.routes import router as storefront_router
 from app.server.sync import scope as sync_scope
 from app.server.sync import service as sync_service
+from app.server.sync.changelog import NUMBER_BATCH, number_committed
 from app.server.sync.routes import router as sync_router
 from app.settings import ApiSettings, get_api_settings
 
@@ -161,6 +162,9 @@ def housekeeping(
         forgotten = sync_scope.forget_idle(session, opened_before=idle)
     # In batches, each its own short write: the first pruning of a long log must not hold
     # SQLite's one writer lock (or PostgreSQL row locks) for long.
+    # Rows no tablet has read yet are numbered first: pruning goes by number.
+    while number_committed(db) == NUMBER_BATCH:
+        pass
     pruned = 0
     changes_cutoff = utcnow() - timedelta(days=settings.changelog_keep_days)
     while True:
@@ -294,11 +298,11 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
         returns_router,
         outreach_router,
         clienteling_router,
+        recommend_router,
     ]
     for router in protected:
         app.include_router(router, dependencies=[Depends(current_principal)])
 
-        recommend_router,
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(BodyTimeout, timeout_s=settings.body_timeout_s)
     app.add_middleware(ServerTiming)

@@ -19,6 +19,7 @@ from app.server.catalog.models import Product, Variant
 from app.server.db import utcnow
 from app.server.inventory.models import StockLevel
 from app.server.sync import service as sync_service
+from app.server.sync.changelog import number_committed
 from app.server.sync.models import ChangeLog, DeviceCustomer
 from app.settings import ApiSettings
 from tests import factories
@@ -60,6 +61,7 @@ def tablet(world: World, device_id: str, associate: str = "t-associate") -> http
 
 
 def head(world: World) -> int:
+    number_committed(world.db)  # as a feed reader would: what has committed, numbered
     with world.db.session() as s:
         return sync_service.head(s)
 

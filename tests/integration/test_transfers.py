@@ -26,6 +26,7 @@ from app.server.auth.models import Associate
 from app.server.catalog.models import Variant
 from app.server.inventory.models import Reservation, StockLevel
 from app.server.inventory.transfer_models import TransferLine
+from app.server.sync.changelog import number_committed
 from app.server.sync.models import ChangeLog
 from tests import factories
 from tests.conftest import World
@@ -64,6 +65,7 @@ def _product_of(world: World, sku: str) -> int:
 
 
 def _feed_head(world: World) -> int:
+    number_committed(world.db)  # as a feed reader would: what has committed, numbered
     with world.db.session() as s:
         return int(s.execute(select(func.coalesce(func.max(ChangeLog.seq), 0))).scalar_one())
 

@@ -5,21 +5,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Integer, Text
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Integer, Text, text
 from sqlmodel import Field, SQLModel
 
 from app.server.db import utcnow
 
 
 class ChangeLog(SQLModel, table=True):
-    """One row per changed entity. `seq` is strictly increasing in commit order (see
-    sync/changelog.py for how that holds with several writers on PostgreSQL)."""
+    """One row per changed entity. `id` is the order rows were written in; `seq`, the feed's
+    position, is strictly increasing in commit order and given once the row is committed
+    (None until then on PostgreSQL; see sync/changelog.py for why and how)."""
 
-    seq: int | None = Field(
+    id: int | None = Field(
         default=None,
         sa_column=Column(
             BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
         ),
+    )
+    seq: int | None = Field(
+        default=None, sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"))
     )
     entity: str = Field(max_length=24)
     entity_id: str = Field(max_length=64)
@@ -30,8 +34,17 @@ class ChangeLog(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
 
     __table_args__ = (
+        Index("ux_changelog_seq", "seq", unique=True),
         Index("ix_changelog_location_seq", "location_id", "seq"),
-        # Never reuse a sequence number on SQLite, even after the newest rows are pruned.
+        # The rows still to be numbered, found without walking the log.
+        Index(
+            "ix_changelog_unnumbered",
+            "id",
+            postgresql_where=text("seq IS NULL"),
+            sqlite_where=text("seq IS NULL"),
+        ),
+        # Never reuse an id on SQLite, even after the newest rows are pruned: there `seq` is
+        # the id (one writer commits at a time).
         {"sqlite_autoincrement": True},
     )
 

@@ -9,6 +9,7 @@ from app.contracts.common import problem_responses
 from app.contracts.sync import ChangePage
 from app.server.deps import CurrentAssociate, DbDep
 from app.server.sync import service
+from app.server.sync.changelog import number_committed
 
 router = APIRouter(tags=["sync"], responses=problem_responses(401, 422))
 LocationId = Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -31,6 +32,7 @@ def changes(
 ):
     """The change feed after `since`, for this tablet: rows for everyone, stock of the
     followed locations, and changes of the customers this device opened or identified."""
+    number_committed(db)  # what committed before this request is in the feed it reads
     with db.session() as session:
         return service.changes(
             db_session=session,

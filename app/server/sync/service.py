@@ -122,8 +122,9 @@ def prune_changes(*, db_session: Session, cutoff: datetime, max_rows: int | None
         if nth is not None:
             window.append(_LOG.c.seq <= nth)
     # Walk up from the oldest seq to the first row young enough to keep: no index on `at` to
-    # maintain on every write. (`at` is stamped just before the commit-order lock, so it can
-    # be out of seq order by moments; such a row simply waits for the next round.)
+    # maintain on every write. (`at` is stamped at insert and the seq only after the commit,
+    # so the two can disagree by moments; such a row simply waits for the next round. Rows
+    # not numbered yet are not looked at: the caller numbers what has committed first.)
     first_kept = s.execute(
         select(_LOG.c.seq).where(*window, _LOG.c.at >= cutoff).order_by(_LOG.c.seq).limit(1)
     ).scalar()
