@@ -8,7 +8,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint typecheck bench soak env clean
+.PHONY: demo test lint typecheck bench bench-peers soak env clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -38,8 +38,19 @@ lint: env
 typecheck: env
 	$(VENV)/bin/mypy app
 
+# wrk (Debian's package) drives the throughput runs of the scale-out figure: a load generator
+# in C leaves the two cores to the server it measures.
 bench: env
+	command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
 	$(VENV)/bin/python -m tests.bench.run
+	$(VENV)/bin/python -m tests.bench.scale_out
+
+# Reyon against Vendure, a real open-source commerce engine, on the same PostgreSQL and data
+# (tests/bench/peers.py). Node.js and npm install the peer from its committed lock file into
+# var/peers/vendure; not part of `make test`.
+bench-peers: env
+	command -v npm >/dev/null || (apt-get update -q && apt-get install -y -q nodejs npm)
+	$(VENV)/bin/python -m tests.bench.peers
 
 # A long shop day under fault injection (tests/faults/): SQLite, then PostgreSQL when it runs.
 soak: env

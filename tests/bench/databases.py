@@ -142,6 +142,7 @@ def ensure_seeded(kind: str, url: str) -> dict[str, Any]:
             "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "rows": sum(counts.values()),
         }
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)  # PostgreSQL may be seeded first
         _seed_record(kind).write_text(json.dumps(record, indent=2))
         return {"seeded_now": True, **record}
     try:
