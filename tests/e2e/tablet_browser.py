@@ -41,6 +41,11 @@ def type_into(page: Any, label: str, text: str) -> None:
     # field as soon as it gets the focus in a page that is not the active one.
     page.bring_to_front()
     box = page.get_by_role("textbox", name=label)
+    # A field that has just arrived with its scene (going home from another scene) takes a
+    # tap only once Flutter has drawn the frames that made it: a tap in the same frame is
+    # lost, and the field then never gets the focus.
+    box.wait_for()
+    frames(page, 2)
     box.click()
     # The locator again, not a handle taken before: the field's element may be rebuilt.
     expect(box).to_be_focused(timeout=HANG_MS)
@@ -52,6 +57,26 @@ def type_into(page: Any, label: str, text: str) -> None:
     # The field as it is now, not the element filled: a redraw may have made it again (a
     # handle on the old one then waits forever), and the new one must hold the text too.
     expect(box).to_have_value(text, timeout=HANG_MS)
+
+
+def submit(page: Any, label: str) -> None:
+    """Press Enter in the field and wait until the scene it asked for has replaced the one it
+    was typed in (the field's element leaves the page): the next code typed meanwhile would
+    go into a field about to be replaced, and be lost with it."""
+    field = page.get_by_role("textbox", name=label).element_handle()
+    page.keyboard.press("Enter")
+    page.wait_for_function("e => !e.isConnected", arg=field, timeout=HANG_MS)
+
+
+def choose(page: Any, identifier: str) -> None:
+    """Tap a chip and wait until the page shows it chosen: the tap redraws the scene, and a
+    tap on another control before that redraw arrives lands on the control it replaces, and
+    is lost (a save tapped right after choosing a time never reached the app)."""
+    by_id(page, identifier).click()
+    # Flutter puts the checked state on the chip's node or on one inside it.
+    chosen = 'xpath=descendant-or-self::*[@aria-checked="true"]'
+    by_id(page, identifier).locator(chosen).first.wait_for()
+    frames(page, 2)
 
 
 def by_id(page: Any, identifier: str) -> Any:

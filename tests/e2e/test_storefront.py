@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -13,6 +14,7 @@ from app.qr import shelf
 from app.server.storefront.models import ShelfScan
 from tests import factories
 from tests.conftest import World
+from tests.e2e.tablet_browser import HANG_MS
 
 
 def test_phone_opens_the_shelf_label_page(world: World, browser: Any, screenshot_dir: Path) -> None:
@@ -46,7 +48,8 @@ def test_phone_opens_the_shelf_label_page(world: World, browser: Any, screenshot
         assert width <= 390, f"page scrolls sideways: {width}px wide"
         page.screenshot(path=str(screenshot_dir / "storefront-product.png"), full_page=True)
         page.get_by_role("link", name="English").click()
-        assert page.get_by_role("heading", name="Linen Blend Shirt").is_visible()
+        # A new page is loaded: wait for it (is_visible() asks once, maybe of the old one).
+        expect(page.get_by_role("heading", name="Linen Blend Shirt")).to_be_visible(timeout=HANG_MS)
     finally:
         context.close()
     with world.db.session() as s:

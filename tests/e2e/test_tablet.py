@@ -25,6 +25,7 @@ from tests.e2e.tablet_browser import (
     open_app,
     settled,
     shot,
+    submit,
     type_into,
 )
 from tests.server import ApiProcess
@@ -56,7 +57,7 @@ def test_log_in_scan_a_customer_and_see_them_as_one_person(
 
         # A hardware scanner types the code into the focused field and presses Enter.
         type_into(page, "QR veya barkodu okutun ya da kodu yazın", code)
-        page.keyboard.press("Enter")
+        submit(page, "QR veya barkodu okutun ya da kodu yazın")
         page.get_by_text("Favoriler").wait_for()
         assert "Ayşe Yılmaz" in by_id(page, "customer-name").inner_text()
         for section in ("wishlist", "orders", "try-ons"):
@@ -69,7 +70,7 @@ def test_log_in_scan_a_customer_and_see_them_as_one_person(
         # Find a product, see where it is in stock, record that she liked it (two taps).
         by_id(page, "products").click()
         type_into(page, "Ürün ara (ad, marka, stil kodu)", "gomlek")
-        page.keyboard.press("Enter")
+        submit(page, "Ürün ara (ad, marka, stil kodu)")
         page.locator('[flt-semantics-identifier^="product-"]').first.click()
         by_id(page, "product-name").wait_for()
         assert "Gömlek" in by_id(page, "product-name").inner_text()
@@ -109,7 +110,7 @@ def test_log_in_scan_a_customer_and_see_them_as_one_person(
         # The same code shown again is refused, with the reason.
         by_id(page, "back").click()
         type_into(page, "QR veya barkodu okutun ya da kodu yazın", code)
-        page.keyboard.press("Enter")
+        submit(page, "QR veya barkodu okutun ya da kodu yazın")
         page.get_by_text("Kod kabul edilmedi", exact=False).wait_for()
         assert by_id(page, "recent-1").is_visible()  # the customer is in the recent list
 
@@ -141,7 +142,7 @@ def test_cashier_redeems_a_coupon_once_and_the_second_time_is_refused(
 
         def scan_at_till(text: str) -> None:
             type_into(page, "Ürün barkodu veya kupon QR'ı okutun", text)
-            page.keyboard.press("Enter")
+            submit(page, "Ürün barkodu veya kupon QR'ı okutun")
 
         scan_at_till(sku)
         page.get_by_text(f"{sku} × 1").wait_for()

@@ -17,7 +17,17 @@ import httpx
 from playwright.sync_api import expect
 
 from tests.conftest import DemoWorld
-from tests.e2e.tablet_browser import HANG_MS, PORTRAIT, by_id, close, log_in, open_app, said, shot
+from tests.e2e.tablet_browser import (
+    HANG_MS,
+    PORTRAIT,
+    by_id,
+    choose,
+    close,
+    log_in,
+    open_app,
+    said,
+    shot,
+)
 from tests.server import HANG_S, ApiProcess
 
 ZONE = ZoneInfo("Europe/Istanbul")  # the demo stores' zone
@@ -80,7 +90,7 @@ def test_book_a_client_refuse_a_taken_time_and_cancel(
         first = chips.first.get_attribute("flt-semantics-identifier")
         assert first is not None
         at = _chip_time(first, tomorrow)
-        by_id(page, first).click()
+        choose(page, first)
         shot(page, screenshot_dir / "tablet-appointment-booking.png")
         by_id(page, "appointment-save").click()
         expect(by_id(page, "toast")).to_contain_text(f"{name} için randevu", timeout=HANG_MS)
@@ -104,7 +114,7 @@ def test_book_a_client_refuse_a_taken_time_and_cancel(
         by_id(page, "appointment-at-2045").wait_for()  # the times for 15 minutes
         nxt = chips.first.get_attribute("flt-semantics-identifier")
         assert nxt is not None and nxt != first
-        by_id(page, nxt).click()
+        choose(page, nxt)
         other = api.post(
             "/v1/appointments",
             json={

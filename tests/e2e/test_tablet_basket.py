@@ -17,7 +17,7 @@ from app.server.db import Database, make_engine
 from app.server.inventory.models import StockLevel
 from tests import factories
 from tests.conftest import DemoWorld
-from tests.e2e.tablet_browser import by_id, close, log_in, open_app, shot, type_into
+from tests.e2e.tablet_browser import by_id, close, log_in, open_app, shot, submit, type_into
 from tests.server import ApiProcess
 
 SCAN = "QR veya barkodu okutun ya da kodu yazın"
@@ -49,7 +49,7 @@ def _facts(world: DemoWorld) -> tuple[str, str, str]:
 
 def _scan(page: Any, text: str) -> None:
     type_into(page, SCAN, text)
-    page.keyboard.press("Enter")
+    submit(page, SCAN)
 
 
 def _tap(page: Any, identifier: str, times: int) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from app.server.db import Database, make_engine
 from tests import factories
 from tests.conftest import DemoWorld
-from tests.e2e.tablet_browser import by_id, close, log_in, open_app, shot, type_into
+from tests.e2e.tablet_browser import by_id, close, log_in, open_app, shot, submit, type_into
 from tests.server import ApiProcess
 
 
@@ -32,7 +32,7 @@ def test_a_searched_customer_consents_by_reading_back_a_code(
     try:
         log_in(page, "demo-associate")
         type_into(page, "Müşteri ara (telefon, e-posta, sadakat no)", phone)
-        page.keyboard.press("Enter")
+        submit(page, "Müşteri ara (telefon, e-posta, sadakat no)")
         by_id(page, f"result-{customer}").click()
         by_id(page, "consent-panel").wait_for()
         assert "açık rıza" in by_id(page, "consent-text").inner_text()
@@ -66,7 +66,7 @@ def test_a_searched_customer_consents_by_reading_back_a_code(
         # A customer who shows their app's QR code: that scan is the proof.
         by_id(page, "back").click()
         type_into(page, "QR veya barkodu okutun ya da kodu yazın", identity)
-        page.keyboard.press("Enter")
+        submit(page, "QR veya barkodu okutun ya da kodu yazın")
         by_id(page, "consent-visit").wait_for()
         page.get_by_text("QR ile tanımlandı").wait_for()
         by_id(page, "record-consent").click()

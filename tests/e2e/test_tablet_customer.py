@@ -26,6 +26,7 @@ from tests.e2e.tablet_browser import (
     open_app,
     settled,
     shot,
+    submit,
     type_into,
 )
 from tests.server import ApiProcess
@@ -69,7 +70,7 @@ def _scan_customer_1(world: DemoWorld, page: Any) -> None:
     finally:
         db.dispose()
     type_into(page, SCAN, code)
-    page.keyboard.press("Enter")
+    submit(page, SCAN)
     by_id(page, "customer-name").wait_for()
 
 

@@ -32,6 +32,7 @@ from tests.e2e.tablet_browser import (
     log_in,
     open_app,
     shot,
+    submit,
     type_into,
 )
 from tests.server import HANG_S, ApiProcess
@@ -115,7 +116,7 @@ def test_a_look_is_built_and_sent_by_email(
         handle = by_id(page, "net-status").element_handle()
         page.wait_for_function("e => e.textContent.includes('Çevrimiçi')", arg=handle)
         type_into(page, SCAN, code)
-        page.keyboard.press("Enter")
+        submit(page, SCAN)
         by_id(page, "customer-name").wait_for()
         by_id(page, "look-open").click()
         by_id(page, "look-title").wait_for()
@@ -123,7 +124,7 @@ def test_a_look_is_built_and_sent_by_email(
         by_id(page, f"look-offer-{saved_sku}").click()  # from what he saved
         expect(by_id(page, "look-chosen")).to_contain_text("1/8", timeout=HANG_MS)
         type_into(page, SEARCH, style)  # and one found by search
-        page.keyboard.press("Enter")
+        submit(page, SEARCH)
         by_id(page, f"look-result-{found_product}").click()
         by_id(page, f"look-variant-{found_sku}").wait_for()
         shot(page, screenshot_dir / "tablet-look-variants.png")

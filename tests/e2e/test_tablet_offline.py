@@ -19,7 +19,16 @@ from app.server.inventory.models import StockLevel
 from app.server.orders.models import Order
 from tests import factories
 from tests.conftest import DemoWorld
-from tests.e2e.tablet_browser import HANG_MS, by_id, close, log_in, open_app, shot, type_into
+from tests.e2e.tablet_browser import (
+    HANG_MS,
+    by_id,
+    close,
+    log_in,
+    open_app,
+    shot,
+    submit,
+    type_into,
+)
 from tests.server import free_port, start_api, start_tablet
 
 SCAN = "QR veya barkodu okutun ya da kodu yazın"
@@ -96,7 +105,7 @@ def test_an_order_queued_while_the_api_is_down_arrives_once(
         try:
             log_in(page, "demo-associate")
             type_into(page, SCAN, code)
-            page.keyboard.press("Enter")
+            submit(page, SCAN)
             by_id(page, "customer-name").wait_for()
             cache = tmp_path / "tablet-cache" / f"{demo_world.tablet.device_id}.db"
             _wait("the first sync", lambda: _synced(cache))
@@ -105,7 +114,7 @@ def test_an_order_queued_while_the_api_is_down_arrives_once(
             api.kill()  # the store's Wi-Fi is gone
             by_id(page, "nav-home").click()
             type_into(page, SCAN, sku)  # a hang tag: found in the cache
-            page.keyboard.press("Enter")
+            submit(page, SCAN)
             by_id(page, "product-name").wait_for()
             page.get_by_text("Çevrimdışı", exact=False).first.wait_for()
             by_id(page, "add-to-basket").click()

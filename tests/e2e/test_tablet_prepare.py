@@ -29,6 +29,7 @@ from tests.e2e.tablet_browser import (
     log_in,
     open_app,
     shot,
+    submit,
     type_into,
 )
 from tests.server import HANG_S, ApiProcess
@@ -161,7 +162,7 @@ def test_an_associate_prepares_a_click_and_collect_order_and_hands_it_over_by_th
 
         def scan(text: str, label: str = SCAN) -> None:
             type_into(page, label, text)
-            page.keyboard.press("Enter")
+            submit(page, label)
 
         def arrives(target: Any, step: str) -> None:
             """Wait for `target`; a message that came instead fails the step with its words."""
@@ -222,7 +223,7 @@ def test_a_parcel_is_picked_packed_and_shipped_from_the_store(
         opened = by_id(page, "prepare-opened")
         opened.wait_for()
         type_into(page, SCAN, ean)
-        page.keyboard.press("Enter")
+        submit(page, SCAN)
         by_id(page, "prepare-pack").click()
         by_id(page, "prepare-ship").wait_for()
         shot(page, screenshot_dir / "prepare-parcel.png")

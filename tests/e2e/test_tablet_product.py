@@ -31,6 +31,7 @@ from tests.e2e.tablet_browser import (
     open_app,
     settled,
     shot,
+    submit,
     type_into,
 )
 from tests.server import ApiProcess
@@ -104,7 +105,7 @@ def _filter_and_open(page: Any, world: DemoWorld, *, search: str, words: str) ->
     first; the product's id."""
     by_id(page, "products").click()
     type_into(page, search, "gomlek")
-    page.keyboard.press("Enter")
+    submit(page, search)
     lang = _lang(words)
 
     def says(n: int) -> None:

@@ -34,6 +34,7 @@ from tests.e2e.tablet_browser import (
     open_app,
     said,
     shot,
+    submit,
     type_into,
 )
 from tests.server import HANG_S, ApiProcess, start_api
@@ -152,7 +153,7 @@ def test_a_web_order_is_returned_in_store_with_a_refund_to_the_card(
 
         def scan(text: str) -> None:
             type_into(page, SCAN, text)
-            page.keyboard.press("Enter")
+            submit(page, SCAN)
 
         scan("W-1999-999999")  # a receipt of no order
         by_id(page, "notice").wait_for()
@@ -206,10 +207,10 @@ def test_a_size_is_exchanged_from_this_shelf_in_one_flow(
         log_in(page, "demo-associate")
         by_id(page, "returns").click()
         type_into(page, SCAN, order["number"])
-        page.keyboard.press("Enter")
+        submit(page, SCAN)
         by_id(page, "return-opened").wait_for()
         type_into(page, SCAN, ean)  # the item brought back
-        page.keyboard.press("Enter")
+        submit(page, SCAN)
         choose(page, f"return-line-{line_id}-reason-wrong_size")
         by_id(page, "exchange-start").click()
         choose(page, f"exchange-{line_id}-{other}")

@@ -30,6 +30,7 @@ from tests.e2e.tablet_browser import (
     log_in,
     open_app,
     shot,
+    submit,
     type_into,
 )
 from tests.qr_scenes import barcode_png, photo_scene, y4m_video
@@ -219,7 +220,7 @@ def test_portrait_tablet_layout(
             assert box["x"] + box["width"] <= PORTRAIT["width"], f"{identifier} off screen"
         shot(page, screenshot_dir / "tablet-portrait-home.png")
         type_into(page, "QR veya barkodu okutun ya da kodu yazın", code)
-        page.keyboard.press("Enter")
+        submit(page, "QR veya barkodu okutun ya da kodu yazın")
         by_id(page, "customer-name").wait_for()
         for section in ("wishlist", "orders", "notes"):
             box = by_id(page, f"section-{section}").bounding_box()

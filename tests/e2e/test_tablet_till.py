@@ -17,7 +17,16 @@ from app.server.db import Database, make_engine, utcnow
 from app.server.promotions.models import Coupon, Redemption
 from tests import factories
 from tests.conftest import DemoWorld
-from tests.e2e.tablet_browser import PORTRAIT, by_id, close, log_in, open_app, shot, type_into
+from tests.e2e.tablet_browser import (
+    PORTRAIT,
+    by_id,
+    close,
+    log_in,
+    open_app,
+    shot,
+    submit,
+    type_into,
+)
 from tests.server import HANG_S, ApiProcess
 
 TILL_SCAN = "Ürün barkodu veya kupon QR'ı okutun"
@@ -76,7 +85,7 @@ def test_a_cashier_redeems_a_customers_personal_app_coupon_in_one_flow(
 
         def scan(text: str) -> None:
             type_into(page, TILL_SCAN, text)
-            page.keyboard.press("Enter")
+            submit(page, TILL_SCAN)
 
         by_id(page, "check-coupon").click()
         page.get_by_text("Önce ürünleri ve kuponu okutun.").wait_for()

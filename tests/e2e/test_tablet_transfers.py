@@ -26,6 +26,7 @@ from tests.e2e.tablet_browser import (
     log_in,
     open_app,
     shot,
+    submit,
     type_into,
 )
 from tests.server import HANG_S, ApiProcess
@@ -98,7 +99,7 @@ def test_an_associate_asks_another_store_and_receives_the_box_by_scanning(
         log_in(page, "demo-associate")
         # The product, by its barcode; IST02's row of its stock list asks for it.
         type_into(page, SCAN_HOME, ean)
-        page.keyboard.press("Enter")
+        submit(page, SCAN_HOME)
         by_id(page, "ask-IST02").click()
         draft = by_id(page, "transfer-draft")
         draft.wait_for()
@@ -127,7 +128,7 @@ def test_an_associate_asks_another_store_and_receives_the_box_by_scanning(
 
         def scan(text: str) -> None:
             type_into(page, SCAN, text)
-            page.keyboard.press("Enter")
+            submit(page, SCAN)
 
         scan(other_ean)
         page.get_by_text("Okutulan ürün bu transferde yok", exact=False).wait_for()

@@ -15,13 +15,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from app.server.auth.models import Associate
 from app.server.catalog.models import Location, Product
 from app.server.customers.models import CustomerAddress, CustomerNote, TryOn
 from app.server.db import Database, make_engine
 from app.server.promotions.models import Coupon
 from tests import factories
 from tests.conftest import DemoWorld
-from tests.e2e.tablet_browser import by_id, close, frames, log_in, open_app, type_into
+from tests.e2e.tablet_browser import by_id, close, frames, log_in, open_app, submit, type_into
 from tests.e2e.words import data_words, foreign_words
 from tests.server import ApiProcess
 
@@ -42,14 +43,21 @@ def _scenes(page: Any, lang: str, identity: str) -> list[tuple[str, Callable[[],
             recent.click()
         else:
             type_into(page, SCAN[lang], identity)
-            page.keyboard.press("Enter")
+            submit(page, SCAN[lang])
         by_id(page, "customer-name").wait_for()
 
     def search() -> None:
         by_id(page, "products").click()
+        page.get_by_role("textbox", name=FIND[lang]).wait_for()  # the product scene is drawn
+        cards = page.locator('[flt-semantics-identifier^="product-"]')
+        # The scene keeps the last search's cards (the Turkish pass searched the same word):
+        # wait for them to go, or a tap meant for the new ones lands on a scene being replaced.
+        shown = cards.first.element_handle() if cards.count() else None
         type_into(page, FIND[lang], "gomlek")
-        page.keyboard.press("Enter")
-        page.locator('[flt-semantics-identifier^="product-"]').first.wait_for()
+        submit(page, FIND[lang])
+        if shown is not None:
+            page.wait_for_function("e => !e.isConnected", arg=shown)
+        cards.first.wait_for()
 
     def product() -> None:
         page.locator('[flt-semantics-identifier^="product-"]').first.click()
@@ -118,8 +126,11 @@ def test_every_scene_speaks_only_the_language_chosen(
         identity = factories.identity_code(db, 1)
         with db.session() as s:
             # What people wrote, not the tablet: names, notes, addresses, campaigns. Colours
-            # are not among them: the catalogue names each in both languages.
+            # are not among them: the catalogue names each in both languages. The staff's
+            # names too: a colleague's name ("Demo Satış Danışmanı") shows beside an
+            # appointment another test booked for today.
             written = [
+                *s.execute(select(Associate.name)).all(),
                 *s.execute(select(Product.name_tr, Product.name_en, Product.brand)).all(),
                 *s.execute(select(Location.name, Location.city, Location.district)).all(),
                 *s.execute(select(TryOn.note)).all(),

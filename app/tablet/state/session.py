@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,6 +20,13 @@ from app.tablet.problem import ApiProblem
 from app.tablet.state.notice import Notice
 
 log = logging.getLogger("reyon.tablet")
+# With `reyon tablet --trace-redraws`, each action's start and end and how many are running in
+# this process (Flet handles one session's taps one at a time; the background sync runs beside
+# them): a browser test reads "0 running" as "the taps handled so far have drawn what they
+# will draw" (a slow tap's redraw otherwise comes after the test has moved on).
+actions = logging.getLogger("reyon.tablet.redraws")
+_running = [0]
+_running_lock = threading.Lock()
 
 SCREENS = (
     "enrol",
@@ -156,6 +164,7 @@ def guarded(action: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(action)
     def run(self: Any, *args: Any, **kwargs: Any) -> None:
+        _count(+1, "start", action)
         try:
             action(self, *args, **kwargs)
         except Exception:
@@ -163,9 +172,18 @@ def guarded(action: Callable[..., None]) -> Callable[..., None]:
             session: Session = self.session
             session.say("unexpected_error", error=True)
             session.changed()
+        finally:
+            _count(-1, "end", action)
 
     run.__guarded__ = True  # type: ignore[attr-defined]
     return run
+
+
+def _count(step: int, what: str, action: Callable[..., None]) -> None:
+    with _running_lock:
+        _running[0] += step
+        if actions.isEnabledFor(logging.DEBUG):  # inside the lock: the lines keep the order
+            actions.debug("%s %s, %d running", what, action.__qualname__, _running[0])
 
 
 def guard_actions(cls: type) -> None:
