@@ -16,7 +16,7 @@ from app.domain.appointments import NOTE_MAX
 from app.tablet.i18n import LOCAL, t
 from app.tablet.state.appointments import KINDS
 from app.tablet.state.tablet import Tablet
-from app.tablet.views.common import TOUCH, button, tagged
+from app.tablet.views.common import TOUCH, button, person_line, tagged
 
 MUTED = ft.Colors.GREY_700
 KIND_ICONS = {
@@ -40,45 +40,17 @@ def _chip(text: str, selected: bool, action: Callable[[], None], ident: str) -> 
 def appointment_line(state: Tablet, a: AppointmentOut, identifier: str) -> ft.Control:
     """Time, kind, the customer and with whom; a tap opens the customer."""
     lang = state.lang
-    return tagged(
-        ft.Container(
-            ft.Row(
-                [
-                    ft.Icon(KIND_ICONS.get(a.kind, ft.Icons.EVENT), color=ft.Colors.BROWN_700),
-                    ft.Column(
-                        [
-                            ft.Text(
-                                f"{_hm(a.starts_at)}–{_hm(a.ends_at)} · {a.customer_name}",
-                                size=16,
-                                weight=ft.FontWeight.W_600,
-                            ),
-                            ft.Text(
-                                t(
-                                    lang,
-                                    "appointment_with",
-                                    kind=t(lang, f"appointment_kind_{a.kind}"),
-                                    name=a.associate_name,
-                                ),
-                                size=14,
-                                color=MUTED,
-                            ),
-                            *(
-                                [ft.Text(a.note, size=13, color=MUTED, italic=True)]
-                                if a.note
-                                else []
-                            ),
-                        ],
-                        spacing=2,
-                        expand=True,
-                    ),
-                ],
-                spacing=12,
-            ),
-            on_click=lambda _: state.tasks.open_customer(a.customer_id),
-            padding=ft.Padding.symmetric(horizontal=4, vertical=6),
-            border_radius=8,
-            ink=True,
+    return person_line(
+        KIND_ICONS.get(a.kind, ft.Icons.EVENT),
+        f"{_hm(a.starts_at)}–{_hm(a.ends_at)} · {a.customer_name}",
+        t(
+            lang,
+            "appointment_with",
+            kind=t(lang, f"appointment_kind_{a.kind}"),
+            name=a.associate_name,
         ),
+        a.note,
+        lambda: state.tasks.open_customer(a.customer_id),
         identifier,
     )
 

@@ -70,6 +70,44 @@ def product_card(
     )
 
 
+def person_line(
+    icon: ft.IconData,
+    title: str,
+    detail: str,
+    note: str | None,
+    on_tap: Callable[[], None],
+    identifier: str,
+    detail_colour: str = ft.Colors.GREY_700,
+) -> ft.Control:
+    """A line of a list about a customer (a task, an appointment): an icon, what it is in
+    bold, a detail under it, the associate's note if any; a tap opens the customer."""
+    muted = ft.Colors.GREY_700
+    return tagged(
+        ft.Container(
+            ft.Row(
+                [
+                    ft.Icon(icon, color=ft.Colors.BROWN_700),
+                    ft.Column(
+                        [
+                            ft.Text(title, size=16, weight=ft.FontWeight.W_600),
+                            ft.Text(detail, size=14, color=detail_colour),
+                            *([ft.Text(note, size=13, color=muted, italic=True)] if note else []),
+                        ],
+                        spacing=2,
+                        expand=True,
+                    ),
+                ],
+                spacing=12,
+            ),
+            on_click=lambda _: on_tap(),
+            padding=ft.Padding.symmetric(horizontal=4, vertical=6),
+            border_radius=8,
+            ink=True,
+        ),
+        identifier,
+    )
+
+
 def notice_bar(text: str | None, error: bool) -> ft.Control:
     if not text:
         return ft.Container(height=0)

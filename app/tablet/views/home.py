@@ -9,7 +9,7 @@ from app.contracts.customers import CustomerSummary
 from app.tablet.i18n import t
 from app.tablet.state.tablet import Tablet
 from app.tablet.views.common import TOUCH, attention, button, tagged
-from app.tablet.views.tasks import today_card
+from app.tablet.views.today import today_card
 
 
 def _customer_tile(state: Tablet, c: CustomerSummary, identifier: str) -> ft.Control:

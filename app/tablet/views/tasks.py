@@ -14,8 +14,7 @@ from app.contracts.clienteling import TaskOut
 from app.tablet.i18n import LOCAL, t
 from app.tablet.state.tablet import Tablet
 from app.tablet.state.tasks import DUE_CHOICES, NOTE_MAX, SCOPES, SNOOZES
-from app.tablet.views.appointments import appointment_line
-from app.tablet.views.common import TOUCH, button, notice_bar, tagged
+from app.tablet.views.common import TOUCH, button, notice_bar, person_line, tagged
 
 MUTED = ft.Colors.GREY_700
 KIND_ICONS = {
@@ -46,41 +45,14 @@ def due_words(lang: str, task: TaskOut, today: date) -> str:
 def task_line(state: Tablet, task: TaskOut, identifier: str) -> ft.Control:
     """Kind, customer and due date; a tap opens the customer."""
     lang = state.lang
-    today = state.tasks.today
-    colour = ft.Colors.RED_800 if task.overdue else MUTED
-    return tagged(
-        ft.Container(
-            ft.Row(
-                [
-                    ft.Icon(
-                        KIND_ICONS.get(task.kind, ft.Icons.TASK_ALT), color=ft.Colors.BROWN_700
-                    ),
-                    ft.Column(
-                        [
-                            ft.Text(task.customer_name, size=16, weight=ft.FontWeight.W_600),
-                            ft.Text(
-                                f"{t(lang, 'task_kind_' + task.kind)} · {due_words(lang, task, today)}",
-                                size=14,
-                                color=colour,
-                            ),
-                            *(
-                                [ft.Text(task.note, size=13, color=MUTED, italic=True)]
-                                if task.note
-                                else []
-                            ),
-                        ],
-                        spacing=2,
-                        expand=True,
-                    ),
-                ],
-                spacing=12,
-            ),
-            on_click=lambda _: state.tasks.open_customer(task.customer_id),
-            padding=ft.Padding.symmetric(horizontal=4, vertical=6),
-            border_radius=8,
-            ink=True,
-        ),
+    return person_line(
+        KIND_ICONS.get(task.kind, ft.Icons.TASK_ALT),
+        task.customer_name,
+        f"{t(lang, 'task_kind_' + task.kind)} · {due_words(lang, task, state.tasks.today)}",
+        task.note,
+        lambda: state.tasks.open_customer(task.customer_id),
         identifier,
+        ft.Colors.RED_800 if task.overdue else MUTED,
     )
 
 
@@ -268,75 +240,3 @@ def build(state: Tablet) -> ft.Control:
     cards = [_card(state, x) for x in scene.items]
     body += cards or [tagged(ft.Text(t(lang, "tasks_empty"), color=MUTED), "tasks-empty")]
     return ft.Column(body, spacing=12, scroll=ft.ScrollMode.AUTO, expand=True)
-
-
-def today_card(state: Tablet) -> ft.Control:
-    """The home scene's card: up to five of today's and overdue tasks, with their count."""
-    lang, scene = state.lang, state.tasks
-    rows = [task_line(state, x, f"today-{x.id}") for x in scene.home_rows]
-    badge = tagged(
-        ft.Container(
-            ft.Text(str(scene.today_count), color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD),
-            bgcolor=ft.Colors.RED_700 if scene.today_count else ft.Colors.GREY_500,
-            border_radius=14,
-            padding=ft.Padding.symmetric(horizontal=10, vertical=2),
-        ),
-        "today-count",
-    )
-    return tagged(
-        ft.Container(
-            ft.Column(
-                [
-                    ft.Row(
-                        [
-                            ft.Icon(ft.Icons.CHECKLIST, color=ft.Colors.BROWN_700),
-                            ft.Text(t(lang, "home_today"), size=18, weight=ft.FontWeight.W_600),
-                            badge,
-                            button(
-                                t(lang, "home_all_tasks"),
-                                lambda _: scene.show(),
-                                "today-all",
-                                primary=False,
-                            ),
-                        ],
-                        wrap=True,
-                    ),
-                    # In a Row: the card spans the scene even with nothing in it.
-                    *(rows or [ft.Row([ft.Text(t(lang, "home_today_empty"), color=MUTED)])]),
-                    *_appointments_today(state),
-                ],
-                spacing=6,
-            ),
-            bgcolor=ft.Colors.WHITE,
-            border_radius=12,
-            padding=14,
-        ),
-        "today-card",
-    )
-
-
-def _appointments_today(state: Tablet) -> list[ft.Control]:
-    """Under the tasks: today's appointments at the store, earliest first."""
-    lang, scene = state.lang, state.appointments
-    rows = [appointment_line(state, a, f"today-appointment-{a.id}") for a in scene.home_rows]
-    return [
-        ft.Divider(height=8),
-        ft.Row(
-            [
-                ft.Icon(ft.Icons.EVENT, color=ft.Colors.BROWN_700),
-                ft.Text(t(lang, "home_appointments"), size=16, weight=ft.FontWeight.W_600),
-                tagged(
-                    ft.Text(str(len(scene.today_items)), weight=ft.FontWeight.BOLD),
-                    "today-appointments-count",
-                ),
-                button(
-                    t(lang, "nav_appointments"),
-                    lambda _: scene.show(),
-                    "today-appointments",
-                    primary=False,
-                ),
-            ],
-            wrap=True,
-        ),
-        *(rows or [ft.Row([ft.Text(t(lang, "appointments_empty"), color=MUTED)])]),
-    ]
