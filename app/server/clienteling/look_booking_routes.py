@@ -16,14 +16,13 @@ from sqlmodel import col, select
 from app.domain.appointments import AppointmentKind
 from app.domain.errors import Conflict, DomainError
 from app.server.auth.models import Associate
-from app.server.catalog.deps import LocationsDep
 from app.server.clienteling import look_booking, look_booking_pages
 from app.server.clienteling.appointment_models import Appointment
 from app.server.db import utcnow
-from app.server.deps import DbDep, KeyRingDep, SettingsDep
-from app.server.storefront.look_routes import AcceptLanguage, FormDep, _cross_site, _invalid, _open
+from app.server.deps import DbDep, SettingsDep
+from app.server.storefront.look_routes import FormDep, LookLinkDep, _cross_site
 from app.server.storefront.routes import _HEADERS as PAGE_HEADERS
-from app.server.storefront.routes import _html, _lang
+from app.server.storefront.routes import _html
 
 router = APIRouter(tags=["storefront"], include_in_schema=False)
 
@@ -44,19 +43,11 @@ def _day(raw: str | None, today: date) -> date:
 
 @router.get("/l/{token}/appointment", response_class=HTMLResponse)
 def appointment_page(
-    token: str,
-    request: Request,
-    db: DbDep,
-    settings: SettingsDep,
-    ring: KeyRingDep,
-    locations: LocationsDep,
-    accept_language: AcceptLanguage = None,
+    link: LookLinkDep, request: Request, db: DbDep, settings: SettingsDep
 ) -> Response:
-    lang = _lang(request, accept_language)
-    self_path = f"/l/{token}"
-    look = _open(db, ring, token, locations)
+    lang, self_path, look = link.lang, link.self_path, link.look
     if look is None:
-        return _invalid(lang, self_path)
+        return link.invalid()
     now = utcnow()
     today = now.astimezone(ZoneInfo(settings.timezone)).date()
     kind = _kind(request.query_params.get("kind"))
@@ -80,20 +71,11 @@ def appointment_page(
 
 @router.post("/l/{token}/appointment")
 def book_appointment(
-    token: str,
-    request: Request,
-    form: FormDep,
-    db: DbDep,
-    settings: SettingsDep,
-    ring: KeyRingDep,
-    locations: LocationsDep,
-    accept_language: AcceptLanguage = None,
+    link: LookLinkDep, request: Request, form: FormDep, db: DbDep, settings: SettingsDep
 ) -> Response:
-    lang = _lang(request, accept_language)
-    self_path = f"/l/{token}"
-    look = _open(db, ring, token, locations)
+    lang, self_path, look = link.lang, link.self_path, link.look
     if look is None:
-        return _invalid(lang, self_path)
+        return link.invalid()
     back = f"{self_path}/appointment?lang={lang}"
     if _cross_site(request, settings.public_base_url):
         page = look_booking_pages.refused(lang, "cross_site", self_path=self_path, back=back)
@@ -131,23 +113,14 @@ def book_appointment(
 
 @router.get("/l/{token}/appointment/{appointment_id}", response_class=HTMLResponse)
 def booked_page(
-    token: str,
-    appointment_id: str,
-    request: Request,
-    db: DbDep,
-    settings: SettingsDep,
-    ring: KeyRingDep,
-    locations: LocationsDep,
-    accept_language: AcceptLanguage = None,
+    link: LookLinkDep, appointment_id: str, db: DbDep, settings: SettingsDep
 ) -> Response:
-    lang = _lang(request, accept_language)
-    self_path = f"/l/{token}"
-    look = _open(db, ring, token, locations)
+    lang, self_path, look = link.lang, link.self_path, link.look
     # ASCII digits that fit the column: anything else is no appointment of this link's.
     if look is None or not (appointment_id.isascii() and appointment_id.isdigit()):
-        return _invalid(lang, self_path)
+        return link.invalid()
     if len(appointment_id) > 9:
-        return _invalid(lang, self_path)
+        return link.invalid()
     with db.read_session() as session:
         appointment = session.exec(
             select(Appointment).where(
@@ -157,7 +130,7 @@ def booked_page(
             )
         ).first()
         if appointment is None:  # not this client's: the link does not show it
-            return _invalid(lang, self_path)
+            return link.invalid()
         with_whom = session.get(Associate, appointment.associate_id)
     page = look_booking_pages.booked(
         look,

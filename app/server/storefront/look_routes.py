@@ -8,6 +8,7 @@ keeps a page that learnt it from acting through the customer's browser."""
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 from urllib.parse import parse_qs, urlsplit
@@ -82,6 +83,36 @@ def _open(db: Database, ring: KeyRing, token: str, locations: LocationsDep) -> L
         return look_service.look_view(session, link.look_id, locations)
 
 
+@dataclass(frozen=True, slots=True)
+class LookLink:
+    """What every page behind a look's link starts from: the page's language, the link's own
+    path, and the look its signed token opens (None: not a link of ours, or the look is
+    gone)."""
+
+    lang: i18n.Lang
+    self_path: str
+    look: LookView | None
+
+    def invalid(self) -> HTMLResponse:
+        return _invalid(self.lang, self.self_path)
+
+
+def look_link_opened(
+    token: str,
+    request: Request,
+    db: DbDep,
+    ring: KeyRingDep,
+    locations: LocationsDep,
+    accept_language: AcceptLanguage = None,
+) -> LookLink:
+    return LookLink(
+        _lang(request, accept_language), f"/l/{token}", _open(db, ring, token, locations)
+    )
+
+
+LookLinkDep = Annotated[LookLink, Depends(look_link_opened)]
+
+
 def _buy_links(ring: KeyRing, look: LookView) -> dict[int, str]:
     """The product's storefront page at the look's store: every size and colour, and the
     brand's web shop from there, credited to that store."""
@@ -93,19 +124,11 @@ def _buy_links(ring: KeyRing, look: LookView) -> dict[int, str]:
 
 @router.get("/l/{token}", response_class=HTMLResponse)
 def look_page(
-    token: str,
-    request: Request,
-    db: DbDep,
-    settings: SettingsDep,
-    ring: KeyRingDep,
-    locations: LocationsDep,
-    accept_language: AcceptLanguage = None,
+    link: LookLinkDep, request: Request, db: DbDep, settings: SettingsDep, ring: KeyRingDep
 ) -> Response:
-    lang = _lang(request, accept_language)
-    self_path = f"/l/{token}"
-    look = _open(db, ring, token, locations)
+    lang, self_path, look = link.lang, link.self_path, link.look
     if look is None:
-        return _invalid(lang, self_path)
+        return link.invalid()
     if "lang" not in request.query_params:
         # The associate wrote the line in the customer's language: the page speaks it too,
         # whatever the phone's settings; the language link still switches.
@@ -148,20 +171,17 @@ def pixel(token: str, db: DbDep, ring: KeyRingDep) -> Response:
 
 @router.post("/l/{token}/reserve")
 def reserve(
-    token: str,
+    link: LookLinkDep,
     request: Request,
     form: FormDep,
     db: DbDep,
     settings: SettingsDep,
     ring: KeyRingDep,
     locations: LocationsDep,
-    accept_language: AcceptLanguage = None,
 ) -> Response:
-    lang = _lang(request, accept_language)
-    self_path = f"/l/{token}"
-    look = _open(db, ring, token, locations)
+    lang, self_path, look = link.lang, link.self_path, link.look
     if look is None:
-        return _invalid(lang, self_path)
+        return link.invalid()
     back = f"{self_path}?lang={lang}"
     if _cross_site(request, settings.public_base_url):
         return _html(look_pages.refusal(lang, "cross_site", self_path=self_path, back=back), 403)
@@ -169,7 +189,7 @@ def reserve(
     # ASCII only: '²' passes isdigit() and int() refuses it.
     item = look.item(int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
     if item is None:
-        return _invalid(lang, self_path)
+        return link.invalid()
     done = RedirectResponse(
         f"{self_path}/reserved/{item.variant_id}?lang={lang}", 303, headers=PAGE_HEADERS
     )
@@ -197,22 +217,11 @@ def reserve(
 
 
 @router.get("/l/{token}/reserved/{variant_id}", response_class=HTMLResponse)
-def reserved(
-    token: str,
-    variant_id: int,
-    request: Request,
-    db: DbDep,
-    settings: SettingsDep,
-    ring: KeyRingDep,
-    locations: LocationsDep,
-    accept_language: AcceptLanguage = None,
-) -> Response:
-    lang = _lang(request, accept_language)
-    self_path = f"/l/{token}"
-    look = _open(db, ring, token, locations)
+def reserved(link: LookLinkDep, variant_id: int, db: DbDep, settings: SettingsDep) -> Response:
+    lang, self_path, look = link.lang, link.self_path, link.look
     item = look.item(variant_id) if look is not None else None
     if look is None or item is None:
-        return _invalid(lang, self_path)
+        return link.invalid()
     back = f"{self_path}?lang={lang}"
     with db.read_session() as session:
         order = look_reserve.reservation(
