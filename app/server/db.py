@@ -7,6 +7,8 @@ then one failing to upgrade its lock ("database is locked") half-way through an 
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -87,6 +89,47 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+class SqliteWriters:
+    """SQLite's one writer at a time, queued across this machine's threads and API processes:
+    a lock for the threads of this process, then an exclusive lock on a file beside the
+    database for the processes. Both wake the next writer the moment the last lets go; left to
+    SQLite's busy handler, a writer polls with sleeps of up to 100 ms, which under load turns
+    a 3 ms order into a 1 s one. An in-memory database has no file: its process is its only
+    writer."""
+
+    def __init__(self, database: str | None) -> None:
+        self._threads = threading.Lock()
+        memory = not database or database == ":memory:" or database.startswith("file::memory:")
+        self._path = None if memory else f"{database}.writers"
+        self._file: tuple[int, int] | None = None  # (pid, descriptor) of this process's
+
+    def _descriptor(self) -> int:
+        # Opened by each process for itself: a descriptor inherited across fork() shares its
+        # lock with the parent, and would let both write at once.
+        pid = os.getpid()
+        if self._file is None or self._file[0] != pid:
+            assert self._path is not None
+            self._file = (pid, os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600))
+        return self._file[1]
+
+    def __enter__(self) -> None:
+        self._threads.acquire()
+        if self._path is None:
+            return
+        try:
+            fcntl.flock(self._descriptor(), fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def __exit__(self, *_: object) -> None:
+        try:
+            if self._path is not None:
+                fcntl.flock(self._descriptor(), fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+
 class DatabaseLocationError(Exception):
     """The SQLite file's folder does not exist and cannot be made."""
 
@@ -154,11 +197,8 @@ class Database:
         self._write_engine = (
             engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
         )
-        # SQLite has one writer at a time. Threads of this process queue on a lock and wake the
-        # moment it is free; left to SQLite's busy handler they would poll with sleeps of up to
-        # 100 ms, which under load turns a 3 ms order into a 1 s one. Other processes on the
-        # same file still meet the busy handler, as they must.
-        self._write_lock = threading.Lock() if is_sqlite(engine) else None
+        # SQLite has one writer at a time: writers queue for it here, not in its busy handler.
+        self._write_lock = SqliteWriters(engine.url.database) if is_sqlite(engine) else None
         # Single-statement reads need no transaction: no BEGIN and ROLLBACK around them, which
         # on PostgreSQL are two of the three round trips of a one-query request.
         self._read_engine = (

@@ -148,9 +148,9 @@ def measure(
 
 
 def bench_database(kind: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
-    # As deployed: SQLite is the one-machine trial with one API process (one writer anyway);
-    # PostgreSQL runs one process per core. The bare baseline gets the same number.
-    workers = args.workers or (1 if kind == "sqlite" else os.cpu_count() or 2)
+    # One API process per core on either database (SQLite's writers queue across processes on
+    # a file lock; its one writer stays the limit of orders). The bare baseline gets the same.
+    workers = args.workers or os.cpu_count() or 2
     log(f"\n== {report.KINDS[kind]} ({workers} API process{'es' * (workers > 1)})")
     out: dict[str, Any] = {"api_processes": workers, "version": dbs.database_versions(url)}
     out["seed"] = dbs.ensure_seeded(kind, url)
@@ -204,7 +204,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, help="seconds per throughput run (default 5)")
     parser.add_argument("--samples", type=int, help="sequential requests per latency metric")
     parser.add_argument("--quick", action="store_true", help="short runs, for a smoke test")
-    parser.add_argument("--workers", type=int, help="API processes (default: 1 SQLite, cores PG)")
+    parser.add_argument("--workers", type=int, help="API processes (default: one per core)")
     parser.add_argument(
         "--reseed", action="store_true", help="drop the bench databases and seed them again"
     )
