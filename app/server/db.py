@@ -10,7 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -94,22 +94,25 @@ class SqliteWriters:
     a lock for the threads of this process, then an exclusive lock on a file beside the
     database for the processes. Both wake the next writer the moment the last lets go; left to
     SQLite's busy handler, a writer polls with sleeps of up to 100 ms, which under load turns
-    a 3 ms order into a 1 s one. An in-memory database has no file: its process is its only
-    writer."""
+    a 3 ms order into a 1 s one. A waiter waits as long as the writer before it takes, as the
+    threads of one process always have (a write transaction is short; a process that dies
+    holding the file lock loses it). An in-memory database has no file: its process is its
+    only writer."""
 
-    def __init__(self, database: str | None) -> None:
+    def __init__(self, database: str | None, query: Mapping[str, Any] | None = None) -> None:
         self._threads = threading.Lock()
-        memory = not database or database == ":memory:" or database.startswith("file::memory:")
-        self._path = None if memory else f"{database}.writers"
+        path = _database_file(database, query or {})
+        self._path = None if path is None else f"{path}.writers"
         self._file: tuple[int, int] | None = None  # (pid, descriptor) of this process's
 
     def _descriptor(self) -> int:
         # Opened by each process for itself: a descriptor inherited across fork() shares its
-        # lock with the parent, and would let both write at once.
+        # lock with the parent, and would let both write at once. Mode as for SQLite's own
+        # files beside the database: what the umask leaves of read and write for all.
         pid = os.getpid()
         if self._file is None or self._file[0] != pid:
             assert self._path is not None
-            self._file = (pid, os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600))
+            self._file = (pid, os.open(self._path, os.O_RDWR | os.O_CREAT, 0o666))
         return self._file[1]
 
     def __enter__(self) -> None:
@@ -128,6 +131,24 @@ class SqliteWriters:
                 fcntl.flock(self._descriptor(), fcntl.LOCK_UN)
         finally:
             self._threads.release()
+
+    def close(self) -> None:
+        if self._file is not None and self._file[0] == os.getpid():
+            os.close(self._file[1])
+        self._file = None
+
+
+def _database_file(database: str | None, query: Mapping[str, Any]) -> str | None:
+    """The file a SQLite URL's database names (a plain path or a `file:` URI, its `query`
+    the URL's), or None for an in-memory one."""
+    if not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        path, _, inline = database[len("file:") :].partition("?")
+        if not path or path == ":memory:" or "mode=memory" in inline:
+            return None
+        return None if query.get("mode") == "memory" else path
+    return database
 
 
 class DatabaseLocationError(Exception):
@@ -198,7 +219,9 @@ class Database:
             engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
         )
         # SQLite has one writer at a time: writers queue for it here, not in its busy handler.
-        self._write_lock = SqliteWriters(engine.url.database) if is_sqlite(engine) else None
+        self._write_lock = (
+            SqliteWriters(engine.url.database, engine.url.query) if is_sqlite(engine) else None
+        )
         # Single-statement reads need no transaction: no BEGIN and ROLLBACK around them, which
         # on PostgreSQL are two of the three round trips of a one-query request.
         self._read_engine = (
@@ -242,3 +265,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._write_lock is not None:
+            self._write_lock.close()

@@ -1,5 +1,5 @@
 """`python -m tests.bench.scale_out`: orders placed (with their stock reserved) and availability
-answers per second with 1, 2 and 4 API processes on PostgreSQL, and with SQLite's one, driven
+answers per second with 1, 2 and 4 API processes on PostgreSQL, and 1 and 2 on SQLite, driven
 by wrk (tests/bench/native_load.py) so the load generator leaves the cores to the server; the
 bare FastAPI endpoint served by as many processes in the same round is the baseline.
 

@@ -299,7 +299,7 @@ def _wait_for(condition: Callable[[], bool], app: Any) -> None:
     deadline = time.monotonic() + HANG_S
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"never happened:\n{app.log.read_text()[-3000:]}")
+            raise AssertionError(f"never happened:\n{app.log.read_text(errors='replace')[-3000:]}")
         time.sleep(0.05)
 
 

@@ -7,8 +7,12 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from pathlib import Path
+from typing import Any
 
-from app.server.db import SqliteWriters
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import StaticPool
+
+from app.server.db import Database, SqliteWriters, make_engine
 
 ROUNDS = 200
 
@@ -67,8 +71,28 @@ def test_a_forked_child_takes_the_lock_for_itself(tmp_path: Path) -> None:
     assert int(counter.read_text()) == 2 * ROUNDS
 
 
-def test_an_in_memory_database_needs_no_file(tmp_path: Path) -> None:
-    for database in (None, "", ":memory:"):
-        with SqliteWriters(database):
-            pass
+def test_an_in_memory_database_needs_no_file(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)  # a relative lock file would land here
+    for url in (
+        "sqlite://",
+        "sqlite:///:memory:",
+        "sqlite:///file::memory:?uri=true",
+        "sqlite:///file:shared?mode=memory&cache=shared&uri=true",
+    ):
+        # make_engine's pool is for files; one connection is what an in-memory database is.
+        db = Database(create_engine(url, poolclass=StaticPool))
+        with db.write() as session:
+            session.execute(text("SELECT 1"))
+        db.dispose()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_uri_locks_the_file_it_names(tmp_path: Path) -> None:
+    """`file:` URIs name the same file as a plain path: both queue on one lock file."""
+    db = Database(make_engine(f"sqlite:///file:{tmp_path / 'reyon.db'}?uri=true"))
+    with db.write() as session:
+        session.execute(text("CREATE TABLE t (x INTEGER)"))
+    db.dispose()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".writers") == [
+        "reyon.db.writers"
+    ]
