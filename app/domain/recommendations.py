@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from typing import TypeVar
 
 MIN_TOGETHER = 2  # orders holding a pair before it is a companion: one order is chance
 
@@ -125,3 +126,60 @@ def hit_rate(recommend: Recommender, held_out: Iterable[Sequence[int]], k: int) 
         tries += 1
         hits += hidden in recommend(seen, k)[:k]
     return hits / tries if tries else 0.0
+
+
+# --- what the tablet's scenes show (the API and the in-memory gateway alike) -----------------
+
+LOOK = 6  # "complete the look": one row of cards
+SIMILAR = 6  # "similar and here": one row
+FOR_CUSTOMER = 8  # "for this customer"
+PER_SOURCE = 2  # ... at most this many from one thing they saved, tried on or bought
+
+Why = TypeVar("Why")
+
+
+def first_mentions(mentions: Iterable[tuple[Why, int]]) -> list[tuple[Why, int]]:
+    """Each product once, with why it was first mentioned, in the order given (the most
+    telling reason first: saved, then tried on and liked, then bought)."""
+    first: dict[int, Why] = {}
+    for why, product_id in mentions:
+        first.setdefault(product_id, why)
+    return [(why, product_id) for product_id, why in first.items()]
+
+
+def for_customer(
+    sources: Sequence[tuple[Why, int]],
+    companions: Mapping[int, Sequence[tuple[int, int]]],
+    *,
+    leave_out: Collection[int],
+    offered: Collection[int],
+) -> list[tuple[Why, int, int, int]]:
+    """(why, source, companion, orders together) for the customer in front of the associate:
+    the companions of their `sources`, best first and in the sources' order, at most
+    PER_SOURCE from one source and FOR_CUSTOMER in all; never one in `leave_out` (what they
+    have, saved or are shown as a source) or not `offered` (no longer sold), never twice."""
+    seen = set(leave_out)
+    picked: list[tuple[Why, int, int, int]] = []
+    for why, source in sources:
+        taken = 0
+        for companion, together in companions.get(source, ()):
+            if len(picked) >= FOR_CUSTOMER or taken >= PER_SOURCE:
+                break
+            if companion in seen or companion not in offered:
+                continue
+            seen.add(companion)
+            picked.append((why, source, companion, together))
+            taken += 1
+    return picked
+
+
+def their_size(made_in: Iterable[str], sizes: Mapping[str, int]) -> str | None:
+    """Of the sizes a product is made in, the one the customer has bought or saved most."""
+    return max((z for z in made_in if sizes.get(z)), key=lambda z: sizes[z], default=None)
+
+
+def nearest_alike(candidates: Iterable[tuple[int, str, int]], brand: str, price: int) -> list[int]:
+    """Up to SIMILAR of the (product, brand, price) candidates: the same brand first, then
+    the nearest price."""
+    ranked = sorted(candidates, key=lambda c: (c[1] != brand, abs(c[2] - price), c[0]))
+    return [product_id for product_id, _, _ in ranked[:SIMILAR]]

@@ -187,12 +187,12 @@ def test_a_look_keeps_other_kinds_and_no_longer_sold_ones_take_no_place(
     """Companions are cut to KEEP after the same kind is left out (a shirt mostly bought with
     shirts keeps its trousers), and a product no longer sold neither shows nor crowds out the
     next one of the customer's suggestions."""
+    from app.domain import recommendations as rules
     from app.server.catalog.models import Product
     from app.server.recommend import refresh as learning
-    from app.server.recommend import service
 
     monkeypatch.setattr(learning, "KEEP", 1)
-    monkeypatch.setattr(service, "PER_SOURCE", 1)
+    monkeypatch.setattr(rules, "PER_SOURCE", 1)
     items = _look(world)
     shirt, trousers, shoes, shirt2 = (items[k] for k in ("shirt", "trousers", "shoes", "shirt2"))
     buyer = factories.customer(world.db)

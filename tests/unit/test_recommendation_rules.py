@@ -8,6 +8,7 @@ hit rate of the evaluation is what it says. And on a made-up world where people 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Collection
 
 from hypothesis import given
@@ -112,3 +113,26 @@ def test_on_outfits_bought_together_beats_most_popular() -> None:
 def test_on_random_baskets_there_is_nothing_to_find() -> None:
     looks, popular = _rates(_world(random.Random(15), 4000, outfit_share=0.0), k=3)
     assert looks < 0.15 and popular < 0.15, (looks, popular)
+
+
+def test_for_customer_takes_at_most_two_per_source_and_eight_in_all_never_twice() -> None:
+    sources = [("with_wishlist", s) for s in range(1, 7)]
+    # Every source's companions: the same shared one first, then three of its own.
+    companions = {s: [(100, 9), *((10 * s + k, 5 - k) for k in range(3))] for s in range(1, 7)}
+    offered = {100, *(10 * s + k for s in range(1, 7) for k in range(3))}
+    picked = rec.for_customer(sources, companions, leave_out={11}, offered=offered - {21})
+    assert len(picked) == rec.FOR_CUSTOMER
+    chosen = [c for _, _, c, _ in picked]
+    assert len(set(chosen)) == len(chosen) and chosen.count(100) == 1
+    assert 11 not in chosen and 21 not in chosen  # left out, and no longer sold
+    per_source = Counter(source for _, source, _, _ in picked)
+    assert max(per_source.values()) <= rec.PER_SOURCE
+    assert [s for _, s, _, _ in picked] == sorted(s for _, s, _, _ in picked)  # sources' order
+
+
+def test_first_mentions_keep_the_first_reason_and_their_size_the_most_bought() -> None:
+    assert rec.first_mentions([("a", 1), ("b", 2), ("c", 1)]) == [("a", 1), ("b", 2)]
+    assert rec.their_size(["S", "M", "L"], {"M": 3, "L": 1, "XL": 9}) == "M"
+    assert rec.their_size(["S"], {"M": 3}) is None
+    alike = [(1, "Pera", 1000), (2, "Reyon", 1500), (3, "Reyon", 900), (4, "Reyon", 1100)]
+    assert rec.nearest_alike(alike, "Reyon", 1000) == [3, 4, 2, 1]

@@ -18,6 +18,7 @@ from app.contracts.recommendations import (
 )
 from app.domain.errors import NotFound
 from app.domain.orders import OrderStatus
+from app.domain.recommendations import LOOK, first_mentions, for_customer, nearest_alike, their_size
 from app.server.catalog.models import Product, Variant
 from app.server.catalog.service import summaries
 from app.server.customers.access import accessible_customer
@@ -27,10 +28,6 @@ from app.server.inventory.models import StockLevel
 from app.server.orders.models import Order, OrderLine
 from app.server.recommend.models import ProductCompanion, RecommendationRun
 
-LOOK = 6  # "complete the look": one row of cards
-SIMILAR = 6
-FOR_CUSTOMER = 8
-PER_SOURCE = 2  # "for this customer": at most this many from one thing they saved or bought
 SOURCES = 40  # the customer's most recent saved, tried and bought products looked at
 TRIED_AND_WANTED = ("liked", "bought")
 
@@ -147,11 +144,14 @@ def _similar_here(
         ).scalar_one_or_none()
         or 0
     )
-    best = sorted(rows, key=lambda r: (r[1] != product.brand, abs(r[2] - price), r[0]))[:SIMILAR]
-    cards = summaries(s, [r[0] for r in best])
+    units = {pid: int(n) for pid, _, _, n in rows}
+    best = nearest_alike(((pid, brand, low) for pid, brand, low, _ in rows), product.brand, price)
+    cards = summaries(s, best)
     return [
-        Recommendation(product=cards[pid], reason=Reason(kind="similar", size=size, here=int(n)))
-        for pid, _, _, n in best
+        Recommendation(
+            product=cards[pid], reason=Reason(kind="similar", size=size, here=units[pid])
+        )
+        for pid in best
         if pid in cards
     ]
 
@@ -165,7 +165,6 @@ def customer_recommendations(
     have bought or saved that product's sizes before."""
     s = db_session
     accessible_customer(s, customer_id, principal)
-    sources: list[tuple[ReasonKind, int]] = []
     sizes: Counter[str] = Counter()
     owned: set[int] = set()
     wished = s.execute(
@@ -190,6 +189,7 @@ def customer_recommendations(
         .order_by(col(Order.placed_at).desc(), col(OrderLine.id).desc())
         .limit(SOURCES)
     ).all()
+    mentions: list[tuple[ReasonKind, int]] = []
     for kind, rows in (
         ("with_wishlist", wished),
         ("with_try_on", tried),
@@ -199,39 +199,26 @@ def customer_recommendations(
             sizes[size] += 1
             if kind != "with_try_on":
                 owned.add(product_id)
-            if all(p != product_id for _, p in sources):
-                sources.append((kind, product_id))  # type: ignore[arg-type]
+            mentions.append((kind, product_id))  # type: ignore[arg-type]
+    sources = first_mentions(mentions)
     source_ids = [p for _, p in sources]
     companions = _companions(s, source_ids)
     names = summaries(s, source_ids)
     # Only active products take a place: one no longer sold neither shows nor crowds out
     # the next companion.
     cards = summaries(s, sorted({c for cs in companions.values() for c, _ in cs}))
-    picked: list[tuple[ReasonKind, int, int, int]] = []  # kind, source, companion, orders
-    seen = owned | set(source_ids)
-    for kind, source in sources:
-        if source not in names:
-            continue
-        taken = 0
-        for companion, together in companions[source]:
-            if len(picked) >= FOR_CUSTOMER or taken >= PER_SOURCE:
-                break
-            if companion in seen or companion not in cards:
-                continue
-            seen.add(companion)
-            picked.append((kind, source, companion, together))
-            taken += 1
+    picked = for_customer(
+        [(kind, p) for kind, p in sources if p in names],
+        companions,
+        leave_out=owned | set(source_ids),
+        offered=cards,
+    )
     chosen = [c for _, _, c, _ in picked]
     made_in = _sizes_made(s, chosen)
     here = _here(s, chosen, principal.store_id)
     items = []
     for kind, source, companion, together in picked:
-        # Their size: the one they have bought or saved most of the sizes this is made in.
-        theirs = max(
-            (z for z in made_in.get(companion, ()) if sizes[z]),
-            key=lambda z: sizes[z],
-            default=None,
-        )
+        theirs = their_size(made_in.get(companion, ()), sizes)
         items.append(
             Recommendation(
                 product=cards[companion],

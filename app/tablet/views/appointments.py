@@ -16,9 +16,8 @@ from app.domain.appointments import NOTE_MAX
 from app.tablet.i18n import LOCAL, t
 from app.tablet.state.appointments import KINDS
 from app.tablet.state.tablet import Tablet
-from app.tablet.views.common import TOUCH, button, person_line, tagged
+from app.tablet.views.common import MUTED, TOUCH, button, person_line, tagged
 
-MUTED = ft.Colors.GREY_700
 KIND_ICONS = {
     "styling": ft.Icons.CHECKROOM,
     "alteration": ft.Icons.CONTENT_CUT,

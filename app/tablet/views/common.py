@@ -9,6 +9,7 @@ import flet as ft
 
 TOUCH = 48  # px: the smallest touch target
 BRAND = "#1d1d1f"
+MUTED = ft.Colors.GREY_700  # secondary text
 
 
 def tagged(control: ft.Control, identifier: str) -> ft.Control:
@@ -77,11 +78,10 @@ def person_line(
     note: str | None,
     on_tap: Callable[[], None],
     identifier: str,
-    detail_colour: str = ft.Colors.GREY_700,
+    detail_colour: str = MUTED,
 ) -> ft.Control:
     """A line of a list about a customer (a task, an appointment): an icon, what it is in
     bold, a detail under it, the associate's note if any; a tap opens the customer."""
-    muted = ft.Colors.GREY_700
     return tagged(
         ft.Container(
             ft.Row(
@@ -91,7 +91,7 @@ def person_line(
                         [
                             ft.Text(title, size=16, weight=ft.FontWeight.W_600),
                             ft.Text(detail, size=14, color=detail_colour),
-                            *([ft.Text(note, size=13, color=muted, italic=True)] if note else []),
+                            *([ft.Text(note, size=13, color=MUTED, italic=True)] if note else []),
                         ],
                         spacing=2,
                         expand=True,

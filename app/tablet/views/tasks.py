@@ -14,9 +14,8 @@ from app.contracts.clienteling import TaskOut
 from app.tablet.i18n import LOCAL, t
 from app.tablet.state.tablet import Tablet
 from app.tablet.state.tasks import DUE_CHOICES, NOTE_MAX, SCOPES, SNOOZES
-from app.tablet.views.common import TOUCH, button, notice_bar, person_line, tagged
+from app.tablet.views.common import MUTED, TOUCH, button, notice_bar, person_line, tagged
 
-MUTED = ft.Colors.GREY_700
 KIND_ICONS = {
     "after_purchase": ft.Icons.SHOPPING_BAG,
     "birthday": ft.Icons.CAKE,

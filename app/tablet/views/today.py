@@ -8,8 +8,8 @@ import flet as ft
 from app.tablet.i18n import t
 from app.tablet.state.tablet import Tablet
 from app.tablet.views.appointments import appointment_line
-from app.tablet.views.common import button, tagged
-from app.tablet.views.tasks import MUTED, task_line
+from app.tablet.views.common import MUTED, button, tagged
+from app.tablet.views.tasks import task_line
 
 
 def today_card(state: Tablet) -> ft.Control:

@@ -18,12 +18,15 @@ from app.contracts.recommendations import (
     ReasonKind,
     Recommendation,
 )
+from app.domain.recommendations import (
+    LOOK,
+    first_mentions,
+    for_customer,
+    nearest_alike,
+    their_size,
+)
 from app.tablet.gateway.memory.base import MemoryBase, utcnow
 from app.tablet.problem import ApiProblem
-
-LOOK = SIMILAR = 6
-FOR_CUSTOMER = 8
-PER_SOURCE = 2
 
 
 def _card(p: ProductDetail) -> ProductSummary:
@@ -75,22 +78,26 @@ class MemoryRecommendations(MemoryBase):
         ]
         similar: list[Recommendation] = []
         if size:
-            shelf = [
-                (p, self._units_here(p, store, size))
+            shelf = {
+                p.id: n
                 for p in self.products.values()
                 if p.category == product.category and p.id != product.id
-            ]
-            shelf = [(p, n) for p, n in shelf if n > 0]
-            shelf.sort(
-                key=lambda pn: (
-                    pn[0].brand != product.brand,
-                    abs(pn[0].price_min_kurus - product.price_min_kurus),
-                    pn[0].id,
-                )
+                if (n := self._units_here(p, store, size)) > 0
+            }
+            alike = nearest_alike(
+                (
+                    (pid, self.products[pid].brand, self.products[pid].price_min_kurus)
+                    for pid in shelf
+                ),
+                product.brand,
+                product.price_min_kurus,
             )
             similar = [
-                Recommendation(product=_card(p), reason=Reason(kind="similar", size=size, here=n))
-                for p, n in shelf[:SIMILAR]
+                Recommendation(
+                    product=_card(self.products[pid]),
+                    reason=Reason(kind="similar", size=size, here=shelf[pid]),
+                )
+                for pid in alike
             ]
         return ProductRecommendations(
             complete_the_look=complete, similar_here=similar, learnt_at=utcnow()
@@ -117,34 +124,29 @@ class MemoryRecommendations(MemoryBase):
         ]
         sizes = Counter(size for _, _, size, _, _ in found)
         owned = {pid for kind, pid, *_ in found if kind != "with_try_on"}
-        seen = owned | {pid for _, pid, *_ in found}
+        sources = first_mentions((kind, pid) for kind, pid, *_ in found)
+        named = {pid: (tr, en) for _, pid, _, tr, en in reversed(found)}  # the first mention's
+        picked = for_customer(
+            sources,
+            self.companions,
+            leave_out=owned | {pid for _, pid in sources},
+            offered=self.products,
+        )
         items: list[Recommendation] = []
-        sources: set[int] = set()
-        for kind, source, _, source_tr, source_en in found:
-            if source in sources:
-                continue
-            sources.add(source)
-            taken = 0
-            for c, n in self.companions.get(source, []):
-                if len(items) >= FOR_CUSTOMER or taken >= PER_SOURCE:
-                    break
-                if c in seen or c not in self.products:
-                    continue
-                seen.add(c)
-                taken += 1
-                p = self.products[c]
-                theirs = max((z for z in p.sizes if sizes[z]), key=lambda z: sizes[z], default=None)
-                items.append(
-                    Recommendation(
-                        product=_card(p),
-                        reason=Reason(
-                            kind=kind,
-                            orders=n,
-                            source_tr=source_tr,
-                            source_en=source_en,
-                            size=theirs,
-                            here=self._units_here(p, store, theirs),
-                        ),
-                    )
+        for kind, source, c, n in picked:
+            p = self.products[c]
+            theirs = their_size(p.sizes, sizes)
+            items.append(
+                Recommendation(
+                    product=_card(p),
+                    reason=Reason(
+                        kind=kind,
+                        orders=n,
+                        source_tr=named[source][0],
+                        source_en=named[source][1],
+                        size=theirs,
+                        here=self._units_here(p, store, theirs),
+                    ),
                 )
+            )
         return CustomerRecommendations(items=items, learnt_at=utcnow())
