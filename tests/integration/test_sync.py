@@ -57,6 +57,23 @@ def test_change_feed_pages_in_order_and_scopes_stock_by_location(world: World) -
         assert c.get("/v1/sync/changes", params={"since": -1}).status_code == 422
 
 
+def _orders_at_once(
+    clients: list[httpx.Client], customer_id: int, skus: list[str]
+) -> list[httpx.Response]:
+    """Each client places a one-unit order at the same moment, the SKUs in turn."""
+    return race(
+        len(clients),
+        lambda i: clients[i].post(
+            "/v1/orders",
+            json={
+                "customer_id": customer_id,
+                "lines": [{"sku": skus[i % len(skus)], "quantity": 1}],
+                "fulfilment": {"type": "ship_to_home", "address": ADDRESS},
+            },
+        ),
+    )
+
+
 def test_a_reader_never_skips_a_change_committed_after_it_read(world: World) -> None:
     """Writers commit concurrently while a reader follows the feed; at the end, the reader's
     cursor-by-cursor view holds every change exactly once (no gaps from commit order)."""
@@ -86,17 +103,7 @@ def test_a_reader_never_skips_a_change_committed_after_it_read(world: World) -> 
         for _ in range(12)
     ]
     try:
-        results = race(
-            12,
-            lambda i: clients[i].post(
-                "/v1/orders",
-                json={
-                    "customer_id": b.consenting_customer,
-                    "lines": [{"sku": skus[i % len(skus)], "quantity": 1}],
-                    "fulfilment": {"type": "ship_to_home", "address": ADDRESS},
-                },
-            ),
-        )
+        results = _orders_at_once(clients, b.consenting_customer, skus)
     finally:
         for client in clients:
             client.close()
@@ -181,17 +188,7 @@ def test_two_api_processes_number_the_feed_without_a_gap_or_a_repeat(pg_world: W
             r.start()
         clients = [client(i) for i in range(16)]
         try:
-            results = race(
-                16,
-                lambda i: clients[i].post(
-                    "/v1/orders",
-                    json={
-                        "customer_id": b.consenting_customer,
-                        "lines": [{"sku": skus[i % len(skus)], "quantity": 1}],
-                        "fulfilment": {"type": "ship_to_home", "address": ADDRESS},
-                    },
-                ),
-            )
+            results = _orders_at_once(clients, b.consenting_customer, skus)
         finally:
             for cl in clients:
                 cl.close()
