@@ -50,16 +50,31 @@ def source_candidates(
     if quantity <= 0:
         raise ValueError("quantity must be positive")
     able = [c for c in candidates if c.available >= quantity]
-    if fulfilment == FulfilmentType.RESERVE_IN_STORE:
-        return [c.location_id for c in able if c.location_id == target_location_id]
+    order = preference(
+        [(c.location_id, c.kind, c.distance_km) for c in able], fulfilment, target_location_id
+    )
+    return list(order)
 
-    def rank(c: Candidate) -> tuple[int, float, int]:
-        if fulfilment == FulfilmentType.CLICK_COLLECT and c.location_id == target_location_id:
+
+def preference(
+    places: list[tuple[int, LocationKind, float]],
+    fulfilment: FulfilmentType,
+    target_location_id: int,
+) -> tuple[int, ...]:
+    """The order the rule tries `places` (id, kind, distance from the target) in, whatever
+    their stock: the same for every order with this fulfilment and target, so a caller can
+    work it out once and keep, of it, the places that hold the quantity."""
+    if fulfilment == FulfilmentType.RESERVE_IN_STORE:
+        return tuple(pid for pid, _, _ in places if pid == target_location_id)
+
+    def rank(place: tuple[int, LocationKind, float]) -> tuple[int, float, int]:
+        pid, kind, km = place
+        if fulfilment == FulfilmentType.CLICK_COLLECT and pid == target_location_id:
             tier = 0
-        elif c.kind == LocationKind.WAREHOUSE:
+        elif kind == LocationKind.WAREHOUSE:
             tier = 1
         else:
             tier = 2
-        return (tier, c.distance_km, c.location_id)
+        return (tier, km, pid)
 
-    return [c.location_id for c in sorted(able, key=rank)]
+    return tuple(pid for pid, _, _ in sorted(places, key=rank))

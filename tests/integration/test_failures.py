@@ -81,7 +81,8 @@ def test_killed_api_leaves_nothing_half_written_and_retries_create_each_order_on
     threads = [threading.Thread(target=fire, args=(api.url, i)) for i in range(len(keys))]
     for t in threads:
         t.start()
-    # Mid-flight: once the first requests have claimed their keys, however slow the machine.
+    # Mid-flight: once the first orders have committed with their keys, however slow the
+    # machine; the others are checking or writing.
     _wait_until("requests in flight", lambda: _claims(world, keys) >= 3)
     api.kill()  # SIGKILL mid-flight: no shutdown handler, open transactions just vanish
     for t in threads:
@@ -105,7 +106,8 @@ def test_killed_api_leaves_nothing_half_written_and_retries_create_each_order_on
     for sku in skus:
         assert_stock_consistent(world, sku)
 
-    # Claims left "running" by the dead process become stale one second after they were taken.
+    # A claim commits with its order, so the dead process left none "running"; one left by an
+    # earlier version would become stale one second after it was taken.
     with world.db.session() as s:
         newest = s.execute(
             select(func.max(IdempotencyRecord.locked_at)).where(

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import col
 
+from app.server.customers.models import Customer
 from app.server.inventory.models import Reservation, StockLevel
 from app.server.sync.models import ChangeLog
 from tests import factories
@@ -226,4 +227,67 @@ def test_idempotency_key_replays_refuses_other_body(world: World) -> None:
                 "/v1/orders", json=body, headers={"Idempotency-Key": "é".encode() * 3}
             ).status_code
             == 400
+        )
+
+
+def test_refusals_under_a_key_are_remembered_and_leave_nothing_written(world: World) -> None:
+    """A refusal found while checking (no consent: before the write transaction) and one found
+    while writing (sold out: the order row was already inserted) are both the key's answer:
+    a retry after the cause went away replays it, and neither left an order, a hold or a
+    change behind. A new key is a new request."""
+    b = world.base
+    _, skus = factories.product(world.db, stock={b.warehouse: 1})
+    _set_on_hand(world, skus[1], b.warehouse, 0)
+    stranger = factories.customer(world.db)
+    body = {
+        "customer_id": stranger,
+        "lines": [{"sku": skus[0], "quantity": 1}],
+        "fulfilment": {"type": "ship_to_home", "address": HOME},
+    }
+    sold_out = {
+        **body,
+        "customer_id": b.consenting_customer,
+        "lines": [{"sku": skus[1], "quantity": 1}],
+    }
+    checking, writing = str(uuid.uuid4()), str(uuid.uuid4())
+    with world.client() as c, world.db.session() as s:
+        changes = select(func.count()).select_from(ChangeLog)
+        before = s.execute(changes).scalar_one()
+        first = c.post("/v1/orders", json=body, headers={"Idempotency-Key": checking})
+        assert first.status_code == 403 and first.json()["type"].endswith("/consent-required")
+        refused = c.post("/v1/orders", json=sold_out, headers={"Idempotency-Key": writing})
+        assert refused.status_code == 409 and refused.json()["type"].endswith("/out-of-stock")
+        assert s.execute(changes).scalar_one() == before
+        assert stock_of(world, skus[0], b.warehouse) == (1, 0)
+
+        # The causes go away: the customer consents, the item is restocked.
+        with world.db.write() as w:
+            w.execute(
+                update(Customer)
+                .where(col(Customer.id) == stranger)
+                .values(consent_clienteling=True)
+            )
+        _set_on_hand(world, skus[1], b.warehouse, 5)
+        again = c.post("/v1/orders", json=body, headers={"Idempotency-Key": checking})
+        assert again.status_code == 403 and again.headers.get("idempotent-replayed") == "true"
+        assert again.json() == first.json()
+        replayed = c.post("/v1/orders", json=sold_out, headers={"Idempotency-Key": writing})
+        assert replayed.status_code == 409 and replayed.json() == refused.json()
+        assert stock_of(world, skus[0], b.warehouse) == (1, 0)
+        assert stock_of(world, skus[1], b.warehouse) == (5, 0)
+
+        fresh = c.post("/v1/orders", json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+        assert fresh.status_code == 201, fresh.text
+        assert stock_of(world, skus[0], b.warehouse) == (1, 1)
+
+
+def _set_on_hand(world: World, sku: str, location_id: int, on_hand: int) -> None:
+    from app.server.catalog.models import Variant
+
+    with world.db.write() as s:
+        vid = s.execute(select(Variant.id).where(col(Variant.sku) == sku)).scalar_one()
+        s.execute(
+            update(StockLevel)
+            .where(col(StockLevel.variant_id) == vid, col(StockLevel.location_id) == location_id)
+            .values(on_hand=on_hand)
         )

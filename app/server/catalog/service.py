@@ -21,8 +21,10 @@ from app.contracts.catalog import (
     VariantDetail,
     VariantOut,
 )
+from app.domain import sourcing
 from app.domain.errors import NotFound, UnusableInput
 from app.domain.geo import nearest_first
+from app.domain.sourcing import FulfilmentType, LocationKind
 from app.domain.text import like_escape, search_terms
 from app.server.catalog.models import Location, Product, Variant
 
@@ -59,6 +61,7 @@ class LocationDirectory:
         self._by_id: dict[int, Place] = {}
         self._orderings: dict[int, list[tuple[Place, float]]] = {}
         self._listings: dict[int, list[dict[str, Any]]] = {}
+        self._preferences: dict[tuple[int, FulfilmentType], _Preference] = {}
 
     def all(self, session: Session | Connection) -> dict[int, Place]:
         if time.monotonic() - self._loaded_at > self.ttl:
@@ -76,6 +79,7 @@ class LocationDirectory:
             # Swap whole dicts (no in-place mutation): other threads may be reading the old ones.
             self._orderings = {}
             self._listings = {}
+            self._preferences = {}
             places = [Place(*row) for row in rows]
             self._by_id = {p.id: p for p in places}
             self._loaded_at = time.monotonic()
@@ -114,8 +118,32 @@ class LocationDirectory:
             listings[origin_id] = cached
         return cached
 
+    def preference(
+        self, session: Session | Connection, origin_id: int, fulfilment: FulfilmentType
+    ) -> _Preference:
+        """Every location in the order sourcing tries them for a line fulfilled this way from
+        `origin_id` (sourcing.preference), with its distance from there; worked out once per
+        load, not for every order line."""
+        preferences = self._preferences
+        cached = preferences.get((origin_id, fulfilment))
+        if cached is None:
+            distances = {p.id: (p, km) for p, km in self.by_distance(session, origin_id)}
+            places = [(pid, LocationKind(p.kind), km) for pid, (p, km) in distances.items()]
+            cached = _Preference(
+                sourcing.preference(places, fulfilment, origin_id),
+                {pid: km for pid, (_, km) in distances.items()},
+            )
+            preferences[(origin_id, fulfilment)] = cached
+        return cached
+
     def invalidate(self) -> None:
         self._loaded_at = -self.ttl
+
+
+@dataclass(frozen=True, slots=True)
+class _Preference:
+    order: tuple[int, ...]  # location ids, best first
+    distance_km: dict[int, float]  # from the origin
 
 
 def location_by_code(session: Session, code: str) -> Location | None:

@@ -46,6 +46,24 @@ def create(
     )
 
 
+def create_prepared(
+    request: Request,
+    principal: Principal,
+    key: str | None,
+    body: BaseModel | None,
+    prepare: Callable[[Session], Callable[[Session], BaseModel]],
+) -> Response:
+    """Like `create`, for work that reads and checks first (`prepare`, in a read session
+    outside the write transaction) and returns its writing (store.run's `prepare`)."""
+    status = declared_status(request)
+
+    def prepared(read: Session) -> store.Action:
+        write = prepare(read)
+        return lambda s: (status, write(s))
+
+    return _run(request, principal, key, body, prepare=prepared)
+
+
 def create_answering(
     request: Request,
     principal: Principal,
@@ -56,6 +74,19 @@ def create_answering(
 ) -> Response:
     """Like `create`, for a route that picks its status from what the service did (200 for
     one that existed already, 201 for one just made)."""
+    return _run(request, principal, key, body, action=answer, on_refusal=on_refusal)
+
+
+def _run(
+    request: Request,
+    principal: Principal,
+    key: str | None,
+    body: BaseModel | None,
+    *,
+    action: store.Action | None = None,
+    prepare: store.Prepare | None = None,
+    on_refusal: store.OnRefusal | None = None,
+) -> Response:
     settings = get_settings(request)
     return store.run(
         get_db(request),
@@ -64,7 +95,8 @@ def create_answering(
         method=request.method,
         path=request.url.path,
         body=body,
-        action=answer,
         stale_after=timedelta(seconds=settings.idempotency_stale_seconds),
+        action=action,
+        prepare=prepare,
         on_refusal=on_refusal,
     )

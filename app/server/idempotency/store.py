@@ -1,17 +1,26 @@
 """Idempotency-Key handling for every POST that creates something.
 
-Two transactions:
-1. Claim: insert (scope, key) as `running` and commit, so a concurrent retry sees it and gets
-   409 instead of queueing behind the first attempt.
-2. Work: run the action and store its response on the same record in the action's own
-   transaction, so "order written" and "response remembered" commit together or not at all.
-A retry of a finished request gets the stored response; the same key with another body gets
-422. A claim left `running` by a process that died is taken over after `stale_after`.
-Client errors (4xx) are remembered like successes: the action failed and retrying the same
-request means the same answer; an unexpected server error forgets the claim so a retry can run.
+One transaction, on the key's path as on the keyless one: claim (scope, key), do the work,
+store its answer on the claim, commit. "Order written" and "answer remembered" commit together
+or not at all, and a request costs one write transaction, not a claim committed first and the
+work after it (that second transaction was a sixth of an order's server time).
+A concurrent retry with the same key waits for the first attempt's transaction, then gets its
+answer: on PostgreSQL its claim waits on the key's unique index entry, on SQLite for the one
+writer. A retry of a finished request gets the stored response; the same key with another body
+gets 422. Client errors (4xx) are remembered like successes: the action failed and retrying the
+same request means the same answer. An unexpected server error rolls the claim back with the
+work, so a retry can run.
 A refusal may need to leave a trace although the work rolled back (an offline coupon redemption
 that lost the race is recorded as a loss): `on_refusal` writes it in the transaction that stores
-the response, so a retry with the key replays the answer and never writes the trace twice.
+the refusal, under the key's claim, so a retry with the key replays the answer and never writes
+the trace twice.
+Records left `running` by earlier versions (which committed the claim before the work) answer
+409 while fresh and are taken over once stale, as they were.
+
+`prepare`, where a route gives it, is the action's reading half: it runs before the write
+transaction in a read session and returns the writing half. On SQLite the one writer is then
+held only for the writes, and several API processes read side by side. Its refusals are
+remembered like the action's.
 """
 
 from __future__ import annotations
@@ -19,14 +28,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from fastapi import Response
 from pydantic import BaseModel
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
+from sqlalchemy import bindparam, select, update
+from sqlmodel import Session
 
 from app.contracts.common import PROBLEM_MEDIA_TYPE
 from app.domain.errors import Conflict, DomainError, Invalid, UnusableInput
@@ -39,10 +48,21 @@ JSON = "application/json"
 
 # The work, and the status to answer it with (the route's: a service returns only the model).
 Action = Callable[[Session], tuple[int, BaseModel]]
+# The work's reads, outside the write transaction; returns the writes (see the module's doc).
+Prepare = Callable[[Session], Action]
 # Given the refusal after the action's transaction rolled back, write what must outlive it and
 # return the refusal to answer with.
 OnRefusal = Callable[[Session, DomainError], DomainError]
 _RECORDS = core_table(IdempotencyRecord)
+# Built once: a statement object keeps its cache key, so each use skips building it again.
+_FINISH = (
+    update(_RECORDS)
+    .where(_RECORDS.c.scope == bindparam("s"), _RECORDS.c.key == bindparam("k"))
+    .values(state="done", response_status=bindparam("status"), response_body=bindparam("body"))
+)
+_EXISTING = select(_RECORDS).where(
+    _RECORDS.c.scope == bindparam("s"), _RECORDS.c.key == bindparam("k")
+)
 
 
 def fingerprint(method: str, path: str, body: BaseModel | dict[str, Any] | None) -> str:
@@ -60,6 +80,74 @@ def _check_key(key: str) -> None:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """One request's hold on its key, taken inside a write transaction."""
+
+    scope: str
+    key: str
+    method: str
+    path: str
+    digest: str
+
+    def take(self, session: Session, stale_after: timedelta) -> Response | None:
+        """None when this transaction owns the key now; otherwise the stored answer to send.
+        Raises 422 for the key used with another request, 409 for a fresh `running` record."""
+        now = utcnow()
+        values = {
+            "scope": self.scope,
+            "key": self.key,
+            "method": self.method,
+            "path": self.path,
+            "fingerprint": self.digest,
+            "state": "running",
+            "created_at": now,
+            "locked_at": now,
+        }
+        if insert_unless_exists(session, _RECORDS, values, ["scope", "key"]):
+            return None
+        # A committed record holds the key (an insert waits for an uncommitted one to settle).
+        existing = session.execute(_EXISTING, {"s": self.scope, "k": self.key}).first()
+        if existing is None:  # forgotten between the two statements: let the client retry
+            raise Conflict("request-in-progress", "The same request is still running")
+        if existing.fingerprint != self.digest:
+            raise Invalid(
+                "idempotency-key-reused",
+                "Idempotency-Key reused with a different request",
+                "This key was used for another request; make a new key for a new action.",
+            )
+        if existing.state == "done":
+            status = existing.response_status or 500
+            return Response(
+                existing.response_body or "",
+                status_code=status,
+                media_type=JSON if status < 400 else PROBLEM_MEDIA_TYPE,
+                headers={"Idempotent-Replayed": "true"},
+            )
+        if now - existing.locked_at < stale_after:
+            raise Conflict(
+                "request-in-progress",
+                "The same request is still running",
+                "Wait a moment and retry with the same Idempotency-Key.",
+            )
+        # An earlier version's first attempt died mid-request: take its claim over, once.
+        taken = session.execute(
+            update(_RECORDS)
+            .where(
+                _RECORDS.c.id == existing.id,
+                _RECORDS.c.locked_at == existing.locked_at,
+                _RECORDS.c.state == "running",
+            )
+            .values(locked_at=now)
+        )
+        if taken.rowcount == 1:  # type: ignore[attr-defined]
+            return None
+        raise Conflict("request-in-progress", "The same request is still running")
+
+    def finish(self, session: Session, status: int, body: str) -> None:
+        session.execute(_FINISH, {"s": self.scope, "k": self.key, "status": status, "body": body})
+
+
 def run(
     db: Database,
     *,
@@ -68,150 +156,63 @@ def run(
     method: str,
     path: str,
     body: BaseModel | None,
-    action: Action,
+    action: Action | None = None,
     stale_after: timedelta,
     on_refusal: OnRefusal | None = None,
+    prepare: Prepare | None = None,
 ) -> Response:
-    if key is None:
+    """Do the request's work once per key: `action`, or `prepare` and the action it returns."""
+    claim = None
+    if key is not None:
+        _check_key(key)
+        digest = fingerprint(method, path, body)
+        claim = _Claim(scope=scope, key=key, method=method, path=path, digest=digest)
+    if prepare is not None:
         try:
-            with db.write() as session:
-                status, model = action(session)
+            with db.read_session() as session:
+                action = prepare(session)
         except DomainError as err:
-            if on_refusal is None:
-                raise
-            with db.write() as session:
-                answer = on_refusal(session, err)
-            raise answer from None
-        return Response(model.model_dump_json(), status_code=status, media_type=JSON)
-
-    _check_key(key)
-    digest = fingerprint(method, path, body)
-    replay = _claim(
-        db, scope=scope, key=key, method=method, path=path, digest=digest, stale_after=stale_after
-    )
-    if replay is not None:
-        return replay
-
+            return _refuse(db, claim, path, err, stale_after, on_refusal)
+    assert action is not None, "run() needs an action or a prepare"
+    refused: DomainError | None = None
     try:
         with db.write() as session:
-            status, model = action(session)
+            if claim is not None and (replay := claim.take(session, stale_after)) is not None:
+                return replay
+            try:
+                status, model = action(session)
+            except DomainError as err:
+                refused = err
+                raise  # rolls the work back, and the claim with it
             payload = model.model_dump_json()
-            _finish(session, scope, key, status, payload)
-    except DomainError as err:
-        with db.write() as session:
-            answer = on_refusal(session, err) if on_refusal is not None else err
-            wire = problem(answer)
-            _finish(session, scope, key, wire.status, json.dumps(wire.body(path)))
-        if answer is err:
-            raise
-        raise answer from None
-    except BaseException:
-        with db.write() as session:
-            session.execute(
-                delete(IdempotencyRecord).where(
-                    col(IdempotencyRecord.scope) == scope,
-                    col(IdempotencyRecord.key) == key,
-                )
-            )
-        raise
+            if claim is not None:
+                claim.finish(session, status, payload)
+    except DomainError:
+        if refused is None:
+            raise  # the key's own answer (422 reused, 409 running): nothing to remember
+        return _refuse(db, claim, path, refused, stale_after, on_refusal)
     return Response(payload, status_code=status, media_type=JSON)
 
 
-def _finish(session: Session, scope: str, key: str, status: int, body: str) -> None:
-    session.execute(
-        update(_RECORDS)
-        .where(_RECORDS.c.scope == scope, _RECORDS.c.key == key)
-        .values(state="done", response_status=status, response_body=body)
-    )
-
-
-def _claim(
+def _refuse(
     db: Database,
-    *,
-    scope: str,
-    key: str,
-    method: str,
+    claim: _Claim | None,
     path: str,
-    digest: str,
+    err: DomainError,
     stale_after: timedelta,
-) -> Response | None:
-    """None when this request owns the key now; otherwise the response to send instead."""
-    # The common case, a new key, is one INSERT that does nothing on a conflict; only a retry
-    # goes on to read what the first attempt left.
-    now = utcnow()
+    on_refusal: OnRefusal | None,
+) -> Response:
+    """Answer a refusal, its trace and the key's record written in a transaction of their own
+    (the work's rolled back); a retry that claimed the key meanwhile answered for it."""
+    if claim is None and on_refusal is None:
+        raise err
     with db.write() as session:
-        claimed = insert_unless_exists(
-            session,
-            _RECORDS,
-            {
-                "scope": scope,
-                "key": key,
-                "method": method,
-                "path": path,
-                "fingerprint": digest,
-                "state": "running",
-                "created_at": now,
-                "locked_at": now,
-            },
-            ["scope", "key"],
-        )
-    if claimed:
-        return None
-    for _ in range(3):
-        now = utcnow()
-        try:
-            with db.write() as session:
-                existing = session.execute(
-                    select(IdempotencyRecord).where(
-                        col(IdempotencyRecord.scope) == scope,
-                        col(IdempotencyRecord.key) == key,
-                    )
-                ).scalar_one_or_none()
-                if existing is None:
-                    session.add(
-                        IdempotencyRecord(
-                            scope=scope,
-                            key=key,
-                            method=method,
-                            path=path,
-                            fingerprint=digest,
-                            created_at=now,
-                            locked_at=now,
-                        )
-                    )
-                    return None
-                if existing.fingerprint != digest:
-                    raise Invalid(
-                        "idempotency-key-reused",
-                        "Idempotency-Key reused with a different request",
-                        "This key was used for another request; make a new key for a new action.",
-                    )
-                if existing.state == "done":
-                    media = JSON if (existing.response_status or 500) < 400 else PROBLEM_MEDIA_TYPE
-                    return Response(
-                        existing.response_body or "",
-                        status_code=existing.response_status or 500,
-                        media_type=media,
-                        headers={"Idempotent-Replayed": "true"},
-                    )
-                if now - existing.locked_at < stale_after:
-                    raise Conflict(
-                        "request-in-progress",
-                        "The same request is still running",
-                        "Wait a moment and retry with the same Idempotency-Key.",
-                    )
-                # The first attempt's process died mid-request: take the claim over, once.
-                taken = session.execute(
-                    update(IdempotencyRecord)
-                    .where(
-                        col(IdempotencyRecord.id) == existing.id,
-                        col(IdempotencyRecord.locked_at) == existing.locked_at,
-                        col(IdempotencyRecord.state) == "running",
-                    )
-                    .values(locked_at=now)
-                )
-                if taken.rowcount == 1:  # type: ignore[attr-defined]
-                    return None
-        except IntegrityError:
-            continue  # a concurrent first attempt inserted the key: look again
-    raise Conflict("request-in-progress", "The same request is still running")
+        if claim is not None and (replay := claim.take(session, stale_after)) is not None:
+            return replay
+        answer = on_refusal(session, err) if on_refusal is not None else err
+        if claim is not None:
+            wire = problem(answer)
+            claim.finish(session, wire.status, json.dumps(wire.body(path)))
+    if answer is err:
+        raise err
+    raise answer from None

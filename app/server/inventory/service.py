@@ -180,6 +180,9 @@ def try_reserve(session: Session, variant_id: int, location_id: int, quantity: i
     return True
 
 
+_HOLD = insert(core_table(Reservation))  # built once (see db.insert_id)
+
+
 def hold(
     session: Session,
     *,
@@ -191,16 +194,17 @@ def hold(
     expires_at: datetime | None,
 ) -> None:
     session.execute(
-        insert(core_table(Reservation)).values(
-            order_id=order_id,
-            order_line_id=order_line_id,
-            variant_id=variant_id,
-            location_id=location_id,
-            quantity=quantity,
-            status="held",
-            expires_at=expires_at,
-            created_at=utcnow(),
-        )
+        _HOLD,
+        {
+            "order_id": order_id,
+            "order_line_id": order_line_id,
+            "variant_id": variant_id,
+            "location_id": location_id,
+            "quantity": quantity,
+            "status": "held",
+            "expires_at": expires_at,
+            "created_at": utcnow(),
+        },
     )
 
 

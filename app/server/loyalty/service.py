@@ -21,6 +21,7 @@ from app.settings import get_api_settings
 
 _LEDGER = core_table(LoyaltyEntry)
 _CUSTOMERS = core_table(Customer)
+_ADD_ENTRY = insert(_LEDGER)  # built once (see db.insert_id)
 
 
 def promise_for_order(
@@ -39,16 +40,17 @@ def promise_for_order(
     if points <= 0:
         return 0
     session.execute(
-        insert(_LEDGER).values(
-            customer_id=customer.id,
-            kind=EntryKind.PENDING,
-            points=points,
-            channel=channel,
-            order_id=order_id,
-            location_id=location_id,
-            note=number,
-            at=utcnow(),
-        )
+        _ADD_ENTRY,
+        {
+            "customer_id": customer.id,
+            "kind": EntryKind.PENDING,
+            "points": points,
+            "channel": channel,
+            "order_id": order_id,
+            "location_id": location_id,
+            "note": number,
+            "at": utcnow(),
+        },
     )
     return points
 

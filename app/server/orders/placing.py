@@ -6,15 +6,16 @@ transaction."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session, col
 
 from app.contracts.orders import OrderCreate, OrderLineIn, OrderOut
-from app.domain import money, sourcing
+from app.domain import money
 from app.domain.channels import Channel
 from app.domain.errors import Invalid, NotFound, OutOfStock
 from app.domain.orders import OrderStatus
@@ -64,9 +65,9 @@ class Seller:
 
 @dataclass(frozen=True, slots=True)
 class _Placing:
-    """What every step of placing one order reads: who sells it, for whom, where, what."""
+    """What was read and checked before anything is written, and what every step of writing one
+    order reads: who sells it, for whom, where, what, and where each line may come from."""
 
-    session: Session
     seller: Seller
     body: OrderCreate
     customer: Customer
@@ -76,10 +77,17 @@ class _Placing:
     # store; online, the credited store or else the warehouse).
     target: Place
     found: Found
+    ship_to: dict[str, Any] | None
+    # Per line, the locations to try, best first, as stock stood when checked: each is tried
+    # with a conditional reservation, so one emptied since is skipped, never oversold.
+    sources: tuple[tuple[int, ...], ...]
 
     @property
     def fulfilment(self) -> FulfilmentType:
         return FulfilmentType(self.body.fulfilment.type)
+
+
+Write = Callable[[Session], OrderOut]
 
 
 def place_order(
@@ -91,12 +99,32 @@ def place_order(
     ring: KeyRing,
     hold_hours: int,
 ) -> OrderOut:
-    s = db_session
-    customer, _ = accessible_customer(s, body.customer_id, principal)
-    locations = directory.all(s)
+    """Check and place in one session (the caller's transaction)."""
+    write = check_order(
+        db_session, principal=principal, body=body, directory=directory, ring=ring,
+        hold_hours=hold_hours,
+    )  # fmt: skip
+    return write(db_session)
+
+
+def check_order(
+    session: Session,
+    *,
+    principal: Principal,
+    body: OrderCreate,
+    directory: LocationDirectory,
+    ring: KeyRing,
+    hold_hours: int,
+) -> Write:
+    """An endless-aisle order read and checked (the customer's consent, the stores, the address,
+    the SKUs, where each line may come from); returns its writing, for the caller's write
+    transaction. Reads only: it may run outside that transaction."""
+    customer, _ = accessible_customer(session, body.customer_id, principal)
+    locations = directory.all(session)
     selling_store, target = checking.stores(locations, principal, body)
     seller = Seller(Channel.ENDLESS_AISLE, selling_store, principal.associate_id, principal)
-    return _place(s, seller, body, customer, directory, locations, target, ring, hold_hours)
+    it = _check(session, seller, body, customer, directory, locations, target)
+    return lambda s: _write(s, it, ring, hold_hours)
 
 
 def place_online_order(
@@ -139,27 +167,50 @@ def _place(
     ring: KeyRing,
     hold_hours: int,
 ) -> OrderOut:
+    it = _check(s, seller, body, customer, directory, locations, target)
+    return _write(s, it, ring, hold_hours)
+
+
+def _check(
+    s: Session,
+    seller: Seller,
+    body: OrderCreate,
+    customer: Customer,
+    directory: LocationDirectory,
+    locations: dict[int, Place],
+    target: Place,
+) -> _Placing:
     ship_to = checking.ship_to(s, customer, body)
     found = checking.known_lines(s, body, locations)
-    it = _Placing(s, seller, body, customer, directory, locations, target, found)
-    gross = [found[line.sku][0].price_kurus * line.quantity for line in body.lines]
+    fulfilment = FulfilmentType(body.fulfilment.type)
+    sources = tuple(
+        _source_options(s, directory, fulfilment, target, i, line, found[line.sku][0].id or 0)
+        for i, line in enumerate(body.lines)
+    )
+    return _Placing(
+        seller, body, customer, directory, locations, target, found, ship_to, sources
+    )  # fmt: skip
 
+
+def _write(s: Session, it: _Placing, ring: KeyRing, hold_hours: int) -> OrderOut:
+    gross = [it.found[line.sku][0].price_kurus * line.quantity for line in it.body.lines]
     now = utcnow()
     # The order row first: the coupon's redemption and every hold refer to its id. Then the
     # locks, in the order every writer takes them (see service._close): the coupon row, then
     # stock rows by variant.
-    order = _write_order(it, ship_to, subtotal=sum(gross), now=now)
-    coupon, discount = _claim_coupon(it, order, ring)
+    order = _write_order(s, it, gross, now=now)
+    coupon, discount = _claim_coupon(s, it, order, ring)
     expires = None
     if it.fulfilment == FulfilmentType.RESERVE_IN_STORE:
         expires = now + timedelta(hours=hold_hours)
-    lines = _reserve_lines(it, order["id"], gross, money.allocate(discount, gross), expires)
-    _complete(s, order, lines, coupon, discount)
-    history = [_placed_event(it, order["id"], now)]
-    _record(it, order)
+    lines = _reserve_lines(s, it, order["id"], gross, money.allocate(discount, gross), expires)
+    if coupon is not None:
+        _complete(s, order, lines, coupon, discount)
+    history = [_placed_event(s, it, order["id"], now)]
+    _record(s, it, order)
     code = coupon.code if coupon else None
     held = {ln["id"]: expires for ln in lines} if expires is not None else {}
-    return assemble(order, lines, _names(found), history, code, locations, held=held)
+    return assemble(order, lines, _names(it.found), history, code, it.locations, held=held)
 
 
 # --- writing the order ----------------------------------------------------------------------
@@ -169,19 +220,19 @@ def _order_number(prefix: str) -> str:
     return prefix + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(8))
 
 
-def _write_order(
-    it: _Placing, ship_to: dict[str, Any] | None, *, subtotal: int, now: datetime
-) -> dict[str, Any]:
-    """The order row as placed, before its discount and KDV are known (`_complete`)."""
+def _write_order(s: Session, it: _Placing, gross: list[int], *, now: datetime) -> dict[str, Any]:
+    """The order row as placed; with a coupon, its discount and KDV follow (`_complete`)."""
     shipped = it.fulfilment == FulfilmentType.SHIP_TO_HOME
     store = it.seller.store
+    subtotal = sum(gross)
+    rates = [it.found[line.sku][1].kdv_rate for line in it.body.lines]
     order: dict[str, Any] = {
         "number": _order_number(it.seller.number_prefix),
         "customer_id": it.customer.id,
         "channel": it.seller.channel,
         "status": OrderStatus.PLACED,
         "fulfilment_type": it.fulfilment,
-        "ship_to": ship_to,
+        "ship_to": it.ship_to,
         "pickup_location_id": None if shipped else it.target.id,
         "store_location_id": store.id if store is not None else None,
         "associate_id": it.seller.associate_id,
@@ -189,22 +240,24 @@ def _write_order(
         "subtotal_kurus": subtotal,
         "discount_kurus": 0,
         "total_kurus": subtotal,
-        "kdv_kurus": 0,
+        "kdv_kurus": sum(money.kdv_included(g, r) for g, r in zip(gross, rates, strict=True)),
         "currency": "TRY",
         "placed_at": now,
         "updated_at": now,
     }
-    order["id"] = insert_id(it.session, Order, order)
+    order["id"] = insert_id(s, Order, order)
     return order
 
 
-def _claim_coupon(it: _Placing, order: dict[str, Any], ring: KeyRing) -> tuple[Coupon | None, int]:
+def _claim_coupon(
+    s: Session, it: _Placing, order: dict[str, Any], ring: KeyRing
+) -> tuple[Coupon | None, int]:
     """The coupon given, if any, and its discount: one use of it claimed for this order."""
     if not it.body.coupon:
         return None, 0
-    coupon = promotions.resolve(it.session, it.body.coupon, ring)
+    coupon = promotions.resolve(s, it.body.coupon, ring)
     redemption = promotions.claim(
-        it.session,
+        s,
         coupon,
         total=order["subtotal_kurus"],
         channel=it.seller.channel,
@@ -218,6 +271,7 @@ def _claim_coupon(it: _Placing, order: dict[str, Any], ring: KeyRing) -> tuple[C
 
 
 def _reserve_lines(
+    s: Session,
     it: _Placing,
     order_id: int,
     gross: list[int],
@@ -231,7 +285,7 @@ def _reserve_lines(
     for i, line in sorted(enumerate(it.body.lines), key=lambda il: it.found[il[1].sku][0].id or 0):
         variant, product = it.found[line.sku]
         assert variant.id is not None
-        source = _reserve(it, i, line, variant.id)
+        source = _reserve(s, it, i, line, variant.id)
         order_line: dict[str, Any] = {
             "order_id": order_id,
             "variant_id": variant.id,
@@ -243,10 +297,10 @@ def _reserve_lines(
             "line_total_kurus": gross[i] - discounts[i],
             "source_location_id": source,
         }
-        order_line["id"] = insert_id(it.session, OrderLine, order_line)
+        order_line["id"] = insert_id(s, OrderLine, order_line)
         lines.append(order_line)
         inventory.hold(
-            it.session,
+            s,
             variant_id=variant.id,
             location_id=source,
             quantity=line.quantity,
@@ -257,76 +311,78 @@ def _reserve_lines(
     return lines
 
 
-def _reserve(it: _Placing, index: int, line: OrderLineIn, variant_id: int) -> int:
+def _reserve(s: Session, it: _Placing, index: int, line: OrderLineIn, variant_id: int) -> int:
     """The location that took the line's reservation: the first that still had the quantity
     of those the line may come from, best first."""
-    for location_id in _source_options(it, index, line, variant_id):
-        if inventory.try_reserve(it.session, variant_id, location_id, line.quantity):
+    for location_id in it.sources[index]:
+        if inventory.try_reserve(s, variant_id, location_id, line.quantity):
             return location_id
     raise OutOfStock(
         line_index=index,
         sku=line.sku,
         quantity=line.quantity,
-        alternatives=_alternatives(it, variant_id, line.quantity),
+        alternatives=_alternatives(s, it, variant_id, line.quantity),
     )
 
 
-def _source_options(it: _Placing, index: int, line: OrderLineIn, variant_id: int) -> list[int]:
-    """The location the associate named, or the sourcing rule's choice among those that hold
-    the whole quantity now."""
+def _source_options(
+    s: Session,
+    directory: LocationDirectory,
+    fulfilment: FulfilmentType,
+    target: Place,
+    index: int,
+    line: OrderLineIn,
+    variant_id: int,
+) -> tuple[int, ...]:
+    """The location the associate named, or the sourcing rule's order of those that hold the
+    whole quantity now."""
     if line.source_location_id is None:
-        return sourcing.source_candidates(
-            _candidates(it, variant_id, line.quantity),
-            line.quantity,
-            it.fulfilment,
-            it.target.id,
-        )
-    if it.fulfilment == FulfilmentType.RESERVE_IN_STORE and line.source_location_id != it.target.id:
+        preference = directory.preference(s, target.id, fulfilment)
+        holding = set(s.execute(_HOLDING_AT, {"v": variant_id, "q": line.quantity}).scalars())
+        return tuple(loc for loc in preference.order if loc in holding)
+    if fulfilment == FulfilmentType.RESERVE_IN_STORE and line.source_location_id != target.id:
         raise Invalid(
             "bad-source",
             "A reservation is held in the pickup store",
-            f"Line {index + 1}: source must be {it.target.code}.",
+            f"Line {index + 1}: source must be {target.code}.",
             line_index=index,
         )
-    return [line.source_location_id]
+    return (line.source_location_id,)
 
 
-def _candidates(it: _Placing, variant_id: int, quantity: int) -> list[sourcing.Candidate]:
-    rows = it.session.execute(
-        select(
-            col(StockLevel.location_id), col(StockLevel.on_hand) - col(StockLevel.reserved)
-        ).where(
-            col(StockLevel.variant_id) == variant_id,
-            col(StockLevel.on_hand) - col(StockLevel.reserved) >= quantity,
-        )
-    ).all()
-    places = {
-        place.id: (place, km) for place, km in it.directory.by_distance(it.session, it.target.id)
-    }
-    return [
-        sourcing.Candidate(
-            location_id=loc_id,
-            kind=LocationKind(places[loc_id][0].kind),
-            distance_km=places[loc_id][1],
-            available=available,
-        )
-        for loc_id, available in rows
-        if loc_id in places
-    ]
+# Where a variant has at least the quantity ("q") available now.
+_HOLDING = select(
+    col(StockLevel.location_id), col(StockLevel.on_hand) - col(StockLevel.reserved)
+).where(
+    col(StockLevel.variant_id) == bindparam("v"),
+    col(StockLevel.on_hand) - col(StockLevel.reserved) >= bindparam("q"),
+)
+_HOLDING_AT = select(col(StockLevel.location_id)).where(
+    col(StockLevel.variant_id) == bindparam("v"),
+    col(StockLevel.on_hand) - col(StockLevel.reserved) >= bindparam("q"),
+)
 
 
-def _alternatives(it: _Placing, variant_id: int, quantity: int) -> list[dict[str, Any]]:
+def _alternatives(s: Session, it: _Placing, variant_id: int, quantity: int) -> list[dict[str, Any]]:
     """The five nearest locations that hold the quantity now, for the out-of-stock answer."""
-    nearest = sorted(_candidates(it, variant_id, quantity), key=lambda c: c.distance_km)[:5]
+    km = it.directory.preference(s, it.target.id, it.fulfilment).distance_km
+    nearest = sorted(
+        (
+            (loc, available)
+            for loc, available in s.execute(_HOLDING, {"v": variant_id, "q": quantity})
+            if loc in km and loc in it.locations
+        ),
+        key=lambda la: (km[la[0]], la[0]),
+    )[:5]
     return [
         {
-            "location_id": c.location_id,
-            "code": it.locations[c.location_id].code,
-            "kind": c.kind.value,
-            "available": c.available,
-            "distance_km": c.distance_km,
+            "location_id": loc,
+            "code": it.locations[loc].code,
+            "kind": LocationKind(it.locations[loc].kind).value,
+            "available": available,
+            "distance_km": km[loc],
         }
-        for c in nearest
+        for loc, available in nearest
     ]
 
 
@@ -334,40 +390,40 @@ def _complete(
     session: Session,
     order: dict[str, Any],
     lines: list[dict[str, Any]],
-    coupon: Coupon | None,
+    coupon: Coupon,
     discount: int,
 ) -> None:
-    """The order's totals, now that its discount and every line are known."""
+    """The order's totals, now that its coupon's discount is shared over its lines."""
     totals = {
         "discount_kurus": discount,
         "total_kurus": order["subtotal_kurus"] - discount,
         "kdv_kurus": sum(
             money.kdv_included(ln["line_total_kurus"], ln["kdv_rate"]) for ln in lines
         ),
-        "coupon_id": coupon.id if coupon else None,
+        "coupon_id": coupon.id,
     }
     orders = core_table(Order)
     session.execute(update(orders).where(orders.c.id == order["id"]).values(**totals))
     order.update(totals)
 
 
-def _placed_event(it: _Placing, order_id: int, now: datetime) -> dict[str, Any]:
+_PLACED_EVENT = insert(core_table(OrderStatusEvent))
+
+
+def _placed_event(s: Session, it: _Placing, order_id: int, now: datetime) -> dict[str, Any]:
     placed = {"status": OrderStatus.PLACED, "at": now, "note": ""}
     # Who placed it: the associate at the tablet; not one merely credited with a web order.
     principal = it.seller.principal
-    it.session.execute(
-        insert(core_table(OrderStatusEvent)).values(
-            order_id=order_id, associate_id=principal.associate_id if principal else None, **placed
-        )
-    )
+    associate_id = principal.associate_id if principal else None
+    s.execute(_PLACED_EVENT, {"order_id": order_id, "associate_id": associate_id, **placed})
     return placed
 
 
-def _record(it: _Placing, order: dict[str, Any]) -> None:
+def _record(s: Session, it: _Placing, order: dict[str, Any]) -> None:
     """What follows from a placed order: the customer's points, promised but pending until the
     order is paid (points follow money, not intentions), and the tablets' change feed."""
     loyalty.promise_for_order(
-        it.session,
+        s,
         it.customer,
         order_id=order["id"],
         number=order["number"],
@@ -376,7 +432,7 @@ def _record(it: _Placing, order: dict[str, Any]) -> None:
         location_id=order["store_location_id"],
     )
     changelog.record(
-        it.session,
+        s,
         "order",
         order["id"],
         customer_id=it.customer.id,

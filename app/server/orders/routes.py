@@ -23,7 +23,7 @@ from app.server.deps import (
     RateLimitsDep,
     SettingsDep,
 )
-from app.server.idempotency.routes import IdempotencyKey, create
+from app.server.idempotency.routes import IdempotencyKey, create_prepared
 from app.server.messaging import MessagingDep
 from app.server.orders import pay_links, placing, service
 
@@ -49,13 +49,13 @@ def place_order(
     """Place an endless-aisle order: each line is sourced (warehouse first, then stores by
     distance; never split), its stock reserved at that location, attributed to you and your
     store. 409 names the line that ran out, with the nearest locations that still have it."""
-    return create(
+    return create_prepared(
         request,
         principal,
         idempotency_key,
         body,
-        lambda s: placing.place_order(
-            db_session=s,
+        lambda s: placing.check_order(
+            s,
             principal=principal,
             body=body,
             directory=locations,

@@ -37,6 +37,9 @@ CHANGELOG_LOCK_ID = 7_301_954_211  # arbitrary, constant across processes
 NUMBER_BATCH = 5000
 _LOG = core_table(ChangeLog)
 _HORIZON = core_table(SyncHorizon)
+# Built once (see db.insert_id): every write that records a change runs these.
+_INSERT = insert(_LOG)
+_NUMBER_AT_INSERT = update(_LOG).where(_LOG.c.seq.is_(None)).values(seq=_LOG.c.id)
 
 
 def record(
@@ -69,9 +72,9 @@ def _flush_changes(session: Session) -> None:
     now = utcnow()
     for row in rows:
         row["at"] = now
-    session.execute(insert(_LOG), rows)
+    session.execute(_INSERT, rows)
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(update(_LOG).where(_LOG.c.seq.is_(None)).values(seq=_LOG.c.id))
+        session.execute(_NUMBER_AT_INSERT)
 
 
 def number_committed(db: Database, *, batch: int = NUMBER_BATCH) -> int:
