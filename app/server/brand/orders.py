@@ -17,7 +17,6 @@ from app.contracts.common import EntityId, problem_responses
 from app.contracts.orders import OrderOut
 from app.domain.channels import Channel
 from app.domain.errors import NotFound
-from app.qr.keys import KeyRing
 from app.server.brand.routes import brand_app
 from app.server.catalog.deps import LocationsDep
 from app.server.catalog.models import Product, Variant
@@ -73,6 +72,21 @@ def place_order(
     the attribution window (`visitor_ref`, the shelf pages' cookie); none, no store credit.
     Its points stay pending until it is paid. 409 names the line that ran out."""
     status = declared_status(request)
+
+    def prepare(read: Session) -> store.Action:
+        # Attributed as the order is checked, at the moment it is placed.
+        scan = attributable_scan(read, body.visitor_ref, utcnow()) if body.visitor_ref else None
+        write = placing.check_online_order(
+            read,
+            body=body,
+            channel=Channel(body.channel),
+            credited_store_id=scan.location_id if scan is not None else None,
+            directory=locations,
+            ring=ring,
+            hold_hours=settings.reservation_hold_hours,
+        )
+        return lambda s: (status, write(s))
+
     return store.run(
         db,
         key=idempotency_key,
@@ -80,32 +94,8 @@ def place_order(
         method=request.method,
         path=request.url.path,
         body=body,
-        action=lambda s: (
-            status,
-            _place(s, body, locations, ring, hold_hours=settings.reservation_hold_hours),
-        ),
+        prepare=prepare,
         stale_after=timedelta(seconds=settings.idempotency_stale_seconds),
-    )
-
-
-def _place(
-    session: Session,
-    body: BrandOrderCreate,
-    directory: LocationDirectory,
-    ring: KeyRing,
-    *,
-    hold_hours: int,
-) -> OrderOut:
-    # Attributed in the order's own transaction, at the moment it is placed.
-    scan = attributable_scan(session, body.visitor_ref, utcnow()) if body.visitor_ref else None
-    return placing.place_online_order(
-        db_session=session,
-        body=body,
-        channel=Channel(body.channel),
-        credited_store_id=scan.location_id if scan is not None else None,
-        directory=directory,
-        ring=ring,
-        hold_hours=hold_hours,
     )
 
 

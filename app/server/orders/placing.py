@@ -138,11 +138,31 @@ def place_online_order(
     hold_hours: int,
     credited_associate_id: int | None = None,
 ) -> OrderOut:
+    """Check and place an online order in one session (the caller's transaction)."""
+    write = check_online_order(
+        db_session, body=body, channel=channel, credited_store_id=credited_store_id,
+        directory=directory, ring=ring, hold_hours=hold_hours,
+        credited_associate_id=credited_associate_id,
+    )  # fmt: skip
+    return write(db_session)
+
+
+def check_online_order(
+    s: Session,
+    *,
+    body: OrderCreate,
+    channel: Channel,
+    credited_store_id: int | None,
+    directory: LocationDirectory,
+    ring: KeyRing,
+    hold_hours: int,
+    credited_associate_id: int | None = None,
+) -> Write:
     """An order from the brand's web shop or app, for the customer signed in there (no consent
-    to check: it is their own order). `credited_store_id`: the store to credit (the phone's
-    last shelf scan), if any and still an active store; `credited_associate_id`: the associate
-    whose look the customer ordered from (their commission), credited only with their store."""
-    s = db_session
+    to check: it is their own order), read and checked; returns its writing, as
+    `check_order`. `credited_store_id`: the store to credit (the phone's last shelf scan), if
+    any and still an active store; `credited_associate_id`: the associate whose look the
+    customer ordered from (their commission), credited only with their store."""
     customer = s.get(Customer, body.customer_id)
     if customer is None:
         raise NotFound("Customer", body.customer_id)
@@ -153,7 +173,8 @@ def place_online_order(
     associate_id = credited_associate_id if credited is not None else None
     seller = Seller(channel, credited, associate_id)
     target = checking.online_target(locations, body, credited)
-    return _place(s, seller, body, customer, directory, locations, target, ring, hold_hours)
+    it = _check(s, seller, body, customer, directory, locations, target)
+    return lambda w: _write(w, it, ring, hold_hours)
 
 
 def _place(
