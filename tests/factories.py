@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from app.contracts.devices import DeviceCredential
@@ -183,6 +183,17 @@ def product(
                 s.add(StockLevel(variant_id=v.id, location_id=loc_id, on_hand=on_hand))
             skus.append(sku)
         return p.id, skus
+
+
+def set_on_hand(db: Database, sku: str, location_id: int, on_hand: int) -> None:
+    """A SKU's on-hand count at one location set outright (sold at a till, restocked)."""
+    with db.write() as s:
+        vid = s.execute(select(Variant.id).where(col(Variant.sku) == sku)).scalar_one()
+        s.execute(
+            update(StockLevel)
+            .where(col(StockLevel.variant_id) == vid, col(StockLevel.location_id) == location_id)
+            .values(on_hand=on_hand)
+        )
 
 
 def coupon(

@@ -15,8 +15,7 @@ from sqlalchemy import func, select, update
 from sqlmodel import col
 
 from app.contracts.exchanges import ExchangeCreate
-from app.server.catalog.models import Variant
-from app.server.inventory.models import Reservation, StockLevel
+from app.server.inventory.models import Reservation
 from app.server.orders.models import Order, OrderLine, Payment
 from app.server.returns.models import OrderReturn, StoreCredit
 from app.tablet.client import ReyonClient
@@ -65,16 +64,6 @@ def _shirts(world: World, price: int = PRICE, **stock: int) -> list[str]:
     b = world.base
     where = {b.warehouse if code == "WEB" else b.stores[code]: n for code, n in stock.items()}
     return factories.product(world.db, price_kurus=price, stock=where)[1]
-
-
-def _set_stock(world: World, sku: str, store: int, on_hand: int) -> None:
-    with world.db.write() as s:
-        vid = s.execute(select(Variant.id).where(col(Variant.sku) == sku)).scalar_one()
-        s.execute(
-            update(StockLevel)
-            .where(col(StockLevel.variant_id) == vid, col(StockLevel.location_id) == store)
-            .values(on_hand=on_hand)
-        )
 
 
 def _orders_of(world: World, customer: int) -> int:
@@ -196,7 +185,7 @@ def test_a_size_only_another_store_has_is_ordered_from_there(world: World) -> No
     client for the exchange."""
     ist01, ank01 = world.base.stores["IST01"], world.base.stores["ANK01"]
     customer, skus = _customer_with_points(world), _shirts(world, IST01=3, ANK01=3)
-    _set_stock(world, skus[2], ist01, 0)
+    factories.set_on_hand(world.db, skus[2], ist01, 0)
     order = _collected(world, customer, {skus[0]: 1})
     small, before = _stock(world, skus[0], ist01), _orders_of(world, customer)
     with world.client() as c:

@@ -237,7 +237,7 @@ def test_refusals_under_a_key_are_remembered_and_leave_nothing_written(world: Wo
     change behind. A new key is a new request."""
     b = world.base
     _, skus = factories.product(world.db, stock={b.warehouse: 1})
-    _set_on_hand(world, skus[1], b.warehouse, 0)
+    factories.set_on_hand(world.db, skus[1], b.warehouse, 0)
     stranger = factories.customer(world.db)
     body = {
         "customer_id": stranger,
@@ -267,7 +267,7 @@ def test_refusals_under_a_key_are_remembered_and_leave_nothing_written(world: Wo
                 .where(col(Customer.id) == stranger)
                 .values(consent_clienteling=True)
             )
-        _set_on_hand(world, skus[1], b.warehouse, 5)
+        factories.set_on_hand(world.db, skus[1], b.warehouse, 5)
         again = c.post("/v1/orders", json=body, headers={"Idempotency-Key": checking})
         assert again.status_code == 403 and again.headers.get("idempotent-replayed") == "true"
         assert again.json() == first.json()
@@ -279,15 +279,3 @@ def test_refusals_under_a_key_are_remembered_and_leave_nothing_written(world: Wo
         fresh = c.post("/v1/orders", json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
         assert fresh.status_code == 201, fresh.text
         assert stock_of(world, skus[0], b.warehouse) == (1, 1)
-
-
-def _set_on_hand(world: World, sku: str, location_id: int, on_hand: int) -> None:
-    from app.server.catalog.models import Variant
-
-    with world.db.write() as s:
-        vid = s.execute(select(Variant.id).where(col(Variant.sku) == sku)).scalar_one()
-        s.execute(
-            update(StockLevel)
-            .where(col(StockLevel.variant_id) == vid, col(StockLevel.location_id) == location_id)
-            .values(on_hand=on_hand)
-        )
