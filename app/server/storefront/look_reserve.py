@@ -57,7 +57,8 @@ def reserve(
     so the stock is held as for every other order. The idempotency key is the look and the
     variant, so a double tap, a reload or a second phone gets the first order, never a second
     (until the record is forgotten, after the idempotency TTL, by which time the hold has run
-    out). Raises OutOfStock, and Conflict while a first tap is still being placed."""
+    out); a second tap while the first is being placed waits for it. Raises OutOfStock, and
+    Conflict for a fresh claim an earlier version left running."""
     item = look.item(variant_id)
     if item is None:
         raise NotFound("Variant", variant_id)
@@ -120,10 +121,11 @@ def forget_refusal(db: Database, look_id: int, variant_id: int) -> None:
 def reservation(
     session: Session, look_id: int, variant_id: int, *, stale_after: timedelta
 ) -> OrderOut | str | None:
-    """What became of the reservation of this item from this look: its order, "running" while
-    the first tap is still being placed, or None (never reserved, refused, long forgotten, or
-    left running by a process that died: the page then offers the item again, and that tap
-    takes the dead claim over)."""
+    """What became of the reservation of this item from this look: its order, "running" for a
+    fresh claim left by an earlier version (which committed the claim before placing; a tap
+    now claims, places and answers in one transaction, and a second tap waits for the first
+    and gets its order), or None (never reserved, refused, long forgotten, or a claim whose
+    process died: the page then offers the item again, and that tap takes the claim over)."""
     record = session.execute(
         select(IdempotencyRecord).where(
             col(IdempotencyRecord.scope) == RESERVE_SCOPE,

@@ -208,7 +208,7 @@ def reserve(
         page = look_pages.sold_out(lang, look, item, self_path=self_path, back=back, buy=buy)
         return _html(page, 409)
     except DomainError as err:
-        if err.kind == "request-in-progress":  # a double tap: the first is placing it
+        if err.kind == "request-in-progress":  # a fresh claim left by an earlier version
             return done
         failed = look_pages.refusal(lang, "reserve_failed", self_path=self_path, back=back)
         return _html(failed, 409)
