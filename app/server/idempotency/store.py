@@ -3,7 +3,7 @@
 One transaction, on the key's path as on the keyless one: claim (scope, key), do the work,
 store its answer on the claim, commit. "Order written" and "answer remembered" commit together
 or not at all, and a request costs one write transaction, not a claim committed first and the
-work after it (that second transaction was a sixth of an order's server time).
+work after it (the claim's own transaction was a sixth of an order's server time).
 A concurrent retry with the same key waits for the first attempt's transaction, then gets its
 answer: on PostgreSQL its claim waits on the key's unique index entry, on SQLite for the one
 writer. A retry of a finished request gets the stored response; the same key with another body
