@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.sourcing import Candidate, FulfilmentType, LocationKind, source_candidates
+from app.domain.sourcing import (
+    Candidate,
+    FulfilmentType,
+    LocationKind,
+    preference,
+    source_candidates,
+)
 
 PROPERTY = settings(max_examples=120, deadline=None, database=None)
 
@@ -152,3 +158,18 @@ def test_result_is_an_ordered_subset_of_able_candidates(
     if fulfilment is FulfilmentType.SHIP_TO_HOME:
         kinds = [by_id[i].kind for i in result]
         assert kinds == sorted(kinds, key=lambda k: k is not WAREHOUSE)
+
+
+@given(worlds(), st.integers(1, 20), st.sampled_from(list(FulfilmentType)), st.integers(1, 60))
+@PROPERTY
+def test_the_order_worked_out_once_gives_each_lines_choice(
+    world: list[Candidate], quantity: int, fulfilment: FulfilmentType, target: int
+) -> None:
+    """Placing works out the order of every location once (`preference`, whatever the stock)
+    and keeps, for a line, those holding its quantity: the same as ranking only those."""
+    everywhere = preference(
+        [(c.location_id, c.kind, c.distance_km) for c in world], fulfilment, target
+    )
+    holding = {c.location_id for c in world if c.available >= quantity}
+    kept = [loc for loc in everywhere if loc in holding]
+    assert kept == source_candidates(world, quantity, fulfilment, target)

@@ -124,6 +124,7 @@ class LocationDirectory:
         """Every location in the order sourcing tries them for a line fulfilled this way from
         `origin_id` (sourcing.preference), with its distance from there; worked out once per
         load, not for every order line."""
+        self.all(session)  # reloaded first when due, which starts a new set of preferences
         preferences = self._preferences
         cached = preferences.get((origin_id, fulfilment))
         if cached is None:
