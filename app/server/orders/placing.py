@@ -127,26 +127,6 @@ def check_order(
     return lambda s: _write(s, it, ring, hold_hours)
 
 
-def place_online_order(
-    *,
-    db_session: Session,
-    body: OrderCreate,
-    channel: Channel,
-    credited_store_id: int | None,
-    directory: LocationDirectory,
-    ring: KeyRing,
-    hold_hours: int,
-    credited_associate_id: int | None = None,
-) -> OrderOut:
-    """Check and place an online order in one session (the caller's transaction)."""
-    write = check_online_order(
-        db_session, body=body, channel=channel, credited_store_id=credited_store_id,
-        directory=directory, ring=ring, hold_hours=hold_hours,
-        credited_associate_id=credited_associate_id,
-    )  # fmt: skip
-    return write(db_session)
-
-
 def check_online_order(
     s: Session,
     *,
@@ -160,7 +140,7 @@ def check_online_order(
 ) -> Write:
     """An order from the brand's web shop or app, for the customer signed in there (no consent
     to check: it is their own order), read and checked; returns its writing, as
-    `check_order`. `credited_store_id`: the store to credit (the phone's last shelf scan), if
+    `check_order` does. `credited_store_id`: the store to credit (the phone's last shelf scan), if
     any and still an active store; `credited_associate_id`: the associate whose look the
     customer ordered from (their commission), credited only with their store."""
     customer = s.get(Customer, body.customer_id)
@@ -359,7 +339,7 @@ def _source_options(
     whole quantity now."""
     if line.source_location_id is None:
         preference = directory.preference(s, target.id, fulfilment)
-        holding = set(s.execute(_HOLDING_AT, {"v": variant_id, "q": line.quantity}).scalars())
+        holding = set(s.execute(_HOLDING, {"v": variant_id, "q": line.quantity}).scalars())
         return tuple(loc for loc in preference.order if loc in holding)
     if fulfilment == FulfilmentType.RESERVE_IN_STORE and line.source_location_id != target.id:
         raise Invalid(
@@ -371,14 +351,11 @@ def _source_options(
     return (line.source_location_id,)
 
 
-# Where a variant has at least the quantity ("q") available now.
+# Where a variant has at least the quantity ("q") available now, and how many (first column:
+# the location, what `.scalars()` reads).
 _HOLDING = select(
     col(StockLevel.location_id), col(StockLevel.on_hand) - col(StockLevel.reserved)
 ).where(
-    col(StockLevel.variant_id) == bindparam("v"),
-    col(StockLevel.on_hand) - col(StockLevel.reserved) >= bindparam("q"),
-)
-_HOLDING_AT = select(col(StockLevel.location_id)).where(
     col(StockLevel.variant_id) == bindparam("v"),
     col(StockLevel.on_hand) - col(StockLevel.reserved) >= bindparam("q"),
 )

@@ -68,9 +68,9 @@ def reserve(
         fulfilment=Fulfilment(type=FulfilmentType.RESERVE_IN_STORE, location_id=look.location_id),
     )
 
-    def action(session: Session) -> tuple[int, OrderOut]:
-        order = placing.place_online_order(
-            db_session=session,
+    def prepare(read: Session) -> store.Action:
+        write = placing.check_online_order(
+            read,
             body=body,
             channel=Channel.WEB,
             credited_store_id=look.location_id,
@@ -79,7 +79,7 @@ def reserve(
             ring=ring,
             hold_hours=hold_hours,
         )
-        return 201, order
+        return lambda s: (201, write(s))
 
     key = reserve_key(look.look_id, variant_id)
     for _ in range(2):
@@ -91,7 +91,7 @@ def reserve(
                 method="POST",
                 path=_path(look.look_id),
                 body=_Reserve(look_id=look.look_id, variant_id=variant_id),
-                action=action,
+                prepare=prepare,
                 stale_after=stale_after,
             )
         except DomainError as err:
