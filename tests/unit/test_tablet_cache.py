@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from app.contracts.catalog import LocationOut, ProductDetail, VariantOut
 from app.contracts.sync import Change
+from app.tablet.cache import catalogue
+from app.tablet.cache.engine import SCHEMA_VERSION
 from app.tablet.cache.models import CachedProduct
 from app.tablet.cache.pull import _put_products, apply_change
 from app.tablet.cache.store import Cache
@@ -278,7 +280,57 @@ def test_a_cache_from_before_the_schema_version_keeps_its_outbox(tmp_path: Path)
         waiting = Outbox(c).waiting()
         assert [w.key for w in waiting] == ["k1"] and waiting[0].till_id is None
         with c.read() as conn:
-            assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == 1
+            assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == SCHEMA_VERSION
     finally:
         c.close()
     Cache(path).close()  # and opening it again changes nothing
+
+
+def test_a_search_index_from_version_1_gets_its_prefix_indexes_and_keeps_finding(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v1.db"
+    c = Cache(path)
+    with c.write() as conn:
+        _put_products(conn, [product(1, "Keten Gömlek"), product(2, "Yün Kaşe Palto")])
+        # What version 1 made: the same index without prefix indexes.
+        conn.exec_driver_sql("DROP TABLE product_fts")
+        conn.exec_driver_sql(
+            "CREATE VIRTUAL TABLE product_fts USING fts5(search_text, content='product', "
+            "content_rowid='id', tokenize='unicode61')"
+        )
+        conn.exec_driver_sql("INSERT INTO product_fts(product_fts) VALUES ('rebuild')")
+        conn.exec_driver_sql("PRAGMA user_version = 1")
+    c.close()
+    c = Cache(path)
+    try:
+        with c.read() as conn:
+            made = conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'product_fts'"
+            ).scalar_one()
+            assert "prefix='1 2 3'" in made
+            assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == SCHEMA_VERSION
+        assert [p.id for p in c.search("g")] == [1]
+        assert [p.id for p in c.search("kaşe")] == [2]
+        with c.write() as conn:  # the triggers keep the rebuilt index in step
+            _put_products(conn, [product(3, "Gömlek Elbise")])
+        assert {p.id for p in c.search("gom")} == {1, 3}
+    finally:
+        c.close()
+
+
+def test_a_search_matching_more_than_it_ranks_ranks_the_newest(
+    cache: Cache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ranked in full, "gömlek" puts the shortest name first; with only the newest two
+    matches ranked, the older one is left out however well it would rank."""
+    with cache.write() as conn:
+        _put_products(conn, [product(5, "Gömlek"), product(6, "Uzun kollu pamuk gömlek")])
+    assert [p.id for p in cache.search("gomlek", limit=1)] == [5]
+    monkeypatch.setattr(catalogue, "RANKED", 2)
+    assert [p.id for p in cache.search("gomlek", limit=1)] == [5]
+    with cache.write() as conn:
+        _put_products(conn, [product(7, "Keten gömlek, uzun kollu, dar kesim")])
+    assert [p.id for p in cache.search("gomlek", limit=1)] == [6]  # 6 and 7 ranked
+    assert [p.id for p in cache.search("gomlek", limit=9)][:1] == [5]  # a page past the cap
+    assert {p.id for p in cache.search("gomlek", limit=9)} == {2, 3, 5, 6, 7}

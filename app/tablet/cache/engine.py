@@ -17,10 +17,15 @@ from app.tablet.cache.models import CacheModel, SyncState
 
 # The full-text index over products' folded names, brands, categories and style codes. An
 # external-content FTS5 table kept in step by triggers: one copy of the text, and every
-# writer (snapshot, feed) keeps the index right without knowing it exists.
-_FTS = [
+# writer (snapshot, feed) keeps the index right without knowing it exists. Prefix indexes for
+# the first 1-3 letters: a short prefix ("g", "fit") otherwise merges the lists of every word
+# it starts (about 10 ms against 4 over 100,000 products).
+_FTS_TABLE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS product_fts USING fts5("
-    "search_text, content='product', content_rowid='id', tokenize='unicode61')",
+    "search_text, content='product', content_rowid='id', tokenize='unicode61', prefix='1 2 3')"
+)
+_FTS = [
+    _FTS_TABLE,
     "CREATE TRIGGER IF NOT EXISTS product_ai AFTER INSERT ON product BEGIN "
     "INSERT INTO product_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
     "CREATE TRIGGER IF NOT EXISTS product_ad AFTER DELETE ON product BEGIN "
@@ -33,7 +38,7 @@ _FTS = [
 ]
 
 
-SCHEMA_VERSION = 1  # raise it with a step in CacheBase._migrate whenever a table changes
+SCHEMA_VERSION = 2  # raise it with a step in CacheBase._migrate whenever a table changes
 
 
 def utcnow() -> datetime:
@@ -88,6 +93,14 @@ class CacheBase:
                 "CREATE INDEX IF NOT EXISTS ix_outbox_open ON outbox (id) "
                 "WHERE status IN ('pending', 'sending')"
             )
+        if version < 2:
+            made = conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'product_fts'"
+            ).scalar_one()
+            if "prefix=" not in made:  # made by version 1: the same index, without prefixes
+                conn.exec_driver_sql("DROP TABLE product_fts")
+                conn.exec_driver_sql(_FTS_TABLE)
+                conn.exec_driver_sql("INSERT INTO product_fts(product_fts) VALUES ('rebuild')")
         if version < SCHEMA_VERSION:
             conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
