@@ -43,30 +43,44 @@ class Principal:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
 
 
-def get_db(request: Request) -> Database:
+# The objects create_app makes once per process and keeps on app.state; routes take them as
+# dependencies, so a test can override one and no route reaches into app.state itself. (The
+# location directory's is catalog/deps.py: this module must not import a domain package.)
+# Async, though they do no I/O: FastAPI sends every plain `def` dependency to its thread pool,
+# one thread hop each, and an order took six such hops before its endpoint ran.
+def db_of(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_settings(request: Request) -> ApiSettings:
+def settings_of(request: Request) -> ApiSettings:
     settings: ApiSettings = request.app.state.settings
     return settings
 
 
-# The objects create_app makes once per process and keeps on app.state; routes take them as
-# dependencies, so a test can override one and no route reaches into app.state itself. (The
-# location directory's is catalog/deps.py: this module must not import a domain package.)
-def get_key_ring(request: Request) -> KeyRing:
+async def get_db(request: Request) -> Database:
+    return db_of(request)
+
+
+async def get_settings(request: Request) -> ApiSettings:
+    return settings_of(request)
+
+
+async def get_key_ring(request: Request) -> KeyRing:
     ring: KeyRing = request.app.state.key_ring
     return ring
 
 
-def get_signing_key(request: Request) -> bytes:
+def _signing_key(request: Request) -> bytes:
     key: bytes = request.app.state.signing_key
     return key
 
 
-def get_rate_limits(request: Request) -> RateLimits:
+async def get_signing_key(request: Request) -> bytes:
+    return _signing_key(request)
+
+
+async def get_rate_limits(request: Request) -> RateLimits:
     limits: RateLimits = request.app.state.rate_limits
     return limits
 
@@ -74,9 +88,13 @@ def get_rate_limits(request: Request) -> RateLimits:
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /v1/auth/login")
 
 
-def session_check(request: Request) -> SessionCheck:
+def _session_gate(request: Request) -> SessionCheck:
     gate: SessionCheck = request.app.state.session_gate
     return gate
+
+
+async def session_check(request: Request) -> SessionCheck:
+    return _session_gate(request)
 
 
 def current_principal(
@@ -85,7 +103,7 @@ def current_principal(
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("unauthorized", "Authentication required", "Log in first.")
-    key = get_signing_key(request)
+    key = _signing_key(request)
     try:
         claims = verify(credentials.credentials, ACCESS_TOKEN_KIND, key, now=time.time())
         if claims.get("role") not in ROLE_RANK:
@@ -104,7 +122,7 @@ def current_principal(
         raise Unauthenticated("unauthorized", "Invalid token", detail) from None
     except (KeyError, ValueError, TypeError):
         raise Unauthenticated("unauthorized", "Invalid token") from None
-    gate = session_check(request)
+    gate = _session_gate(request)
     if not gate.is_open(principal.session_id):
         raise Unauthenticated(
             "session-ended",
@@ -116,7 +134,7 @@ def current_principal(
 
 
 def require_role(role: str):
-    def _check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def _check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if not principal.at_least(role):
             raise Forbidden("forbidden-role", "Not allowed", f"This needs the {role} role.")
         return principal

@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from app.server.catalog.service import LocationDirectory
 
 
-def get_locations(request: Request) -> LocationDirectory:
+async def get_locations(request: Request) -> LocationDirectory:
     directory: LocationDirectory = request.app.state.locations
     return directory
 

@@ -10,7 +10,7 @@ from fastapi import Header, Request, Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from app.server.deps import Principal, get_db, get_settings
+from app.server.deps import Principal, db_of, settings_of
 from app.server.idempotency import store
 
 IdempotencyKey = Annotated[
@@ -87,9 +87,9 @@ def _run(
     prepare: store.Prepare | None = None,
     on_refusal: store.OnRefusal | None = None,
 ) -> Response:
-    settings = get_settings(request)
+    settings = settings_of(request)
     return store.run(
-        get_db(request),
+        db_of(request),
         key=key,
         scope=f"associate:{principal.associate_id}",
         method=request.method,

@@ -102,7 +102,7 @@ class Messaging:
             ) from None
 
 
-def get_messaging(request: Request) -> Messaging:
+async def get_messaging(request: Request) -> Messaging:
     """One Messaging per API process, made at first use from the app's settings."""
     state = request.app.state
     messaging: Messaging | None = getattr(state, "messaging", None)

@@ -23,7 +23,7 @@ OrderId = Annotated[int, PathId]
 WRITE_PROBLEMS = problem_responses(400, 403, 404, 409, 413)
 
 
-def get_carrier(request: Request) -> Carrier:
+async def get_carrier(request: Request) -> Carrier:
     # The seam for a real carrier: set app.state.carrier at start-up.
     carrier: Carrier | None = getattr(request.app.state, "carrier", None)
     if carrier is None:

@@ -107,7 +107,7 @@ def shelf_page(
     return response
 
 
-def get_payment_provider(request: Request) -> PaymentProvider:
+async def get_payment_provider(request: Request) -> PaymentProvider:
     # The seam for a real provider: set app.state.payment_provider at start-up.
     provider: PaymentProvider | None = getattr(request.app.state, "payment_provider", None)
     if provider is None:
