@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.contracts.catalog import LocationOut, ProductDetail, VariantOut
+from app.contracts.catalog import LocationOut, ProductDetail, ProductQuery, VariantOut
 from app.contracts.sync import Change
 from app.tablet.cache import catalogue
 from app.tablet.cache.engine import SCHEMA_VERSION
@@ -323,7 +323,8 @@ def test_a_search_matching_more_than_it_ranks_ranks_the_newest(
     cache: Cache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ranked in full, "gömlek" puts the shortest name first; with only the newest two
-    matches ranked, the older one is left out however well it would rank."""
+    matches ranked, the older ones follow them, newest first, however well they would rank;
+    and every page of the API's offline search is a slice of that one order."""
     with cache.write() as conn:
         _put_products(conn, [product(5, "Gömlek"), product(6, "Uzun kollu pamuk gömlek")])
     assert [p.id for p in cache.search("gomlek", limit=1)] == [5]
@@ -331,6 +332,28 @@ def test_a_search_matching_more_than_it_ranks_ranks_the_newest(
     assert [p.id for p in cache.search("gomlek", limit=1)] == [5]
     with cache.write() as conn:
         _put_products(conn, [product(7, "Keten gömlek, uzun kollu, dar kesim")])
-    assert [p.id for p in cache.search("gomlek", limit=1)] == [6]  # 6 and 7 ranked
-    assert [p.id for p in cache.search("gomlek", limit=9)][:1] == [5]  # a page past the cap
-    assert {p.id for p in cache.search("gomlek", limit=9)} == {2, 3, 5, 6, 7}
+    whole = [6, 7, 5, 3, 2]  # 6 and 7 ranked; then 5, 3, 2
+    for limit in range(1, 7):
+        assert [p.id for p in cache.search("gomlek", limit=limit)] == whole[:limit]
+
+    def pages(**filters: object) -> tuple[list[int], set[int | None]]:
+        seen: list[int] = []
+        totals: set[int | None] = set()
+        cursor = None
+        while True:
+            page = cache.search_products(
+                ProductQuery.model_validate(
+                    {"q": "gomlek", "limit": 2, "cursor": cursor, **filters}
+                )
+            )
+            seen += [p.id for p in page.items]
+            totals.add(page.total)
+            if page.next_cursor is None:
+                return seen, totals
+            cursor = page.next_cursor
+
+    assert pages() == (whole, {5})
+    # With a filter, the newest two of what it keeps are ranked: 6 and 7 of 5, 6 and 7
+    # ("Üst"); both of 2 and 3 ("Gömlek"), which rank alike, so by id.
+    assert pages(category="Üst") == ([6, 7, 5], {3})
+    assert pages(category="Gömlek") == ([2, 3], {2})

@@ -13,6 +13,19 @@ from app.tablet.cache.models import CachedProduct, CachedVariant
 _CACHE_CURSOR = "cache:"
 # A search matching more products ranks only the newest this many (see CacheCatalogue.search).
 RANKED = 2_000
+# The RANKED-th newest match (None: fewer match, all are ranked); the ranked ones, best
+# first; the older ones after them, newest first.
+_RANKED_FROM = text(
+    "SELECT rowid FROM product_fts WHERE product_fts MATCH :m ORDER BY rowid DESC LIMIT 1 OFFSET :n"
+)
+_BEST = text(
+    "SELECT rowid FROM product_fts WHERE product_fts MATCH :m AND rowid >= :b "
+    "ORDER BY bm25(product_fts), rowid LIMIT :l"
+)
+_OLDER = text(
+    "SELECT rowid FROM product_fts WHERE product_fts MATCH :m AND rowid < :b "
+    "ORDER BY rowid DESC LIMIT :l"
+)
 
 
 def _cache_offset(cursor: str | None) -> int | None:
@@ -81,31 +94,34 @@ class CacheCatalogue(CacheBase):
 
     def search(self, query: str, limit: int = 20) -> list[ProductSummary]:
         """Every folded term must match the start of a word ("gom" finds "Gömlek"), best
-        matches first: the same Turkish folding as the API's search. When more than
-        RANKED products match, the newest RANKED (the highest ids) are the ones ranked."""
+        matches first: the same Turkish folding as the API's search. When more than RANKED
+        products match, the newest RANKED (the highest ids) are ranked and the older ones
+        follow, newest first: one order, whatever the limit, so pages neither repeat nor skip."""
         match = self._match(query)
         if match is None:
             return []
         with self.read() as conn:
-            rows = conn.execute(
-                # Rank inside the index and join only the best few to their rows: sorting
-                # every match with its JSON before the LIMIT cost 3x (make bench). bm25 reads
-                # each match's length: a word in half the catalogue (the house brand) cost
-                # 40-80 ms to rank in full, its newest RANKED matches 5-10 ms; finding where
-                # they start walks the index in rowid order and scores nothing.
-                text(
-                    "SELECT p.detail FROM (SELECT rowid AS id, bm25(product_fts) AS rank "
-                    "FROM product_fts WHERE product_fts MATCH :m AND rowid >= coalesce(("
-                    "SELECT rowid FROM product_fts WHERE product_fts MATCH :m "
-                    "ORDER BY rowid DESC LIMIT 1 OFFSET :n - 1), 0) "
-                    "ORDER BY rank, rowid LIMIT :l) "
-                    "AS best JOIN product p ON p.id = best.id ORDER BY best.rank, best.id"
-                ),
-                {"m": match, "l": limit, "n": max(RANKED, limit)},
-            ).scalars()
-            # The summary straight from the stored detail's JSON (its other keys ignored):
-            # building each detail's variants to throw them away was most of the rest.
-            return [ProductSummary.model_validate_json(d) for d in rows]
+            # bm25 reads each match's length: a word in half the catalogue (the house brand)
+            # cost 40-80 ms to rank in full, its newest RANKED 5-10 ms. Finding where they
+            # start walks the index in rowid order and scores nothing.
+            bound = conn.execute(_RANKED_FROM, {"m": match, "n": RANKED - 1}).scalar()
+            ids = list(conn.execute(_BEST, {"m": match, "b": bound or 0, "l": limit}).scalars())
+            if bound is not None and len(ids) < limit:
+                ids += conn.execute(
+                    _OLDER, {"m": match, "b": bound, "l": limit - len(ids)}
+                ).scalars()
+            # Only the few shown are joined to their rows: sorting every match with its
+            # JSON cost 3x (make bench). The summary is read straight from the detail's JSON
+            # (its other keys ignored): building each detail's variants was most of the rest.
+            details: dict[int, str] = {
+                pid: detail
+                for pid, detail in conn.execute(
+                    select(col(CachedProduct.id), col(CachedProduct.detail)).where(
+                        col(CachedProduct.id).in_(ids)
+                    )
+                )
+            }
+        return [ProductSummary.model_validate_json(details[i]) for i in ids if i in details]
 
     def search_products(self, query: ProductQuery) -> ProductPage:
         """The API's search offline: the same filters (category; a variant in `size`, and
@@ -128,17 +144,32 @@ class CacheCatalogue(CacheBase):
             more = len(found) > offset + query.limit
         else:
             where, values = _filters(query)
+            condition = " AND ".join(where)
             if match is not None:
+                # As search() orders them, among the matches the filters keep.
                 source = (
-                    "(SELECT rowid AS id, bm25(product_fts) AS rank FROM product_fts "
-                    "WHERE product_fts MATCH :m) AS best JOIN product p ON p.id = best.id"
+                    "(SELECT rowid AS id, CASE WHEN rowid >= :b THEN bm25(product_fts) END "
+                    "AS rank FROM product_fts WHERE product_fts MATCH :m) AS best "
+                    "JOIN product p ON p.id = best.id"
                 )
-                order = "best.rank, p.id"
+                order = (
+                    "best.rank IS NULL, best.rank, "
+                    "CASE WHEN best.rank IS NULL THEN -p.id ELSE p.id END"
+                )
                 values["m"] = match
             else:
                 source, order = "product p", "p.id"
-            condition = " AND ".join(where)
             with self.read() as conn:
+                if match is not None:
+                    bound = conn.execute(
+                        text(
+                            "SELECT p.id FROM (SELECT rowid AS id FROM product_fts WHERE "
+                            "product_fts MATCH :m) AS best JOIN product p ON p.id = best.id "
+                            f"WHERE {condition} ORDER BY p.id DESC LIMIT 1 OFFSET :n"
+                        ),
+                        {**values, "n": RANKED - 1},
+                    ).scalar()
+                    values["b"] = bound or 0
                 total = conn.execute(
                     text(f"SELECT count(*) FROM {source} WHERE {condition}"), values
                 ).scalar_one()
