@@ -18,9 +18,8 @@ COLOUR_SLUG_MAX = 40
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(
-    maxsize=1024
-)  # a catalogue has a few hundred colour names; a view asks hundreds of times
+# A catalogue has a few hundred colour names; one customer view asks for about a hundred.
+@lru_cache(maxsize=1024)
 def colour_slug(colour: str) -> str:
     """ "Zümrüt Yeşili" -> "zumrut-yesili": a colour as it goes into a URL."""
     return _NOT_SLUG.sub("-", fold(colour)).strip("-")[:COLOUR_SLUG_MAX].strip("-")

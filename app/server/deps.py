@@ -46,8 +46,9 @@ class Principal:
 # The objects create_app makes once per process and keeps on app.state; routes take them as
 # dependencies, so a test can override one and no route reaches into app.state itself. (The
 # location directory's is catalog/deps.py: this module must not import a domain package.)
-# Async, though they do no I/O: FastAPI sends every plain `def` dependency to its thread pool,
-# one thread hop each, and an order took six such hops before its endpoint ran.
+# The dependencies are async, though they do no I/O: FastAPI sends every plain `def`
+# dependency to its thread pool, one thread hop each (an order made four before its endpoint).
+# The plain functions are for code that already holds the request.
 def db_of(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
