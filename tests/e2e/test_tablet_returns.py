@@ -23,6 +23,7 @@ from app.server.db import Database, make_engine
 from app.server.inventory.models import StockLevel
 from app.server.loyalty import service as loyalty
 from app.server.orders.models import Order, OrderStatusEvent
+from app.tablet.i18n import t
 from tests import factories
 from tests.conftest import DemoWorld
 from tests.e2e.tablet_browser import (
@@ -33,6 +34,7 @@ from tests.e2e.tablet_browser import (
     log_in,
     open_app,
     said,
+    settled,
     shot,
     submit,
     type_into,
@@ -183,7 +185,11 @@ def test_a_web_order_is_returned_in_store_with_a_refund_to_the_card(
 
         # In English, at portrait size: the same order, nothing left to return.
         by_id(page, "language").click()
+        # The switch redraws the scene, and a tap that lands on the old one is lost (Flet):
+        # wait for the English scene, and for the portrait layout to be painted, first.
+        said(page, t("en", "return_again")).wait_for()
         page.set_viewport_size(PORTRAIT)
+        settled(page, page)
         by_id(page, "return-again").click()
         by_id(page, "return-opened").wait_for()
         said(page, "Returned: 2").wait_for()
