@@ -26,8 +26,9 @@ _ADD_ENTRY = insert(_LEDGER)  # built once (see db.insert_id)
 
 def promise_for_order(
     session: Session,
-    customer: Customer,
     *,
+    customer_id: int,
+    tier: Tier,
     order_id: int,
     number: str,
     channel: str,
@@ -36,13 +37,13 @@ def promise_for_order(
 ) -> int:
     """Record the points a placed order will earn once it gets far enough (`order_reached`):
     pending, not spendable, not in Customer.points. Returns them."""
-    points = points_earned(paid_kurus, Tier(customer.tier))
+    points = points_earned(paid_kurus, Tier(tier))
     if points <= 0:
         return 0
     session.execute(
         _ADD_ENTRY,
         {
-            "customer_id": customer.id,
+            "customer_id": customer_id,
             "kind": EntryKind.PENDING,
             "points": points,
             "channel": channel,

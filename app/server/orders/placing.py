@@ -17,13 +17,12 @@ from sqlmodel import Session, col
 from app.contracts.orders import OrderCreate, OrderLineIn, OrderOut
 from app.domain import money
 from app.domain.channels import Channel
-from app.domain.errors import Invalid, NotFound, OutOfStock
+from app.domain.errors import Invalid, OutOfStock
 from app.domain.orders import OrderStatus
 from app.domain.sourcing import FulfilmentType, LocationKind
 from app.qr.keys import KeyRing
 from app.server.catalog.service import LocationDirectory, Place
-from app.server.customers.access import accessible_customer
-from app.server.customers.models import Customer
+from app.server.customers.access import Buyer, accessible_buyer, buyer
 from app.server.db import core_table, insert_id, utcnow
 from app.server.deps import Principal
 from app.server.inventory import service as inventory
@@ -32,7 +31,7 @@ from app.server.loyalty import service as loyalty
 from app.server.orders import checking
 from app.server.orders.checking import Found
 from app.server.orders.models import Order, OrderLine, OrderStatusEvent
-from app.server.orders.service import LineNames, Names, assemble
+from app.server.orders.service import Names, assemble
 from app.server.promotions import service as promotions
 from app.server.promotions.models import Coupon
 from app.server.sync import changelog
@@ -70,7 +69,7 @@ class _Placing:
 
     seller: Seller
     body: OrderCreate
-    customer: Customer
+    customer: Buyer
     directory: LocationDirectory
     locations: dict[int, Place]
     # The pickup store; for shipping the place sourcing measures distances from (the selling
@@ -119,7 +118,7 @@ def check_order(
     """An endless-aisle order read and checked (the customer's consent, the stores, the address,
     the SKUs, where each line may come from); returns its writing, for the caller's write
     transaction. Reads only: it may run outside that transaction."""
-    customer, _ = accessible_customer(session, body.customer_id, principal)
+    customer = accessible_buyer(session, body.customer_id, principal)
     locations = directory.all(session)
     selling_store, target = checking.stores(locations, principal, body)
     seller = Seller(Channel.ENDLESS_AISLE, selling_store, principal.associate_id, principal)
@@ -143,9 +142,7 @@ def check_online_order(
     `check_order` does. `credited_store_id`: the store to credit (the phone's last shelf scan), if
     any and still an active store; `credited_associate_id`: the associate whose look the
     customer ordered from (their commission), credited only with their store."""
-    customer = s.get(Customer, body.customer_id)
-    if customer is None:
-        raise NotFound("Customer", body.customer_id)
+    customer = buyer(s, body.customer_id)
     locations = directory.all(s)
     credited = locations.get(credited_store_id) if credited_store_id is not None else None
     if credited is not None and credited.kind != LocationKind.STORE:
@@ -161,7 +158,7 @@ def _place(
     s: Session,
     seller: Seller,
     body: OrderCreate,
-    customer: Customer,
+    customer: Buyer,
     directory: LocationDirectory,
     locations: dict[int, Place],
     target: Place,
@@ -176,7 +173,7 @@ def _check(
     s: Session,
     seller: Seller,
     body: OrderCreate,
-    customer: Customer,
+    customer: Buyer,
     directory: LocationDirectory,
     locations: dict[int, Place],
     target: Place,
@@ -185,7 +182,7 @@ def _check(
     found = checking.known_lines(s, body, locations)
     fulfilment = FulfilmentType(body.fulfilment.type)
     sources = tuple(
-        _source_options(s, directory, fulfilment, target, i, line, found[line.sku][0].id or 0)
+        _source_options(s, directory, fulfilment, target, i, line, found[line.sku].variant_id)
         for i, line in enumerate(body.lines)
     )
     return _Placing(
@@ -194,7 +191,7 @@ def _check(
 
 
 def _write(s: Session, it: _Placing, ring: KeyRing, hold_hours: int) -> OrderOut:
-    gross = [it.found[line.sku][0].price_kurus * line.quantity for line in it.body.lines]
+    gross = [it.found[line.sku].price_kurus * line.quantity for line in it.body.lines]
     now = utcnow()
     # The order row first: the coupon's redemption and every hold refer to its id. Then the
     # locks, in the order every writer takes them (see service._close): the coupon row, then
@@ -226,7 +223,7 @@ def _write_order(s: Session, it: _Placing, gross: list[int], *, now: datetime) -
     shipped = it.fulfilment == FulfilmentType.SHIP_TO_HOME
     store = it.seller.store
     subtotal = sum(gross)
-    rates = [it.found[line.sku][1].kdv_rate for line in it.body.lines]
+    rates = [it.found[line.sku].kdv_rate for line in it.body.lines]
     order: dict[str, Any] = {
         "number": _order_number(it.seller.number_prefix),
         "customer_id": it.customer.id,
@@ -283,17 +280,16 @@ def _reserve_lines(
     lines: list[dict[str, Any]] = []
     # Lock stock rows in one global order (by variant) so two orders sharing items cannot
     # deadlock on PostgreSQL, whatever order their lines were typed in.
-    for i, line in sorted(enumerate(it.body.lines), key=lambda il: it.found[il[1].sku][0].id or 0):
-        variant, product = it.found[line.sku]
-        assert variant.id is not None
-        source = _reserve(s, it, i, line, variant.id)
+    for i, line in sorted(enumerate(it.body.lines), key=lambda il: it.found[il[1].sku].variant_id):
+        item = it.found[line.sku]
+        source = _reserve(s, it, i, line, item.variant_id)
         order_line: dict[str, Any] = {
             "order_id": order_id,
-            "variant_id": variant.id,
-            "sku": variant.sku,
+            "variant_id": item.variant_id,
+            "sku": item.sku,
             "quantity": line.quantity,
-            "unit_price_kurus": variant.price_kurus,
-            "kdv_rate": product.kdv_rate,
+            "unit_price_kurus": item.price_kurus,
+            "kdv_rate": item.kdv_rate,
             "discount_kurus": discounts[i],
             "line_total_kurus": gross[i] - discounts[i],
             "source_location_id": source,
@@ -302,7 +298,7 @@ def _reserve_lines(
         lines.append(order_line)
         inventory.hold(
             s,
-            variant_id=variant.id,
+            variant_id=item.variant_id,
             location_id=source,
             quantity=line.quantity,
             order_id=order_id,
@@ -422,7 +418,8 @@ def _record(s: Session, it: _Placing, order: dict[str, Any]) -> None:
     order is paid (points follow money, not intentions), and the tablets' change feed."""
     loyalty.promise_for_order(
         s,
-        it.customer,
+        customer_id=it.customer.id,
+        tier=it.customer.tier,
         order_id=order["id"],
         number=order["number"],
         channel=order["channel"],
@@ -439,4 +436,4 @@ def _record(s: Session, it: _Placing, order: dict[str, Any]) -> None:
 
 
 def _names(found: Found) -> Names:
-    return {v.id: LineNames.of(v, p) for v, p in found.values() if v.id}
+    return {item.variant_id: item.names for item in found.values()}

@@ -18,6 +18,7 @@ from app.domain.orders import OrderStatus
 from app.domain.sourcing import FulfilmentType
 from app.qr.keys import KeyRing
 from app.server.catalog.service import LocationDirectory
+from app.server.customers.access import Buyer
 from app.server.customers.models import Customer
 from app.server.db import utcnow
 from app.server.deps import Principal
@@ -69,7 +70,7 @@ def place(
         store = checking.store(locations, here, "selling location")
         seller = placing.Seller(Channel.STORE, store, principal.associate_id, principal)
         return placing._place(
-            s, seller, order, customer, directory, locations, store, ring, hold_hours
+            s, seller, order, Buyer.of(customer), directory, locations, store, ring, hold_hours
         )
     except OutOfStock as exc:
         sku = str(exc.extra["sku"])

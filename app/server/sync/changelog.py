@@ -72,7 +72,9 @@ def _flush_changes(session: Session) -> None:
     now = utcnow()
     for row in rows:
         row["at"] = now
-    session.execute(_INSERT, rows)
+    # One row (an order, say) as a plain execute: a list makes it an executemany, which
+    # psycopg runs in pipeline mode, two more waits on the connection for a single row.
+    session.execute(_INSERT, rows[0] if len(rows) == 1 else rows)
     if session.get_bind().dialect.name == "sqlite":
         session.execute(_NUMBER_AT_INSERT)
 
