@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Annotated, Protocol
 
 from fastapi import Depends, Path, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.domain.errors import Forbidden, Unauthenticated
@@ -25,6 +26,8 @@ class SessionCheck(Protocol):
     """What routes ask of `app.state.session_gate` (auth/gate.py's SessionGate). Declared here,
     not imported: this module is below every package's routes and services (auth's service
     takes Principal from it), and auth and devices both use it."""
+
+    def known_open(self, session_id: str) -> bool: ...
 
     def is_open(self, session_id: str) -> bool: ...
 
@@ -98,7 +101,7 @@ async def session_check(request: Request) -> SessionCheck:
     return _session_gate(request)
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
@@ -124,7 +127,10 @@ def current_principal(
     except (KeyError, ValueError, TypeError):
         raise Unauthenticated("unauthorized", "Invalid token") from None
     gate = _session_gate(request)
-    if not gate.is_open(principal.session_id):
+    # Async, so that the usual request, whose session this process checked a moment ago, makes
+    # no thread hop for it; only a session to look up asks the database, in the thread pool.
+    sid = principal.session_id
+    if not gate.known_open(sid) and not await run_in_threadpool(gate.is_open, sid):
         raise Unauthenticated(
             "session-ended",
             "The session has ended",

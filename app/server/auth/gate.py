@@ -30,6 +30,12 @@ class SessionGate:
         self._open_until: dict[str, float] = {}
         self._lock = threading.Lock()
 
+    def known_open(self, session_id: str) -> bool:
+        """Open by what this process remembers (checked less than `recheck_seconds` ago):
+        the answer for nearly every request, without the database."""
+        until = self._open_until.get(session_id)
+        return until is not None and time.monotonic() < until
+
     def is_open(self, session_id: str) -> bool:
         now = time.monotonic()
         until = self._open_until.get(session_id)
