@@ -19,6 +19,7 @@ from app.tablet.client import ReyonClient
 from app.tablet.gateway.live import LiveGateway
 from app.tablet.i18n import t
 from app.tablet.offline import Offline
+from app.tablet.state.notice import Notice
 from app.tablet.state.tablet import Tablet
 from app.tablet.views import (
     appointments,
@@ -304,6 +305,9 @@ def make_main(
             )
         )
         drawn_bar: list[object] = [None]  # what the top bar now shows
+        # The last confirmation shown, and its words: a language switch while it is still on
+        # screen redraws it in the new language, like everything else on the page.
+        shown_toast: list[tuple[Notice, ft.Text] | None] = [None]
 
         def draw() -> None:
             lang = state.lang
@@ -323,11 +327,15 @@ def make_main(
                 notice.error if notice else False,
             )
             body_slot.content = body
+            if shown_toast[0] is not None:
+                shown, shown_words = shown_toast[0]
+                shown_words.value = t(lang, shown.key, **shown.values)
             page.update()
             toast = state.session.take_toast()
             if toast is not None:
-                words = t(lang, toast.key, **toast.values)
-                page.show_dialog(ft.SnackBar(tagged(ft.Text(words), "toast"), duration=2500))
+                words = ft.Text(t(lang, toast.key, **toast.values))
+                shown_toast[0] = (toast, words)
+                page.show_dialog(ft.SnackBar(tagged(words, "toast"), duration=2500))
 
         state.session.subscribe(render)
         render()

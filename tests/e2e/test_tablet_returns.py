@@ -169,6 +169,16 @@ def test_a_web_order_is_returned_in_store_with_a_refund_to_the_card(
         by_id(page, "return-confirm").dblclick()  # an impatient double tap
         by_id(page, "return-done").wait_for()
         shot(page, screenshot_dir / "return-done.png")
+        # Switched to English while the confirmation may still be up: it follows the switch,
+        # as the scene does. (It lasts a few seconds; gone already, there is nothing to read.)
+        by_id(page, "language").click()
+        # The switch redraws the scene, and a tap that lands on the old one is lost (Flet):
+        # wait for the English scene before reading it or tapping.
+        said(page, t("en", "return_again")).wait_for()
+        toasts = page.eval_on_selector_all(
+            '[flt-semantics-identifier="toast"]', "els => els.map(e => e.textContent)"
+        )
+        assert all(t("tr", "return_taken") not in words for words in toasts), toasts
 
         token = demo_world.token("demo-associate")
         with httpx.Client(
@@ -183,11 +193,8 @@ def test_a_web_order_is_returned_in_store_with_a_refund_to_the_card(
             (2, "wrong_size", "on_hand")
         ]
 
-        # In English, at portrait size: the same order, nothing left to return.
-        by_id(page, "language").click()
-        # The switch redraws the scene, and a tap that lands on the old one is lost (Flet):
-        # wait for the English scene, and for the portrait layout to be painted, first.
-        said(page, t("en", "return_again")).wait_for()
+        # In English, at portrait size: the same order, nothing left to return. The layout is
+        # painted before the tap, which a scene being redrawn would lose.
         page.set_viewport_size(PORTRAIT)
         settled(page, page)
         by_id(page, "return-again").click()
