@@ -51,6 +51,8 @@ class Principal:
 # location directory's is catalog/deps.py: this module must not import a domain package.)
 # The dependencies are async, though they do no I/O: FastAPI sends every plain `def`
 # dependency to its thread pool, one thread hop each (an order made four before its endpoint).
+# With current_principal async as well (below), an order makes one hop, its endpoint's, and a
+# second only when its session has to be looked up in the database.
 # The plain functions are for code that already holds the request.
 def db_of(request: Request) -> Database:
     db: Database = request.app.state.db

@@ -335,7 +335,13 @@ def make_main(
             if toast is not None:
                 words = ft.Text(t(lang, toast.key, **toast.values))
                 shown_toast[0] = (toast, words)
-                page.show_dialog(ft.SnackBar(tagged(words, "toast"), duration=2500))
+                snack = ft.SnackBar(tagged(words, "toast"), duration=2500)
+                snack.on_dismiss = lambda _e, gone=words: forget_toast(gone)
+                page.show_dialog(snack)
+
+        def forget_toast(words: ft.Text) -> None:
+            if shown_toast[0] is not None and shown_toast[0][1] is words:
+                shown_toast[0] = None
 
         state.session.subscribe(render)
         render()
