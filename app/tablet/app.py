@@ -19,7 +19,6 @@ from app.tablet.client import ReyonClient
 from app.tablet.gateway.live import LiveGateway
 from app.tablet.i18n import t
 from app.tablet.offline import Offline
-from app.tablet.state.notice import Notice
 from app.tablet.state.tablet import Tablet
 from app.tablet.views import (
     appointments,
@@ -44,6 +43,7 @@ from app.tablet.views import (
 )
 from app.tablet.views.common import BRAND, TOUCH, notice_bar, tagged
 from app.tablet.views.scanner import camera_button, photo_button
+from app.tablet.views.toast import Toast
 from app.tablet.web_server import FLET_WEB_LOGGER, QuietDisconnects, SameOriginOnly
 
 log = logging.getLogger("reyon.tablet")
@@ -305,9 +305,7 @@ def make_main(
             )
         )
         drawn_bar: list[object] = [None]  # what the top bar now shows
-        # The last confirmation shown, and its words: a language switch while it is still on
-        # screen redraws it in the new language, like everything else on the page.
-        shown_toast: list[tuple[Notice, ft.Text] | None] = [None]
+        toast_shown = Toast()
 
         def draw() -> None:
             lang = state.lang
@@ -327,21 +325,11 @@ def make_main(
                 notice.error if notice else False,
             )
             body_slot.content = body
-            if shown_toast[0] is not None:
-                shown, shown_words = shown_toast[0]
-                shown_words.value = t(lang, shown.key, **shown.values)
+            toast_shown.translate(lang)
             page.update()
             toast = state.session.take_toast()
             if toast is not None:
-                words = ft.Text(t(lang, toast.key, **toast.values))
-                shown_toast[0] = (toast, words)
-                snack = ft.SnackBar(tagged(words, "toast"), duration=2500)
-                snack.on_dismiss = lambda _e, gone=words: forget_toast(gone)
-                page.show_dialog(snack)
-
-        def forget_toast(words: ft.Text) -> None:
-            if shown_toast[0] is not None and shown_toast[0][1] is words:
-                shown_toast[0] = None
+                toast_shown.show(page, lang, toast)
 
         state.session.subscribe(render)
         render()
