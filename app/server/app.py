@@ -29,8 +29,8 @@ from app.server.auth.gate import SessionGate
 from app.server.auth.routes import router as auth_router
 from app.server.brand.orders import router as brand_orders_router
 from app.server.brand.routes import router as brand_router
+from app.server.catalog.directory import LocationDirectory
 from app.server.catalog.routes import router as catalog_router
-from app.server.catalog.service import LocationDirectory
 from app.server.clienteling.look_booking_routes import router as look_appointment_router
 from app.server.clienteling.routes import router as clienteling_router
 from app.server.customer_view.routes import router as customer_view_router

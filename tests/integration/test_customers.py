@@ -3,11 +3,18 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import col
 
 from app.domain.consent import TEXT_VERSION
 from app.qr.identity import make_identity, new_device_key
+from app.server.catalog.models import Location, Variant
+from app.server.customers.models import WishlistEntry
 from tests import factories
-from tests.conftest import World
+from tests.conftest import World, _world
 
 
 def test_search_masks_customers_without_consent(world: World) -> None:
@@ -143,3 +150,44 @@ def test_hostile_identity_tokens_are_422_never_500(world: World) -> None:
                 "/v1/customers/identify", content=raw, headers={"content-type": "application/json"}
             )
             assert r.status_code == 422, (raw[:40], r.status_code, r.text[:200])
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def own_world(request, fresh_database, tmp_path_factory) -> Iterator[World]:  # type: ignore[no-untyped-def]
+    """A world of its own: the stores added below would change every other test's store list."""
+    yield from _world(request.param, fresh_database, tmp_path_factory)
+
+
+def test_the_view_names_a_store_opened_after_the_api_read_them_and_one_closed(
+    own_world: World,
+) -> None:
+    """The view's location codes come from the API's kept location directory: a store added
+    since its last read must not show without a code, nor a closed one's old records."""
+    w = own_world
+    cid = factories.customer(w.db, consent=True)
+    _, skus = factories.product(w.db)
+    with w.client() as c:
+        assert c.get(f"/v1/customers/{cid}").status_code == 200  # the directory is read now
+        with w.db.write() as s:
+            opened = Location(code="BRS01", name="Nilüfer", kind="store", city="Bursa",
+                              latitude=40.21, longitude=28.98)  # fmt: skip
+            closed = Location(code="ADA01", name="Seyhan", kind="store", city="Adana",
+                              latitude=37.0, longitude=35.32, active=False)  # fmt: skip
+            s.add_all([opened, closed])
+            s.flush()
+            variants = {
+                sku: variant_id
+                for sku, variant_id in s.execute(
+                    select(col(Variant.sku), col(Variant.id)).where(col(Variant.sku).in_(skus))
+                )
+            }
+            for sku, where in [(skus[0], opened.id), (skus[1], closed.id)]:
+                s.add(WishlistEntry(customer_id=cid, variant_id=variants[sku], channel="store",
+                                    location_id=where))  # fmt: skip
+        view = c.get(f"/v1/customers/{cid}").json()
+    assert {x["item"]["sku"]: x["location_code"] for x in view["wishlist"]} == {
+        skus[0]: "BRS01",
+        skus[1]: "ADA01",
+    }

@@ -19,8 +19,8 @@ from app.domain.channels import Channel
 from app.domain.errors import NotFound
 from app.server.brand.routes import brand_app
 from app.server.catalog.deps import LocationsDep
+from app.server.catalog.directory import LocationDirectory
 from app.server.catalog.models import Product, Variant
-from app.server.catalog.service import LocationDirectory
 from app.server.customers.models import Customer
 from app.server.db import utcnow
 from app.server.deps import DbDep, KeyRingDep, SettingsDep

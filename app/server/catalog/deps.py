@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from app.server.catalog.service import LocationDirectory
+from app.server.catalog.directory import LocationDirectory
 
 
 async def get_locations(request: Request) -> LocationDirectory:

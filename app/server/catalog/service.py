@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, column, func, select, table
+from sqlalchemy import ColumnElement, column, func, select, table
 from sqlmodel import Session, col
 
 from app.contracts.catalog import (
@@ -21,10 +19,7 @@ from app.contracts.catalog import (
     VariantDetail,
     VariantOut,
 )
-from app.domain import sourcing
 from app.domain.errors import NotFound, UnusableInput
-from app.domain.geo import nearest_first
-from app.domain.sourcing import FulfilmentType, LocationKind
 from app.domain.text import like_escape, search_terms
 from app.server.catalog.models import Location, Product, Variant
 
@@ -34,117 +29,6 @@ SIZE_ORDER = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "3XL"]
 
 def location_out(loc: Location) -> LocationOut:
     return LocationOut.model_validate(loc, from_attributes=True)
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """A location as the services need it on hot paths: plain values, safe to share between
-    requests and threads (an ORM instance would be tied to the session that loaded it)."""
-
-    id: int
-    code: str
-    name: str
-    kind: str
-    city: str
-    latitude: float
-    longitude: float
-
-
-class LocationDirectory:
-    """Locations change a few times a year but are read on every availability call: keep them
-    in memory for a short while instead of querying 200 rows each time, with the distance
-    ordering from each origin worked out once per load rather than on every request."""
-
-    def __init__(self, ttl_seconds: float = 30.0) -> None:
-        self.ttl = ttl_seconds
-        self._loaded_at = -ttl_seconds
-        self._by_id: dict[int, Place] = {}
-        self._orderings: dict[int, list[tuple[Place, float]]] = {}
-        self._listings: dict[int, list[dict[str, Any]]] = {}
-        self._preferences: dict[tuple[int, FulfilmentType], _Preference] = {}
-
-    def all(self, session: Session | Connection) -> dict[int, Place]:
-        if time.monotonic() - self._loaded_at > self.ttl:
-            rows = session.execute(
-                select(
-                    col(Location.id),
-                    col(Location.code),
-                    col(Location.name),
-                    col(Location.kind),
-                    col(Location.city),
-                    col(Location.latitude),
-                    col(Location.longitude),
-                ).where(col(Location.active).is_(True))
-            ).all()
-            # Swap whole dicts (no in-place mutation): other threads may be reading the old ones.
-            self._orderings = {}
-            self._listings = {}
-            self._preferences = {}
-            places = [Place(*row) for row in rows]
-            self._by_id = {p.id: p for p in places}
-            self._loaded_at = time.monotonic()
-        return self._by_id
-
-    def by_distance(
-        self, session: Session | Connection, origin_id: int
-    ) -> list[tuple[Place, float]]:
-        """Every location with its distance from `origin_id`: the origin first, then nearest
-        first (ties by code, so the order is stable)."""
-        places = self.all(session)
-        orderings = self._orderings
-        cached = orderings.get(origin_id)
-        if cached is None:
-            cached = nearest_first(places[origin_id], places.values())
-            orderings[origin_id] = cached
-        return cached
-
-    def stock_rows(self, session: Session | Connection, origin_id: int) -> list[dict[str, Any]]:
-        """`LocationStock` fields that do not change per SKU, in `by_distance` order; a
-        request only adds the three stock numbers to each."""
-        listings = self._listings
-        cached = listings.get(origin_id)
-        if cached is None:
-            cached = [
-                {
-                    "location_id": p.id,
-                    "code": p.code,
-                    "name": p.name,
-                    "kind": p.kind,
-                    "city": p.city,
-                    "distance_km": km,
-                }
-                for p, km in self.by_distance(session, origin_id)
-            ]
-            listings[origin_id] = cached
-        return cached
-
-    def preference(
-        self, session: Session | Connection, origin_id: int, fulfilment: FulfilmentType
-    ) -> _Preference:
-        """Every location in the order sourcing tries them for a line fulfilled this way from
-        `origin_id` (sourcing.preference), with its distance from there; worked out once per
-        load, not for every order line."""
-        self.all(session)  # reloaded first when due, which starts a new set of preferences
-        preferences = self._preferences
-        cached = preferences.get((origin_id, fulfilment))
-        if cached is None:
-            distances = {p.id: (p, km) for p, km in self.by_distance(session, origin_id)}
-            places = [(pid, LocationKind(p.kind), km) for pid, (p, km) in distances.items()]
-            cached = _Preference(
-                sourcing.preference(places, fulfilment, origin_id),
-                {pid: km for pid, (_, km) in distances.items()},
-            )
-            preferences[(origin_id, fulfilment)] = cached
-        return cached
-
-    def invalidate(self) -> None:
-        self._loaded_at = -self.ttl
-
-
-@dataclass(frozen=True, slots=True)
-class _Preference:
-    order: tuple[int, ...]  # location ids, best first
-    distance_km: dict[int, float]  # from the origin
 
 
 def location_by_code(session: Session, code: str) -> Location | None:

@@ -10,7 +10,8 @@ from app.contracts.customers import (
     CustomerProfile,
     CustomerView,
 )
-from app.server.catalog.service import LocationDirectory, item_refs
+from app.server.catalog.directory import LocationDirectory
+from app.server.catalog.service import item_refs
 from app.server.customer_view import store_side
 from app.server.customers.access import accessible_customer
 from app.server.customers.models import (
@@ -23,7 +24,7 @@ from app.server.customers.models import (
     TryOn,
     WishlistEntry,
 )
-from app.server.customers.service import associate_names, consents_out, location_codes
+from app.server.customers.service import associate_names, consents_out
 from app.server.deps import Principal
 from app.server.loyalty import service as loyalty
 from app.server.orders.service import STORE_ZONE, order_summaries
@@ -92,21 +93,29 @@ def customer_view(
         .order_by(col(TryOn.tried_at).desc())
         .limit(100)
     ).all()
-    cart = s.execute(
-        select(col(Cart.id), col(Cart.channel), col(Cart.updated_at))
+    # The open cart with its lines in one statement: a row per line (one row, lines empty, for
+    # an open cart with none).
+    latest_cart = (
+        select(col(Cart.id))
         .where(col(Cart.customer_id) == customer_id, col(Cart.status) == "open")
         .order_by(col(Cart.updated_at).desc())
         .limit(1)
-    ).first()
-    cart_lines = (
-        s.execute(
-            select(col(CartLine.variant_id), col(CartLine.quantity)).where(
-                col(CartLine.cart_id) == cart[0]
-            )
-        ).all()
-        if cart
-        else []
+        .scalar_subquery()
     )
+    cart_rows = s.execute(
+        select(
+            col(Cart.id),
+            col(Cart.channel),
+            col(Cart.updated_at),
+            col(CartLine.variant_id),
+            col(CartLine.quantity),
+        )
+        .outerjoin(CartLine, col(CartLine.cart_id) == col(Cart.id))
+        .where(col(Cart.id) == latest_cart)
+        .order_by(col(CartLine.id))
+    ).all()
+    cart = cart_rows[0][:3] if cart_rows else None
+    cart_lines = [(row[3], row[4]) for row in cart_rows if row[3] is not None]
     notes = s.execute(
         select(
             col(CustomerNote.id),
@@ -122,7 +131,8 @@ def customer_view(
     refs = item_refs(
         s, {w[1] for w in wishlist} | {t[1] for t in try_ons} | {cl[0] for cl in cart_lines}
     )
-    codes = location_codes(s)
+    directory = directory or LocationDirectory()
+    codes = directory.codes(s)
     names = associate_names(s, {t[5] for t in try_ons if t[5]} | {n[2] for n in notes})
     cart_out = None
     if cart is not None:
@@ -161,9 +171,7 @@ def customer_view(
             ],
             "cart": cart_out,
             "orders": order_summaries(s, customer_id, codes),
-            "pickups_waiting": store_side.pickups_waiting(
-                s, customer_id, principal, directory or LocationDirectory(), tz, codes
-            ),
+            "pickups_waiting": store_side.pickups_waiting(s, customer_id, directory, tz, codes),
             "returns": store_side.recent_returns(s, customer_id, codes),
             "transfers": store_side.customer_transfers(s, customer_id, codes),
             "coupons": coupons_held(s, customer_id),

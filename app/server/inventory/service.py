@@ -11,8 +11,9 @@ from sqlmodel import Session, col
 
 from app.contracts.inventory import ProductStock, VariantStock
 from app.domain.errors import NotFound
+from app.server.catalog.directory import LocationDirectory
 from app.server.catalog.models import Product, Variant
-from app.server.catalog.service import LocationDirectory, size_key
+from app.server.catalog.service import size_key
 from app.server.db import core_table, utcnow
 from app.server.inventory.models import Reservation, StockLevel
 from app.server.sync import changelog

@@ -20,7 +20,8 @@ from app.contracts.transfers import TransferOut as Out
 from app.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from app.domain.sourcing import LocationKind
 from app.domain.transfers import TransferStatus
-from app.server.catalog.service import LocationDirectory, variants_by_sku
+from app.server.catalog.directory import LocationDirectory
+from app.server.catalog.service import variants_by_sku
 from app.server.customers.models import Customer
 from app.server.db import insert_id, utcnow
 from app.server.deps import Principal

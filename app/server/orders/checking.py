@@ -11,8 +11,8 @@ from sqlmodel import Session, col
 from app.contracts.orders import OrderCreate
 from app.domain.errors import Invalid, NotFound
 from app.domain.sourcing import FulfilmentType, LocationKind
+from app.server.catalog.directory import Place
 from app.server.catalog.models import Product, Variant
-from app.server.catalog.service import Place
 from app.server.customers.access import Buyer
 from app.server.customers.models import CustomerAddress
 from app.server.deps import Principal

@@ -32,7 +32,7 @@ from app.domain.fulfilment import (
 )
 from app.domain.orders import OrderStatus
 from app.domain.sourcing import FulfilmentType
-from app.server.catalog.service import LocationDirectory
+from app.server.catalog.directory import LocationDirectory
 from app.server.db import utcnow
 from app.server.deps import Principal
 from app.server.inventory.models import Reservation

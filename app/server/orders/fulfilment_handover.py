@@ -23,7 +23,7 @@ from app.qr.envelope import TokenError, kind_of
 from app.qr.images import render_svg
 from app.qr.keys import KeyRing
 from app.qr.pickup import issue_pickup_code, verify_pickup_code
-from app.server.catalog.service import LocationDirectory
+from app.server.catalog.directory import LocationDirectory
 from app.server.customers.identity import accept_identity_code
 from app.server.db import core_table, utcnow
 from app.server.deps import Principal

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -25,8 +26,8 @@ from app.domain.errors import Forbidden
 from app.domain.fulfilment import STORE_FULFILMENTS, LineProgress
 from app.domain.orders import OrderStatus
 from app.domain.sourcing import FulfilmentType
+from app.server.catalog.directory import LocationDirectory, Place
 from app.server.catalog.models import Product, Variant
-from app.server.catalog.service import LocationDirectory, Place
 from app.server.customers.access import access_level
 from app.server.customers.models import Customer
 from app.server.db import utcnow
@@ -52,7 +53,33 @@ def own_store(principal: Principal, location_id: int) -> None:
         )
 
 
-def progress(line: OrderLine) -> LineProgress:
+class Counted(Protocol):
+    """What the steps read of an order line: an `OrderLine` or a row of those columns."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def picked(self) -> int: ...
+    @property
+    def collected(self) -> int: ...
+
+
+class Promised(Protocol):
+    """What the promised day reads of an order: an `Order` or a row of those columns."""
+
+    @property
+    def fulfilment_type(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def pickup_location_id(self) -> int | None: ...
+    @property
+    def placed_at(self) -> datetime: ...
+
+
+def progress(line: Counted) -> LineProgress:
     assert line.id is not None
     return LineProgress(line.id, line.quantity, line.picked, line.collected)
 
@@ -106,13 +133,16 @@ def _customer_names(
     return names
 
 
-def _due_on(order: Order, lines: list[LineRow], places: dict[int, Place], tz: str) -> date | None:
+def due_on(
+    order: Promised, source_ids: list[int], places: dict[int, Place], tz: str
+) -> date | None:
+    """The day promised to the customer, from where each line comes (`source_ids`)."""
     sources = [
         orders.source_of(p.kind, p.id, order.pickup_location_id)
-        for p in (places.get(line.source_location_id) for line, _, _ in lines)
+        for p in (places.get(source_id) for source_id in source_ids)
         if p is not None
     ]
-    if len(sources) != len(lines):
+    if len(sources) != len(source_ids):
         return None  # a line from a location no longer listed: promise nothing rather than guess
     placed_local = aware(order.placed_at).astimezone(ZoneInfo(tz))
     return orders.expected_on(order.fulfilment_type, sources, placed_local, order.status)
@@ -162,7 +192,7 @@ def pickup_orders(
                 customer_id=order.customer_id,
                 customer_name=names.get(order.customer_id, "") if order.customer_id else "",
                 placed_at=aware(order.placed_at),
-                due_on=_due_on(order, rows, places, tz),
+                due_on=due_on(order, [ln.source_location_id for ln, _, _ in rows], places, tz),
                 held_until=min(ends[order.id]) if ends.get(order.id) else None,
                 lines=[
                     PickupLine(

@@ -8,7 +8,7 @@ from app.domain import masking, orders
 from app.domain.errors import Conflict
 from app.domain.money import format_try
 from app.qr.keys import KeyRing
-from app.server.catalog.service import LocationDirectory
+from app.server.catalog.directory import LocationDirectory
 from app.server.customers.models import Customer
 from app.server.db import Database, utcnow
 from app.server.deps import Principal

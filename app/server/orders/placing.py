@@ -21,7 +21,7 @@ from app.domain.errors import Invalid, OutOfStock
 from app.domain.orders import OrderStatus
 from app.domain.sourcing import FulfilmentType, LocationKind
 from app.qr.keys import KeyRing
-from app.server.catalog.service import LocationDirectory, Place
+from app.server.catalog.directory import LocationDirectory, Place
 from app.server.customers.access import Buyer, accessible_buyer, buyer
 from app.server.db import core_table, insert_id, utcnow
 from app.server.deps import Principal

@@ -3,6 +3,7 @@ and a customer's orders from every channel. Placing one is in placing.py."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -20,8 +21,8 @@ from app.domain.errors import Conflict, Forbidden, NotFound
 from app.domain.orders import OPEN_STATUSES, OrderStatus, awaits_payment
 from app.qr import paylink
 from app.qr.keys import KeyRing
+from app.server.catalog.directory import LocationDirectory, Place
 from app.server.catalog.models import Product, Variant
-from app.server.catalog.service import LocationDirectory, Place
 from app.server.customers.access import access_level
 from app.server.customers.models import Customer
 from app.server.db import utcnow
@@ -399,7 +400,7 @@ def expire_holds(session: Session, limit: int = 200) -> int:
 
 
 def order_summaries(
-    session: Session, customer_id: int, codes: dict[int, str]
+    session: Session, customer_id: int, codes: Mapping[int, str]
 ) -> list[dict[str, Any]]:
     """A customer's orders from every channel, newest first, with item counts (`OrderSummary`
     fields): one grouped query."""

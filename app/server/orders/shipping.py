@@ -21,7 +21,7 @@ from app.domain.errors import Conflict
 from app.domain.fulfilment import PARCEL_PICKABLE, ParcelRefusal, ShipmentStatus
 from app.domain.orders import OrderStatus
 from app.domain.sourcing import FulfilmentType
-from app.server.catalog.service import LocationDirectory
+from app.server.catalog.directory import LocationDirectory
 from app.server.db import utcnow
 from app.server.deps import Principal
 from app.server.loyalty import service as loyalty

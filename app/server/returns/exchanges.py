@@ -24,7 +24,8 @@ from app.domain.errors import Conflict, Invalid, Unavailable
 from app.domain.exchanges import Difference, Direction
 from app.domain.returns import RefundMethod
 from app.qr.keys import KeyRing
-from app.server.catalog.service import LocationDirectory, variants_by_sku
+from app.server.catalog.directory import LocationDirectory
+from app.server.catalog.service import variants_by_sku
 from app.server.customers.models import Customer
 from app.server.deps import Principal
 from app.server.orders.models import Order, Payment

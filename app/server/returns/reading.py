@@ -12,7 +12,7 @@ from app.contracts.returns import ReturnedLine, ReturnList, ReturnOut
 from app.domain import returns
 from app.domain.errors import Conflict, NotFound
 from app.domain.returns import LineBought
-from app.server.catalog.service import LocationDirectory
+from app.server.catalog.directory import LocationDirectory
 from app.server.customers.access import access_level
 from app.server.customers.models import Customer
 from app.server.deps import Principal

@@ -17,7 +17,7 @@ from app.domain.exchanges import ReplacementSource
 from app.domain.orders import OrderStatus
 from app.domain.sourcing import FulfilmentType
 from app.qr.keys import KeyRing
-from app.server.catalog.service import LocationDirectory
+from app.server.catalog.directory import LocationDirectory
 from app.server.customers.access import Buyer
 from app.server.customers.models import Customer
 from app.server.db import utcnow

@@ -26,7 +26,7 @@ from app.contracts.returns import ReturnCreate, ReturnOut
 from app.domain import returns
 from app.domain.errors import Conflict, Invalid
 from app.domain.returns import RETURNABLE_STATUSES, Condition, LineBought, RefundMethod
-from app.server.catalog.service import LocationDirectory
+from app.server.catalog.directory import LocationDirectory
 from app.server.db import insert_id, utcnow
 from app.server.deps import Principal
 from app.server.loyalty import service as loyalty

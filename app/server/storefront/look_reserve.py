@@ -15,7 +15,7 @@ from app.domain.channels import Channel
 from app.domain.errors import DomainError, NotFound
 from app.domain.sourcing import FulfilmentType
 from app.qr.keys import KeyRing
-from app.server.catalog.service import LocationDirectory
+from app.server.catalog.directory import LocationDirectory
 from app.server.db import Database, utcnow
 from app.server.idempotency import store
 from app.server.idempotency.models import IdempotencyRecord

@@ -13,7 +13,8 @@ from app.contracts.inventory import VariantStock
 from app.domain.errors import NotFound
 from app.domain.outreach import LookChannel
 from app.server.auth.models import Associate
-from app.server.catalog.service import LocationDirectory, item_refs
+from app.server.catalog.directory import LocationDirectory
+from app.server.catalog.service import item_refs
 from app.server.customers.models import Customer
 from app.server.db import Database, utcnow
 from app.server.inventory import service as inventory

@@ -11,8 +11,9 @@ from sqlmodel import Session, col
 
 from app.contracts.orders import OrderOut
 from app.domain.orders import OrderStatus, awaits_payment
+from app.server.catalog.directory import LocationDirectory
 from app.server.catalog.models import Location, Product, Variant
-from app.server.catalog.service import LocationDirectory, size_key
+from app.server.catalog.service import size_key
 from app.server.db import Database, utcnow
 from app.server.inventory.models import StockLevel
 from app.server.loyalty import service as loyalty
