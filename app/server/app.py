@@ -229,6 +229,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
         )
         app.state.db = db
         app.state.session_gate = SessionGate(db, settings.session_recheck_seconds)
+        app.state.opened_customers = sync_scope.OpenedCustomers(db)
         task = asyncio.create_task(_housekeeping_loop(db, settings))
         try:
             yield
@@ -257,6 +258,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
     if database is not None:
         app.state.db = database
         app.state.session_gate = SessionGate(database, settings.session_recheck_seconds)
+        app.state.opened_customers = sync_scope.OpenedCustomers(database)
 
     errors.install(app)
 

@@ -18,6 +18,7 @@ from app.server.app import housekeeping
 from app.server.catalog.models import Product, Variant
 from app.server.db import utcnow
 from app.server.inventory.models import StockLevel
+from app.server.sync import scope as sync_scope
 from app.server.sync import service as sync_service
 from app.server.sync.changelog import number_committed
 from app.server.sync.models import ChangeLog, DeviceCustomer
@@ -163,6 +164,35 @@ def test_opening_again_refreshes_the_pair_instead_of_adding_one(world: World) ->
         assert t.get(f"/v1/customers/{a}").status_code == 200
         second = opened()
     assert len(first) == len(second) == 1 and second[0] >= first[0]
+
+
+def test_a_process_writes_a_repeated_opening_only_once_in_a_while(world: World) -> None:
+    """The view stays a read when a tablet reopens the customer in front of it: the pair's date
+    is written again only after `renote_seconds` (it decides forgetting, days later)."""
+    a = factories.customer(world.db, consent=True)
+    device = new_tablet(world)
+    now = [1000.0]
+    opened = sync_scope.OpenedCustomers(world.db, renote_seconds=300, clock=lambda: now[0])
+
+    def dates() -> list:
+        with world.db.session() as s:
+            return list(
+                s.execute(
+                    select(col(DeviceCustomer.last_opened_at)).where(
+                        col(DeviceCustomer.device_id) == device
+                    )
+                ).scalars()
+            )
+
+    opened.note(device_id=device, customer_id=a)
+    first = dates()
+    now[0] += 299
+    opened.note(device_id=device, customer_id=a)
+    assert dates() == first and len(first) == 1
+    now[0] += 2
+    opened.note(device_id=device, customer_id=a)
+    later = dates()
+    assert len(later) == 1 and later[0] > first[0]
 
 
 def test_identifying_by_qr_code_makes_the_tablet_hold_the_customer(world: World) -> None:

@@ -298,6 +298,27 @@ def variants_by_sku(session: Session, skus: list[str]) -> dict[str, tuple[Varian
     return {v.sku: (v, p) for v, p in rows}
 
 
+# `ItemRef` fields, as a customer's lists show a variant: a query that joins Variant and Product
+# selects ITEM_COLUMNS and hands those values to item_ref.
+ITEM_FIELDS = ("sku", "product_id", "name_tr", "name_en", "brand", "size", "colour",
+               "price_kurus", "colour_en")  # fmt: skip
+ITEM_COLUMNS = (
+    col(Variant.sku),
+    col(Product.id),
+    col(Product.name_tr),
+    col(Product.name_en),
+    col(Product.brand),
+    col(Variant.size),
+    col(Variant.colour),
+    col(Variant.price_kurus),
+    col(Variant.colour_en),
+)
+
+
+def item_ref(values: Sequence[Any]) -> dict[str, Any]:
+    return dict(zip(ITEM_FIELDS, values, strict=True))
+
+
 def item_refs(session: Session, variant_ids: set[int]) -> dict[int, dict[str, Any]]:
     """Variants as shown in a customer's lists (`ItemRef` fields), one query for all of them.
 
@@ -305,21 +326,8 @@ def item_refs(session: Session, variant_ids: set[int]) -> dict[int, dict[str, An
     if not variant_ids:
         return {}
     rows = session.execute(
-        select(
-            col(Variant.id),
-            col(Variant.sku),
-            col(Product.id),
-            col(Product.name_tr),
-            col(Product.name_en),
-            col(Product.brand),
-            col(Variant.size),
-            col(Variant.colour),
-            col(Variant.price_kurus),
-            col(Variant.colour_en),
-        )
+        select(col(Variant.id), *ITEM_COLUMNS)
         .join(Product, col(Product.id) == col(Variant.product_id))
         .where(col(Variant.id).in_(sorted(variant_ids)))
     ).all()
-    fields = ("sku", "product_id", "name_tr", "name_en", "brand", "size", "colour",
-              "price_kurus", "colour_en")  # fmt: skip
-    return {row[0]: dict(zip(fields, row[1:], strict=True)) for row in rows}
+    return {row[0]: item_ref(row[1:]) for row in rows}

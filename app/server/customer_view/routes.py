@@ -9,7 +9,7 @@ from app.contracts.customers import CustomerView
 from app.server.catalog.deps import LocationsDep
 from app.server.customer_view import service
 from app.server.deps import CurrentAssociate, DbDep, PathId, SettingsDep
-from app.server.sync import scope
+from app.server.sync.deps import OpenedDep
 
 router = APIRouter(tags=["customers"], responses=problem_responses(401, 422))
 CustomerId = Annotated[int, PathId]
@@ -26,6 +26,7 @@ def customer_view(
     principal: CurrentAssociate,
     locations: LocationsDep,
     settings: SettingsDep,
+    opened: OpenedDep,
 ):
     """The single customer view: profile, saved items, try-ons, cart, orders, coupons, notes,
     pickups waiting, returns and transfers made for them. From now on this tablet's change feed
@@ -38,5 +39,5 @@ def customer_view(
             directory=locations,
             tz=settings.timezone,
         )
-    scope.note_opened(db, device_id=principal.device_id, customer_id=customer_id)
+    opened.note(device_id=principal.device_id, customer_id=customer_id)
     return out

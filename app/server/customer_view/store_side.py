@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BindParameter, bindparam, func, select
 from sqlmodel import Session, col
 
 from app.domain import fulfilment
@@ -27,6 +27,122 @@ from app.server.returns.models import OrderReturn, ReturnLine
 PICKUPS_SHOWN = 50  # a customer rarely has more than a few; the bound keeps a mistake cheap
 RETURNS_SHOWN = 20
 TRANSFERS_SHOWN = 20
+
+# Built once (see customer_view/service.py): the customer's id and the orders' ids are bound
+# at each call.
+CUSTOMER: BindParameter[int] = bindparam("customer_id")
+_PICKUPS = (
+    select(
+        col(Order.id),
+        col(Order.number),
+        col(Order.status),
+        col(Order.fulfilment_type),
+        col(Order.pickup_location_id),
+        col(Order.placed_at),
+    )
+    .where(
+        col(Order.customer_id) == CUSTOMER,
+        col(Order.fulfilment_type).in_(sorted(STORE_FULFILMENTS)),
+        col(Order.status).in_(QUEUED),
+        col(Order.pickup_location_id).is_not(None),
+    )
+    .order_by(col(Order.placed_at), col(Order.id))
+    .limit(PICKUPS_SHOWN)
+)
+_PICKUP_LINES = (
+    select(
+        col(OrderLine.order_id),
+        col(OrderLine.id),
+        col(OrderLine.quantity),
+        col(OrderLine.picked),
+        col(OrderLine.collected),
+        col(OrderLine.source_location_id),
+    )
+    .where(col(OrderLine.order_id).in_(bindparam("order_ids", expanding=True)))
+    .order_by(col(OrderLine.id))
+)
+_SENT_UNITS = (
+    select(func.coalesce(func.sum(col(OrderLine.quantity)), 0))
+    .where(
+        col(OrderLine.order_id) == col(Order.id),
+        col(OrderLine.source_location_id) == col(Shipment.location_id),
+    )
+    .correlate(Order, Shipment)
+    .scalar_subquery()
+)
+_SHIPPED = (
+    select(
+        col(Order.id),
+        col(Order.number),
+        col(Order.status),
+        col(Order.fulfilment_type),
+        col(Order.placed_at),
+        col(Shipment.location_id),
+        col(Shipment.carrier),
+        col(Shipment.tracking_number),
+        col(Shipment.shipped_at),
+        _SENT_UNITS,
+    )
+    .join(Order, col(Order.id) == col(Shipment.order_id))
+    .where(
+        col(Order.customer_id) == CUSTOMER,
+        col(Order.status).in_([OrderStatus.PAID, OrderStatus.SHIPPED]),
+        col(Shipment.status) == ShipmentStatus.SHIPPED,
+    )
+    .order_by(col(Order.placed_at), col(Order.id))
+    .limit(PICKUPS_SHOWN)
+)
+_RETURN_COLUMNS = (
+    col(OrderReturn.id),
+    col(OrderReturn.order_id),
+    col(Order.number),
+    col(OrderReturn.location_id),
+    col(OrderReturn.refund_kurus),
+    col(OrderReturn.currency),
+    col(OrderReturn.refund_method),
+    col(OrderReturn.created_at),
+)
+_RETURNS = (
+    select(*_RETURN_COLUMNS, func.coalesce(func.sum(col(ReturnLine.quantity)), 0))
+    .join(Order, col(Order.id) == col(OrderReturn.order_id))
+    .outerjoin(ReturnLine, col(ReturnLine.return_id) == col(OrderReturn.id))
+    .where(col(Order.customer_id) == CUSTOMER)
+    .group_by(*_RETURN_COLUMNS)
+    .order_by(col(OrderReturn.created_at).desc(), col(OrderReturn.id).desc())
+    .limit(RETURNS_SHOWN)
+)
+_RETURNED = (
+    select(
+        col(OrderLine.order_id),
+        func.sum(col(OrderLine.quantity)),
+        func.sum(col(OrderLine.returned)),
+    )
+    .where(col(OrderLine.order_id).in_(bindparam("order_ids", expanding=True)))
+    .group_by(col(OrderLine.order_id))
+)
+_TRANSFER_COLUMNS = (
+    col(Transfer.id),
+    col(Transfer.status),
+    col(Transfer.from_location_id),
+    col(Transfer.to_location_id),
+    col(Transfer.requested_at),
+    col(Transfer.updated_at),
+)
+_TRANSFERS = (
+    select(
+        *_TRANSFER_COLUMNS,
+        func.coalesce(func.sum(col(TransferLine.quantity)), 0),
+        func.coalesce(func.sum(col(TransferLine.received)), 0),
+    )
+    .outerjoin(TransferLine, col(TransferLine.transfer_id) == col(Transfer.id))
+    .where(
+        col(Transfer.customer_id) == CUSTOMER,
+        col(Transfer.reason) == TransferReason.CUSTOMER,
+    )
+    .group_by(*_TRANSFER_COLUMNS)
+    .order_by(col(Transfer.requested_at).desc(), col(Transfer.id).desc())
+    .limit(TRANSFERS_SHOWN)
+)
 
 
 def pickups_waiting(
@@ -44,40 +160,12 @@ def pickups_waiting(
     Column rows, not the queue's `pickup_orders`: the view shows no line's name, size or EAN,
     nor the customer's own name, and reading those was a quarter of the whole view's time."""
     parcels = shipped_parcels(session, customer_id, codes)
-    found = session.execute(
-        select(
-            col(Order.id),
-            col(Order.number),
-            col(Order.status),
-            col(Order.fulfilment_type),
-            col(Order.pickup_location_id),
-            col(Order.placed_at),
-        )
-        .where(
-            col(Order.customer_id) == customer_id,
-            col(Order.fulfilment_type).in_(sorted(STORE_FULFILMENTS)),
-            col(Order.status).in_(QUEUED),
-            col(Order.pickup_location_id).is_not(None),
-        )
-        .order_by(col(Order.placed_at), col(Order.id))
-        .limit(PICKUPS_SHOWN)
-    ).all()
+    found = session.execute(_PICKUPS, {"customer_id": customer_id}).all()
     if not found:
         return parcels
     ids = [order.id for order in found]
     lines = defaultdict(list)
-    for line in session.execute(
-        select(
-            col(OrderLine.order_id),
-            col(OrderLine.id),
-            col(OrderLine.quantity),
-            col(OrderLine.picked),
-            col(OrderLine.collected),
-            col(OrderLine.source_location_id),
-        )
-        .where(col(OrderLine.order_id).in_(ids))
-        .order_by(col(OrderLine.id))
-    ).all():
+    for line in session.execute(_PICKUP_LINES, {"order_ids": ids}).all():
         lines[line.order_id].append(line)
     ends = hold_ends(session, ids)
     places = directory.all(session)
@@ -114,37 +202,7 @@ def shipped_parcels(
     """Parcels stores shipped to the customer, on their way (the order not delivered, nor
     cancelled), oldest first: one per store that sent part of the order, with the units it
     sent."""
-    units = (
-        select(func.coalesce(func.sum(col(OrderLine.quantity)), 0))
-        .where(
-            col(OrderLine.order_id) == col(Order.id),
-            col(OrderLine.source_location_id) == col(Shipment.location_id),
-        )
-        .correlate(Order, Shipment)
-        .scalar_subquery()
-    )
-    rows = session.execute(
-        select(
-            col(Order.id),
-            col(Order.number),
-            col(Order.status),
-            col(Order.fulfilment_type),
-            col(Order.placed_at),
-            col(Shipment.location_id),
-            col(Shipment.carrier),
-            col(Shipment.tracking_number),
-            col(Shipment.shipped_at),
-            units,
-        )
-        .join(Order, col(Order.id) == col(Shipment.order_id))
-        .where(
-            col(Order.customer_id) == customer_id,
-            col(Order.status).in_([OrderStatus.PAID, OrderStatus.SHIPPED]),
-            col(Shipment.status) == ShipmentStatus.SHIPPED,
-        )
-        .order_by(col(Order.placed_at), col(Order.id))
-        .limit(PICKUPS_SHOWN)
-    ).all()
+    rows = session.execute(_SHIPPED, {"customer_id": customer_id}).all()
     return [
         {
             "order_id": order_id,
@@ -181,45 +239,12 @@ def recent_returns(
     session: Session, customer_id: int, codes: Mapping[int, str]
 ) -> list[dict[str, Any]]:
     """The customer's latest returns, at any store, of orders that are theirs."""
-    rows = session.execute(
-        select(
-            col(OrderReturn.id),
-            col(OrderReturn.order_id),
-            col(Order.number),
-            col(OrderReturn.location_id),
-            col(OrderReturn.refund_kurus),
-            col(OrderReturn.currency),
-            col(OrderReturn.refund_method),
-            col(OrderReturn.created_at),
-            func.coalesce(func.sum(col(ReturnLine.quantity)), 0),
-        )
-        .join(Order, col(Order.id) == col(OrderReturn.order_id))
-        .outerjoin(ReturnLine, col(ReturnLine.return_id) == col(OrderReturn.id))
-        .where(col(Order.customer_id) == customer_id)
-        .group_by(
-            col(OrderReturn.id),
-            col(OrderReturn.order_id),
-            col(Order.number),
-            col(OrderReturn.location_id),
-            col(OrderReturn.refund_kurus),
-            col(OrderReturn.currency),
-            col(OrderReturn.refund_method),
-            col(OrderReturn.created_at),
-        )
-        .order_by(col(OrderReturn.created_at).desc(), col(OrderReturn.id).desc())
-        .limit(RETURNS_SHOWN)
-    ).all()
+    rows = session.execute(_RETURNS, {"customer_id": customer_id}).all()
     # Whole or part: every unit of the order back now, by this return and any other.
     whole = {
         order_id
         for order_id, bought, back in session.execute(
-            select(
-                col(OrderLine.order_id),
-                func.sum(col(OrderLine.quantity)),
-                func.sum(col(OrderLine.returned)),
-            )
-            .where(col(OrderLine.order_id).in_({row[1] for row in rows}))
-            .group_by(col(OrderLine.order_id))
+            _RETURNED, {"order_ids": [row[1] for row in rows]}
         ).tuples()
         if back >= bought
     }
@@ -244,33 +269,7 @@ def customer_transfers(
     session: Session, customer_id: int, codes: Mapping[int, str]
 ) -> list[dict[str, Any]]:
     """Transfers asked for this customer (not for a shelf), latest first."""
-    rows = session.execute(
-        select(
-            col(Transfer.id),
-            col(Transfer.status),
-            col(Transfer.from_location_id),
-            col(Transfer.to_location_id),
-            col(Transfer.requested_at),
-            col(Transfer.updated_at),
-            func.coalesce(func.sum(col(TransferLine.quantity)), 0),
-            func.coalesce(func.sum(col(TransferLine.received)), 0),
-        )
-        .outerjoin(TransferLine, col(TransferLine.transfer_id) == col(Transfer.id))
-        .where(
-            col(Transfer.customer_id) == customer_id,
-            col(Transfer.reason) == TransferReason.CUSTOMER,
-        )
-        .group_by(
-            col(Transfer.id),
-            col(Transfer.status),
-            col(Transfer.from_location_id),
-            col(Transfer.to_location_id),
-            col(Transfer.requested_at),
-            col(Transfer.updated_at),
-        )
-        .order_by(col(Transfer.requested_at).desc(), col(Transfer.id).desc())
-        .limit(TRANSFERS_SHOWN)
-    ).all()
+    rows = session.execute(_TRANSFERS, {"customer_id": customer_id}).all()
     return [
         {
             "id": t_id,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import NamedTuple
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -132,14 +132,15 @@ def location_codes(session: Session) -> dict[int, str]:
     return dict(session.execute(select(col(Location.id), col(Location.code))).all())
 
 
+_ASSOCIATE_NAMES = select(col(Associate.id), col(Associate.name)).where(
+    col(Associate.id).in_(bindparam("ids", expanding=True))
+)
+
+
 def associate_names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(
-        session.execute(
-            select(col(Associate.id), col(Associate.name)).where(col(Associate.id).in_(sorted(ids)))
-        ).all()
-    )
+    return dict(session.execute(_ASSOCIATE_NAMES, {"ids": sorted(ids)}).tuples().all())
 
 
 def _try_on_out(t: TryOn, refs, codes, names) -> TryOnOut:

@@ -9,7 +9,7 @@ is the sum of the spendable kinds; pending points are the sum of the `pending` r
 
 from __future__ import annotations
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlmodel import Session, col
 
 from app.domain.loyalty import SPENDABLE, EarnAt, EntryKind, Tier, earns_at, points_earned
@@ -227,13 +227,12 @@ def _reverse(
     return taken
 
 
+_PENDING = select(func.coalesce(func.sum(LoyaltyEntry.points), 0)).where(
+    col(LoyaltyEntry.customer_id) == bindparam("customer_id"),
+    col(LoyaltyEntry.kind) == EntryKind.PENDING,
+)  # built once: every single customer view asks
+
+
 def pending_points(session: Session, customer_id: int | None) -> int:
     """Points promised on the customer's orders that have not come far enough to earn them."""
-    return int(
-        session.execute(
-            select(func.coalesce(func.sum(LoyaltyEntry.points), 0)).where(
-                col(LoyaltyEntry.customer_id) == customer_id,
-                col(LoyaltyEntry.kind) == EntryKind.PENDING,
-            )
-        ).scalar_one()
-    )
+    return int(session.execute(_PENDING, {"customer_id": customer_id}).scalar_one())

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session, col
 
 from app.contracts.fulfilment import (
@@ -100,15 +100,18 @@ def line_rows(session: Session, order_ids: Iterable[int | None]) -> dict[int, li
     return rows
 
 
+_HOLD_ENDS = select(col(Reservation.order_id), col(Reservation.expires_at)).where(
+    col(Reservation.order_id).in_(bindparam("order_ids", expanding=True)),
+    col(Reservation.status) == "held",
+    col(Reservation.expires_at).is_not(None),
+)
+
+
 def hold_ends(session: Session, order_ids: Iterable[int | None]) -> dict[int, list[datetime]]:
     """Order id -> the ends of its holds that have one (units still waiting, not collected)."""
     ends: dict[int, list[datetime]] = defaultdict(list)
     for order_id, at in session.execute(
-        select(col(Reservation.order_id), col(Reservation.expires_at)).where(
-            col(Reservation.order_id).in_([i for i in order_ids if i is not None]),
-            col(Reservation.status) == "held",
-            col(Reservation.expires_at).is_not(None),
-        )
+        _HOLD_ENDS, {"order_ids": [i for i in order_ids if i is not None]}
     ).tuples():
         if order_id is not None and at is not None:
             ends[order_id].append(aware(at))

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session, col
 
 from app.contracts.orders import (
@@ -399,29 +399,32 @@ def expire_holds(session: Session, limit: int = 200) -> int:
     return expired
 
 
+_SUMMARIES = (
+    select(
+        col(Order.id),
+        col(Order.number),
+        col(Order.channel),
+        col(Order.status),
+        col(Order.fulfilment_type),
+        col(Order.store_location_id),
+        col(Order.total_kurus),
+        col(Order.placed_at),
+        func.coalesce(func.sum(OrderLine.quantity), 0),
+    )
+    .outerjoin(OrderLine, col(OrderLine.order_id) == col(Order.id))
+    .where(col(Order.customer_id) == bindparam("customer_id"))
+    .group_by(col(Order.id))
+    .order_by(col(Order.placed_at).desc(), col(Order.id).desc())
+    .limit(500)
+)  # built once: it is part of every single customer view
+
+
 def order_summaries(
     session: Session, customer_id: int, codes: Mapping[int, str]
 ) -> list[dict[str, Any]]:
     """A customer's orders from every channel, newest first, with item counts (`OrderSummary`
     fields): one grouped query."""
-    rows = session.execute(
-        select(
-            col(Order.id),
-            col(Order.number),
-            col(Order.channel),
-            col(Order.status),
-            col(Order.fulfilment_type),
-            col(Order.store_location_id),
-            col(Order.total_kurus),
-            col(Order.placed_at),
-            func.coalesce(func.sum(OrderLine.quantity), 0),
-        )
-        .outerjoin(OrderLine, col(OrderLine.order_id) == col(Order.id))
-        .where(col(Order.customer_id) == customer_id)
-        .group_by(col(Order.id))
-        .order_by(col(Order.placed_at).desc(), col(Order.id).desc())
-        .limit(500)
-    ).all()
+    rows = session.execute(_SUMMARIES, {"customer_id": customer_id}).all()
     return [
         {
             "id": o_id,

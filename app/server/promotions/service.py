@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import BindParameter, bindparam, func, or_, select, update
 from sqlmodel import Session, col
 
 from app.contracts.promotions import (
@@ -371,27 +371,35 @@ def release_redemption(session: Session, redemption_id: int, by: int | None) -> 
     return True
 
 
+_NOW: BindParameter[datetime] = bindparam("now")
+_WALLET = (
+    select(Coupon)
+    .where(
+        or_(
+            col(Coupon.customer_id) == bindparam("customer_id"),
+            col(Coupon.customer_id).is_(None),
+        ),
+        col(Coupon.valid_from) <= _NOW,
+        col(Coupon.valid_until) > _NOW,
+        col(Coupon.public_id).is_not(None),
+        or_(
+            col(Coupon.max_redemptions).is_(None),
+            col(Coupon.redeemed_count) < col(Coupon.max_redemptions),
+        ),
+    )
+    .order_by(col(Coupon.customer_id).is_(None), col(Coupon.valid_until), col(Coupon.id))
+    .limit(bindparam("limit"))
+)  # built once: every single customer view and the brand app's wallet ask
+
+
 def wallet_coupons(session: Session, customer_id: int, *, limit: int = 50) -> list[Coupon]:
     """The coupons a customer can use now, as the brand app's wallet shows them: their own
     and the open campaigns', valid today, with a code that can be shown (a public id), not
     used up; their own first, then the soonest to run out. The tablet's customer view, the
     brand app and the demo wallet all show this one set."""
-    now = utcnow()
     return list(
         session.execute(
-            select(Coupon)
-            .where(
-                or_(col(Coupon.customer_id) == customer_id, col(Coupon.customer_id).is_(None)),
-                col(Coupon.valid_from) <= now,
-                col(Coupon.valid_until) > now,
-                col(Coupon.public_id).is_not(None),
-                or_(
-                    col(Coupon.max_redemptions).is_(None),
-                    col(Coupon.redeemed_count) < col(Coupon.max_redemptions),
-                ),
-            )
-            .order_by(col(Coupon.customer_id).is_(None), col(Coupon.valid_until), col(Coupon.id))
-            .limit(limit)
+            _WALLET, {"customer_id": customer_id, "now": utcnow(), "limit": limit}
         ).scalars()
     )
 

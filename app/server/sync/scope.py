@@ -10,6 +10,8 @@ another opening. Tablets are told apart by the device id they log in with (the t
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Select, delete, select
@@ -41,15 +43,52 @@ def hold_customer(
     )
 
 
-def note_opened(db: Database, *, device_id: str, customer_id: int) -> None:
+def note_opened(db: Database, *, device_id: str, customer_id: int) -> bool:
     """`hold_customer` in its own short write after a read-only request (the single customer
-    view). Never raises: the associate already has the view, and a lost refresh only means the
-    tablet's copy of this customer may lag until the next opening."""
+    view); whether it was written. Never raises: the associate already has the view, and a lost
+    refresh only means the tablet's copy of this customer may lag until the next opening."""
     try:
         with db.write() as session:
             hold_customer(session, device_id=device_id, customer_id=customer_id)
     except Exception:
         log.exception("could not record that device %r opened customer %s", device_id, customer_id)
+        return False
+    return True
+
+
+# The opening's date only tells housekeeping when to forget the pair, `device_customer_keep_days`
+# (at least one day) later: a refresh up to this late changes nothing a tablet receives.
+RENOTE_SECONDS = 300.0
+MAX_NOTED = 10_000  # a bound on memory; forgetting them all only costs a write each
+
+
+class OpenedCustomers:
+    """The pairs this API process wrote lately, so that a tablet opening the same customer
+    again within `RENOTE_SECONDS` writes nothing and the single customer view stays a read.
+    The write was a transaction of its own, with a commit that waits for the disk, on every
+    opening; associates reopen the customer in front of them many times in a visit."""
+
+    def __init__(
+        self,
+        db: Database,
+        renote_seconds: float = RENOTE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._db = db
+        self._renote = renote_seconds
+        self._clock = clock
+        self._noted: dict[tuple[str, int], float] = {}
+
+    def note(self, *, device_id: str, customer_id: int) -> None:
+        pair = (device_id, customer_id)
+        now = self._clock()
+        noted = self._noted.get(pair)
+        if noted is not None and now - noted < self._renote:
+            return
+        if note_opened(self._db, device_id=device_id, customer_id=customer_id):
+            if len(self._noted) >= MAX_NOTED:
+                self._noted = {}  # a new dict, not clear(): other threads may be reading it
+            self._noted[pair] = now
 
 
 def held_customers(device_id: str) -> Select[tuple[int]]:
