@@ -187,7 +187,13 @@ def test_the_view_names_a_store_opened_after_the_api_read_them_and_one_closed(
                 s.add(WishlistEntry(customer_id=cid, variant_id=variants[sku], channel="store",
                                     location_id=where))  # fmt: skip
         view = c.get(f"/v1/customers/{cid}").json()
+        # The reload that found the new store is the directory's for every request after it:
+        # stock is listed at the new store, never at the closed one.
+        r = c.get(f"/v1/availability/{skus[0]}")
+        assert r.status_code == 200, r.text
+        listed = {row["code"] for row in r.json()["locations"]}
     assert {x["item"]["sku"]: x["location_code"] for x in view["wishlist"]} == {
         skus[0]: "BRS01",
         skus[1]: "ADA01",
     }
+    assert "BRS01" in listed and "ADA01" not in listed
