@@ -27,9 +27,11 @@ from tests.e2e.tablet_browser import (
     PORTRAIT,
     by_id,
     close,
+    first_sync_done,
     frames,
     log_in,
     open_app,
+    settled,
     shot,
     submit,
     type_into,
@@ -122,7 +124,11 @@ def _down_to(page: Any, identifier: str) -> None:
 
 
 def test_complete_the_look_similar_here_and_for_this_customer(
-    demo_world: DemoWorld, tablet: ApiProcess, browser: Any, screenshot_dir: Path
+    demo_world: DemoWorld,
+    tablet: ApiProcess,
+    browser: Any,
+    screenshot_dir: Path,
+    tmp_path: Path,
 ) -> None:
     db, ranked = _learnt(demo_world)
     token = demo_world.token("demo-associate")
@@ -137,6 +143,7 @@ def test_complete_the_look_similar_here_and_for_this_customer(
         # The first sync's end redraws the scene: a code typed meanwhile would be lost.
         handle = by_id(page, "net-status").element_handle()
         page.wait_for_function("e => e.textContent.includes('Çevrimiçi')", arg=handle)
+        first_sync_done(tmp_path / "tablet-cache", tablet)
 
         # The product, by its label: what completes its look, with the reason and stock here.
         _scan(page, sku_here)
@@ -193,6 +200,7 @@ def test_complete_the_look_similar_here_and_for_this_customer(
         by_id(page, "language").click()
         page.get_by_role("button", name="Türkçe").wait_for()
         page.set_viewport_size(PORTRAIT)
+        settled(page, page)  # a tap while Flutter lays the scene out again is lost
         by_id(page, "nav-home").click()
         _scan(page, sku_here, SCAN_EN)
         expect(by_id(page, "chosen-sku")).to_contain_text(sku_here, timeout=HANG_MS)

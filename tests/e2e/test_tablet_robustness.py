@@ -11,11 +11,9 @@ a normal thing. A failure names the seed and the last actions, so it can be repl
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
 import re
-import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,7 +27,16 @@ from app.server.catalog.models import Variant
 from app.server.db import Database, make_engine
 from tests import factories
 from tests.conftest import DemoWorld
-from tests.e2e.tablet_browser import by_id, close, frames, log_in, open_app, submit, type_into
+from tests.e2e.tablet_browser import (
+    by_id,
+    close,
+    first_sync_done,
+    frames,
+    log_in,
+    open_app,
+    submit,
+    type_into,
+)
 from tests.faults.proxy import FaultyProxy
 from tests.server import HANG_S, start_tablet
 
@@ -211,7 +218,7 @@ def test_random_taps_hostile_input_and_a_flaky_api_never_break_the_tablet(
             try:
                 log_in(page, role)
                 if role == ROLES[0]:
-                    _first_sync_done(tmp_path / "tablet-cache", app)
+                    first_sync_done(tmp_path / "tablet-cache", app)
                 for n in range(ACTIONS):
                     walk.step()
                     assert not walk.crashed(), _replay(role, n, walk)
@@ -301,28 +308,6 @@ def _wait_for(condition: Callable[[], bool], app: Any) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"never happened:\n{app.log.read_text(errors='replace')[-3000:]}")
         time.sleep(0.05)
-
-
-def _first_sync_done(cache_dir: Path, app: Any) -> None:
-    """Wait until the tablet's first sync has filled its offline cache. This walk is about
-    careless hands and a flaky API, not the first sync: while a first sync of the demo's
-    105,000 stock rows runs on a loaded machine the tablet answers slowly (a scan typed then
-    waited minutes for its product scene), which is the first sync's own problem to solve
-    (issue 16), not a failure this walk should stumble on at random."""
-    deadline = time.monotonic() + HANG_S
-    while time.monotonic() < deadline:
-        for db in cache_dir.glob("*.db"):
-            with (
-                contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn,
-                contextlib.suppress(sqlite3.Error),  # the table may not exist yet
-            ):
-                row = conn.execute(
-                    "SELECT value FROM sync_state WHERE name = 'snapshot.done'"
-                ).fetchone()
-                if row is not None and row[0] == "1":
-                    return
-        time.sleep(0.2)  # between looks at a condition, not a wait for it
-    raise AssertionError(f"the tablet's first sync never finished:\n{app.log.read_text()[-3000:]}")
 
 
 def _replay(role: str, n: int, walk: Walk, log: str = "") -> str:
