@@ -144,25 +144,27 @@ def test_a_tablet_gets_the_changes_of_the_customers_it_opened_only(world: World)
     assert sorted(held) == sorted([(one, a), (two, b), (other, a)])
 
 
+def _opened_at(world: World, device: str) -> list:
+    """When `device` last opened each customer it holds."""
+    with world.db.session() as s:
+        return list(
+            s.execute(
+                select(col(DeviceCustomer.last_opened_at)).where(
+                    col(DeviceCustomer.device_id) == device
+                )
+            ).scalars()
+        )
+
+
 def test_opening_again_refreshes_the_pair_instead_of_adding_one(world: World) -> None:
     a = factories.customer(world.db, consent=True)
     device = new_tablet(world)
 
-    def opened() -> list:
-        with world.db.session() as s:
-            return list(
-                s.execute(
-                    select(col(DeviceCustomer.last_opened_at)).where(
-                        col(DeviceCustomer.device_id) == device
-                    )
-                ).scalars()
-            )
-
     with tablet(world, device) as t:
         assert t.get(f"/v1/customers/{a}").status_code == 200
-        first = opened()
+        first = _opened_at(world, device)
         assert t.get(f"/v1/customers/{a}").status_code == 200
-        second = opened()
+        second = _opened_at(world, device)
     assert len(first) == len(second) == 1 and second[0] >= first[0]
 
 
@@ -174,24 +176,14 @@ def test_a_process_writes_a_repeated_opening_only_once_in_a_while(world: World) 
     now = [1000.0]
     opened = sync_scope.OpenedCustomers(world.db, renote_seconds=300, clock=lambda: now[0])
 
-    def dates() -> list:
-        with world.db.session() as s:
-            return list(
-                s.execute(
-                    select(col(DeviceCustomer.last_opened_at)).where(
-                        col(DeviceCustomer.device_id) == device
-                    )
-                ).scalars()
-            )
-
     opened.note(device_id=device, customer_id=a)
-    first = dates()
+    first = _opened_at(world, device)
     now[0] += 299
     opened.note(device_id=device, customer_id=a)
-    assert dates() == first and len(first) == 1
+    assert _opened_at(world, device) == first and len(first) == 1
     now[0] += 2
     opened.note(device_id=device, customer_id=a)
-    later = dates()
+    later = _opened_at(world, device)
     assert len(later) == 1 and later[0] > first[0]
 
 

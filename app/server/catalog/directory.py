@@ -88,9 +88,6 @@ class LocationDirectory:
         self._load = load  # one assignment: readers see the old load or the new, never a mix
         return load
 
-    def invalidate(self) -> None:
-        self._load = None
-
     def all(self, session: Session | Connection) -> dict[int, Place]:
         return self._current(session).by_id
 
