@@ -28,12 +28,29 @@ def open_app(
     context.set_default_timeout(HANG_MS)
     if requests is not None:
         context.on("request", lambda r: requests.append(r.url))
+    context.add_init_script(_SEMANTICS_ON)
     page = context.new_page()
     page.goto(url)
     page.wait_for_selector("#loading", state="detached")
-    # Switch on Flutter's accessibility tree: roles, names and identifiers for selectors.
-    page.dispatch_event("flt-semantics-placeholder", "click")
+    page.wait_for_selector("flt-semantics", state="attached")
     return page
+
+
+# Flutter's accessibility tree (roles, names and identifiers for selectors) is switched on by a
+# click on its placeholder, given here in the page itself as soon as the engine makes the
+# placeholder, before the app can draw a scene. Switched on from the test after the page had
+# loaded, it raced the first scene: a field that took the focus as it was drawn (the enrolment
+# code's autofocus) was given to a hidden editing input, and a click on the field's own input
+# then never focused it (reproduced every time with the click five seconds late).
+_SEMANTICS_ON = """
+new MutationObserver((_, observer) => {
+    const placeholder = document.querySelector("flt-semantics-placeholder");
+    if (placeholder) {
+        observer.disconnect();
+        placeholder.click();
+    }
+}).observe(document, {childList: true, subtree: true});
+"""
 
 
 def type_into(page: Any, label: str, text: str) -> None:

@@ -37,7 +37,8 @@ def test_a_new_tablet_enrols_with_the_managers_code(
 
         # The new tablet is opened once the manager is done, as two people would: its code
         # field takes the focus as it opens (autofocus), which Flutter gives to a hidden
-        # editing input, not the field's own, when the page is not the active one.
+        # editing input, not the field's own, when the page is not the active one or the
+        # accessibility tree is not yet on (open_app switches it on before the first scene).
         fresh = open_app(browser, fresh_app.url, viewport=PORTRAIT)
         # Before enrolment there is no log-in at all: the enrolment scene, in Turkish.
         fresh.get_by_text("Tableti mağazaya kaydet").wait_for()
