@@ -46,6 +46,9 @@ class Offline:
     # Apart, so an order tapped during a long first sync is sent at once, not after it.
     _drain_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _sync_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # The locations last asked for (follow_store), taken by the next sync round when a sync
+    # held the lock at the time.
+    _following: list[int] | None = field(default=None, repr=False)
 
     lease: timedelta = LEASE
 
@@ -120,16 +123,36 @@ class Offline:
         ordered = [p for p, _ in nearest_first(origin, places)]
         stores = [p.id for p in ordered if p.kind == "store"][: NEARBY_STORES + 1]
         warehouses = [p.id for p in ordered if p.kind == "warehouse"]
-        with self._sync_lock:  # not under a snapshot that is still walking the old set
-            self.puller.follow(stores + warehouses)
+        self._following = stores + warehouses
+        # Never under a snapshot still walking the old set, and never waiting for one: a
+        # log-in asks for this, and a first sync can run for minutes. The next round takes it.
+        if self._sync_lock.acquire(blocking=False):
+            try:
+                self._take_following()
+            finally:
+                self._sync_lock.release()
 
-    def sync(self, progress: Progress | None = None) -> SyncReport:
-        with self._sync_lock:
+    def _take_following(self) -> None:
+        """Under the sync lock. The latest set asked for wins; the same set again is no
+        change (Puller.follow compares it with the cache's)."""
+        if self._following is not None:
+            self.puller.follow(self._following)
+
+    def sync(self, progress: Progress | None = None) -> SyncReport | None:
+        """Pull what changed; None, at once, when a sync is already under way: it brings the
+        same changes, and a tap on "sync now" during a first sync must not hold one of the
+        app's few event threads for minutes (enough such taps and no tap is handled)."""
+        if not self._sync_lock.acquire(blocking=False):
+            return None
+        try:
+            self._take_following()
             try:
                 report = self.puller.step(progress) if progress is not None else self.puller.step()
             except ApiProblem as exc:
                 self.saw(exc)
                 raise
+        finally:
+            self._sync_lock.release()
         self.online = True
         self.refresh_customers()
         self.cache.purge_customers(self.customer_keep_days)

@@ -5,6 +5,7 @@ offline log-in, a sync that dies half-way resumes, and a tablet too far behind s
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from app.server.db import utcnow
 from app.server.orders.models import Order
 from app.server.sync.changelog import number_committed
 from app.server.sync.service import prune_changes
+from app.tablet import offline
 from app.tablet.cache import pull
 from app.tablet.cache.models import CachedProduct
 from app.tablet.client import ReyonClient
@@ -185,6 +187,55 @@ def test_a_sync_that_dies_half_way_resumes_without_duplicates(
     assert again.cache.count(CachedProduct) == products
     assert again.puller.cursor is not None
     again.close()
+
+
+def test_nothing_an_associate_does_waits_for_a_first_sync_under_way(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first sync of a real catalogue can run for minutes on a busy tablet. The next
+    associate's log-in (it asks the tablet to follow its store's stock) waited for all of it,
+    and so did a tap on "sync now". Held here inside its first page, the sync is still
+    running when the log-in is home and the tap has returned; a different set of stores
+    asked for meanwhile is taken by the next round."""
+    monkeypatch.setattr(offline, "NEARBY_STORES", 0)  # a store and the warehouse: sets differ
+    stores = world.base.stores
+    factories.product(world.db, stock={stores["IST01"]: 2, stores["ANK01"]: 3})
+    state = tablet(world, tmp_path)
+    log_in(state)
+    kit = state.gateway.offline
+    assert kit is not None
+    istanbul = kit.puller.locations
+    inside, release = threading.Event(), threading.Event()
+
+    def held() -> None:  # the sync's progress, shown on the status bar
+        if state.sync.progress is not None and not inside.is_set():
+            inside.set()
+            release.wait(HANG_S)
+
+    state.session.on_status(held)
+    syncing = threading.Thread(target=state.sync.sync_now)  # the app's own round
+    syncing.start()
+    try:
+        assert inside.wait(HANG_S)
+        state.log_out()
+        log_in(state)
+        assert state.screen == "home"
+        state.sync.sync_now()  # the tap
+        assert state.sync.progress is not None  # the bar of the sync under way stays
+        assert kit.sync() is None  # another sync is under way
+        kit.follow_store(stores["ANK01"])
+        assert syncing.is_alive() and not release.is_set()  # still inside its first page
+    finally:
+        release.set()
+        syncing.join(HANG_S)
+    assert kit.puller.cursor is not None and kit.puller.locations == istanbul
+
+    kit.sync()  # the next round: Ankara's store, with a fresh stock snapshot
+    assert kit.puller.locations == sorted([stores["ANK01"], world.base.warehouse])
+    assert kit.puller.cursor is not None
+    with kit.cache.read() as conn:
+        kept = {row[0] for row in conn.exec_driver_sql("SELECT DISTINCT location_id FROM stock")}
+    assert stores["ANK01"] in kept and kept <= set(kit.puller.locations)
 
 
 def test_a_tablet_further_behind_than_the_log_keeps_starts_from_a_fresh_snapshot(

@@ -77,6 +77,9 @@ class Session:
     # A confirmation that something was done ("Deneme kaydedildi."): shown once, briefly,
     # over whatever scene follows, then gone (a snack bar).
     toast: Notice | None = None
+    # (phase, rows) while the tablet's cache syncs: the tablet's, not the associate's, so a
+    # first sync still running after a log-out shows its progress to the next associate.
+    sync_progress: tuple[str, int] | None = None
     # Keeps a preference on this tablet across runs (language, store, API address); the
     # view layer gives the device's own storage.
     remember: Callable[[str, str], None] = field(default=_no_memory, repr=False)

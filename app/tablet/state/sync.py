@@ -16,7 +16,15 @@ __all__ = ["QueuedWork", "SyncScene"]  # the queue as the sync scene shows it
 @dataclass
 class SyncScene(Scene):
     customer: CustomerScene = field(repr=False, kw_only=True)
-    progress: tuple[str, int] | None = None  # (phase, rows) while a sync runs
+
+    @property
+    def progress(self) -> tuple[str, int] | None:
+        """(phase, rows) while a sync runs."""
+        return self.session.sync_progress
+
+    @progress.setter
+    def progress(self, value: tuple[str, int] | None) -> None:
+        self.session.sync_progress = value
 
     @property
     def keeps_cache(self) -> bool:
@@ -57,8 +65,11 @@ class SyncScene(Scene):
         if not g.keeps_cache or who is None:
             return
         before = (g.online, g.queued, g.failed)
+        reported = False
 
         def progress(phase: str, done: int) -> None:
+            nonlocal reported
+            reported = True
             self.progress = (phase, done)
             s.status_changed()
 
@@ -72,7 +83,8 @@ class SyncScene(Scene):
         try:
             g.sync(who.associate.store.id, till_rules=s.is_cashier, progress=progress)
         finally:
-            self.progress = None
+            if reported:  # not the bar of a sync under way that this round left alone
+                self.progress = None
         # The sync refreshed the cached customers; show the fresh view only if that customer
         # is still the one on screen (the associate may have moved on meanwhile). Other
         # scenes take it at their next redraw: a redraw from under the associate's finger
