@@ -4,6 +4,7 @@ settings' address check."""
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.contracts.catalog import LocationOut, ProductDetail, ProductQuery, VariantOut
-from app.contracts.sync import Change
+from app.contracts.sync import CatalogSnapshotPage, Change, StockRow, StockSnapshotPage
 from app.tablet.cache import catalogue
 from app.tablet.cache.engine import SCHEMA_VERSION
 from app.tablet.cache.models import CachedProduct
-from app.tablet.cache.pull import _put_products, apply_change
+from app.tablet.cache.pull import Puller, _put_products, apply_change
 from app.tablet.cache.store import Cache
 from app.tablet.state.settings import normalised_api_url
 
@@ -357,3 +358,46 @@ def test_a_search_matching_more_than_it_ranks_ranks_the_newest(
     # ("Üst"); both of 2 and 3 ("Gömlek"), which rank alike, so by id.
     assert pages(category="Üst") == ([6, 7, 5], {3})
     assert pages(category="Gömlek") == ([2, 3], {2})
+
+
+class _PagesThenPowerCut:
+    """A client serving one catalogue page and one stock page, then failing (the Wi-Fi gone
+    mid-sync); it notes whether the garbage collector ran while each page was fetched."""
+
+    def __init__(self) -> None:
+        self.collecting: list[bool] = []
+
+    def locations(self) -> list[LocationOut]:
+        return [
+            LocationOut(
+                id=1, code="IST01", name="IST01", kind="store", city="İstanbul", district="",
+                address="", latitude=41.05, longitude=28.99,
+            )
+        ]  # fmt: skip
+
+    def snapshot_catalog(self, *, after: int, limit: int) -> CatalogSnapshotPage:
+        self.collecting.append(gc.isenabled())
+        return CatalogSnapshotPage(cursor=7, products=[product(9, "Kaban")], next_after=None)
+
+    def snapshot_stock(self, locations: list[int], *, after: int, limit: int) -> StockSnapshotPage:
+        self.collecting.append(gc.isenabled())
+        if after:
+            raise ConnectionError("the Wi-Fi")
+        row = StockRow(variant_id=90, location_id=1, on_hand=3, reserved=0)
+        return StockSnapshotPage(cursor=7, rows=[row], next_after=90)
+
+
+def test_a_first_sync_pauses_the_collector_only_inside_a_page(cache: Cache) -> None:
+    """Pages are read and written without the cyclic collector (its full passes over a
+    page's rows held up the app's other threads); between pages, and after a sync that
+    failed inside one, it runs again: an app left without it would never free a cycle."""
+    client = _PagesThenPowerCut()
+    puller = Puller(client, cache)  # type: ignore[arg-type]
+    puller.follow([1])
+    assert gc.isenabled()
+    between: list[bool] = []
+    with pytest.raises(ConnectionError):
+        puller.snapshot(lambda phase, done: between.append(gc.isenabled()))
+    assert client.collecting == [False, False, False]
+    assert between == [True, True] and gc.isenabled()
+    assert cache.state("snapshot.stock_after") == "90"  # the page before the cut is kept
