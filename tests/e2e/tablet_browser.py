@@ -189,8 +189,8 @@ def first_sync_done(cache_dir: Path, app: Any) -> None:
     then waited minutes for its product scene; the scan field of the recommendations walk
     never took the focus): the first sync's own problem to solve (issue 16), not one a walk
     about something else should stumble on at random. (A log-in or a tap on "sync now"
-    during a first sync waited for all of it: no longer, see Offline.sync; in process the
-    sync still holds the app up to about 0.2 s at a time while it reads and writes a page.)"""
+    during a first sync waited for all of it, and the sync held the app's other threads up to
+    0.2-0.4 s at a time: no longer, see Offline.sync and cache/pull.py's _no_collection.)"""
     deadline = time.monotonic() + HANG_MS / 1000
     while time.monotonic() < deadline:
         for db in cache_dir.glob("*.db"):
