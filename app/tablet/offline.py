@@ -46,9 +46,10 @@ class Offline:
     # Apart, so an order tapped during a long first sync is sent at once, not after it.
     _drain_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _sync_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    # The locations last asked for (follow_store), taken by the next sync round when a sync
-    # held the lock at the time.
+    # The locations last asked for (follow_store) and not yet applied: taken once, by
+    # follow_store itself or, when a sync held the lock, by the next round.
     _following: list[int] | None = field(default=None, repr=False)
+    _following_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     lease: timedelta = LEASE
 
@@ -123,7 +124,8 @@ class Offline:
         ordered = [p for p, _ in nearest_first(origin, places)]
         stores = [p.id for p in ordered if p.kind == "store"][: NEARBY_STORES + 1]
         warehouses = [p.id for p in ordered if p.kind == "warehouse"]
-        self._following = stores + warehouses
+        with self._following_lock:
+            self._following = stores + warehouses
         # Never under a snapshot still walking the old set, and never waiting for one: a
         # log-in asks for this, and a first sync can run for minutes. The next round takes it.
         if self._sync_lock.acquire(blocking=False):
@@ -133,15 +135,19 @@ class Offline:
                 self._sync_lock.release()
 
     def _take_following(self) -> None:
-        """Under the sync lock. The latest set asked for wins; the same set again is no
-        change (Puller.follow compares it with the cache's)."""
-        if self._following is not None:
-            self.puller.follow(self._following)
+        """Under the sync lock: the latest set asked for, applied once (the same set as the
+        cache's is no change). Once, because another app on the same cache file may follow
+        another store: applied every round, two would undo each other's snapshot."""
+        with self._following_lock:
+            wanted, self._following = self._following, None
+        if wanted is not None:
+            self.puller.follow(wanted)
 
     def sync(self, progress: Progress | None = None) -> SyncReport | None:
-        """Pull what changed; None, at once, when a sync is already under way: it brings the
-        same changes, and a tap on "sync now" during a first sync must not hold one of the
-        app's few event threads for minutes (enough such taps and no tap is handled)."""
+        """Pull what changed; None, at once, when a sync is already under way (it brings what
+        changed, or the next round does, seconds later): a tap on "sync now" during a first
+        sync must not hold one of the app's few event threads for minutes (enough such taps
+        and no tap is handled)."""
         if not self._sync_lock.acquire(blocking=False):
             return None
         try:

@@ -160,6 +160,7 @@ def one_sync(
         seconds = time.perf_counter() - began
         if profile is not None:
             profile.disable()
+        assert report is not None  # one sync at a time here
         variants = cache.count(CachedVariant)
         with cache.read() as conn:
             stock_ddl = str(

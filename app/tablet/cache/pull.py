@@ -86,7 +86,9 @@ def _no_collection() -> Iterator[None]:
     cycles among them), yet making them set off full collections that walked every object
     alive while holding the interpreter: the app's other threads stood still up to about
     0.2 s at a time during a first sync, against about 0.04 without (tests.bench.sync_pauses),
-    and the sync took longer. Collections resume between pages."""
+    and the sync took longer. Collections resume between pages. The pause spans the page's
+    request too (its answer is read into models inside the client call): cycles made
+    meanwhile anywhere in the app wait for the page, at most the client's time-out."""
     if not gc.isenabled():  # someone else's pause: leave it to them
         yield
         return

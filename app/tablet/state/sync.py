@@ -65,12 +65,11 @@ class SyncScene(Scene):
         if not g.keeps_cache or who is None:
             return
         before = (g.online, g.queued, g.failed)
-        reported = False
+        mine: tuple[str, int] | None = None  # this round's last progress
 
         def progress(phase: str, done: int) -> None:
-            nonlocal reported
-            reported = True
-            self.progress = (phase, done)
+            nonlocal mine
+            mine = self.progress = (phase, done)
             s.status_changed()
 
         if s.offline_session:
@@ -83,7 +82,9 @@ class SyncScene(Scene):
         try:
             g.sync(who.associate.store.id, till_rules=s.is_cashier, progress=progress)
         finally:
-            if reported:  # not the bar of a sync under way that this round left alone
+            # Only this round's bar: not that of a sync this round left alone, nor that of
+            # a round that began while this one finished its customers and queue.
+            if mine is not None and self.progress is mine:
                 self.progress = None
         # The sync refreshed the cached customers; show the fresh view only if that customer
         # is still the one on screen (the associate may have moved on meanwhile). Other

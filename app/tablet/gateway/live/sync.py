@@ -56,9 +56,9 @@ class LiveSync(LiveBase):
             if not kit.puller.locations:
                 kit.follow_store(store_id)
             kit.drain()
-            kit.sync(progress)
+            pulled = kit.sync(progress)  # None: another sync was under way
             # The pull got through: whatever waited only for the network goes now.
-            if kit.queued and kit.outbox.wake():
+            if pulled is not None and kit.queued and kit.outbox.wake():
                 kit.drain()
         except ApiProblem as exc:
             kit.saw(exc)
