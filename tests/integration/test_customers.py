@@ -197,3 +197,59 @@ def test_the_view_names_a_store_opened_after_the_api_read_them_and_one_closed(
         skus[1]: "ADA01",
     }
     assert "BRS01" in listed and "ADA01" not in listed
+
+
+def test_writes_on_a_customer_name_the_store_without_reading_every_location(
+    world: World,
+) -> None:
+    """A saved item, a try-on, a note and the consent history name their store from the API's
+    kept location directory: none of them reads the location table (200 rows in a chain) on
+    every write. Each still names the associate's store."""
+    from sqlalchemy import event
+
+    from app.contracts.customers import NoteCreate, TryOnCreate, WishlistAdd
+    from app.server.catalog.directory import LocationDirectory
+    from app.server.customers import consent, service
+    from app.server.deps import Principal
+
+    cid = world.base.consenting_customer
+    _, skus = factories.product(world.db)
+    store = world.base.stores["IST01"]
+    me = Principal(
+        associate_id=world.base.associates["t-associate"],
+        role="associate",
+        store_id=store,
+        device_id="test",
+        session_id="test",
+    )
+    directory = LocationDirectory()
+    with world.db.read_session() as s:
+        directory.all(s)  # read once, as the API does at its first request
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(world.db.engine, "before_cursor_execute", seen)
+    try:
+        with world.db.write() as s:
+            saved = service.add_to_wishlist(
+                db_session=s, principal=me, customer_id=cid, body=WishlistAdd(sku=skus[0]),
+                directory=directory,
+            )  # fmt: skip
+            tried = service.record_try_on(
+                db_session=s, principal=me, customer_id=cid,
+                body=TryOnCreate(sku=skus[1], outcome="liked"), directory=directory,
+            )  # fmt: skip
+            note = service.add_note(
+                db_session=s, principal=me, customer_id=cid, body=NoteCreate(body="Navy, M"),
+                directory=directory,
+            )  # fmt: skip
+        with world.db.read_session() as s:
+            consent.consent_events(db_session=s, principal=me, customer_id=cid, directory=directory)
+    finally:
+        event.remove(world.db.engine, "before_cursor_execute", seen)
+    assert saved.item.location_code == "IST01"
+    assert tried.location_code == "IST01" and note.location_code == "IST01"
+    reads = [q for q in statements if re.search(r"\bFROM location\b", q)]
+    assert statements and not reads, reads

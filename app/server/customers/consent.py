@@ -24,10 +24,11 @@ from app.contracts.customers import (
 )
 from app.domain import consent
 from app.domain.errors import ConsentRequired, NotFound
+from app.server.catalog.directory import LocationDirectory
 from app.server.customers import consent_codes
 from app.server.customers.access import accessible_customer
 from app.server.customers.models import ConsentEvent, Customer, VisitGrant
-from app.server.customers.service import associate_names, consents_out, location_codes
+from app.server.customers.service import associate_names, consents_out
 from app.server.db import Database, utcnow
 from app.server.deps import Principal
 from app.server.security_log import security_event
@@ -94,8 +95,8 @@ def _log_changes(customer_id: int, choices: dict[consent.Purpose, bool], how: _H
         )
 
 
-def _store_code(session: Session, store_id: int) -> str:
-    return location_codes(session).get(store_id, "store")
+def _store_code(session: Session, directory: LocationDirectory, store_id: int) -> str:
+    return directory.codes(session).get(store_id, "store")
 
 
 def _refused(principal: Principal, customer_id: int, reason: str, detail: str) -> ConsentRequired:
@@ -111,7 +112,13 @@ def _refused(principal: Principal, customer_id: int, reason: str, detail: str) -
 
 
 def update_consent(
-    *, db: Database, key: bytes, principal: Principal, customer_id: int, body: ConsentUpdate
+    *,
+    db: Database,
+    key: bytes,
+    principal: Principal,
+    customer_id: int,
+    body: ConsentUpdate,
+    directory: LocationDirectory,
 ) -> Consents:
     """Consent given or withdrawn in the store, with the customer's proof."""
     choices = body.choices()
@@ -124,7 +131,7 @@ def update_consent(
             "Send the customer a code (POST .../consent-challenges) or scan their app's QR code.",
         )
     if isinstance(proof, CodeProof):
-        return _with_code(db, key, principal, customer_id, body, proof, choices)
+        return _with_code(db, key, principal, customer_id, body, proof, choices, directory)
     out: Consents | None = None
     how: _How | None = None
     with db.write() as session:
@@ -146,7 +153,7 @@ def update_consent(
         if grant_id is not None:
             how = _How(
                 method="qr",
-                source=_store_code(session, principal.store_id),
+                source=_store_code(session, directory, principal.store_id),
                 location_id=principal.store_id,
                 associate_id=principal.associate_id,
                 visit_grant_id=grant_id,
@@ -172,6 +179,7 @@ def _with_code(
     body: ConsentUpdate,
     proof: CodeProof,
     choices: dict[consent.Purpose, bool],
+    directory: LocationDirectory,
 ) -> Consents:
     """The check and the wrong-try count commit whatever the outcome; the error is raised
     after, so a wrong code is counted even though the request fails."""
@@ -187,7 +195,7 @@ def _with_code(
         if check.challenge is not None:
             how = _How(
                 method="sms-code" if check.challenge.channel == "sms" else "email-code",
-                source=_store_code(session, principal.store_id),
+                source=_store_code(session, directory, principal.store_id),
                 location_id=principal.store_id,
                 associate_id=principal.associate_id,
                 challenge_id=check.challenge.id,
@@ -256,7 +264,7 @@ def withdraw_by_link(*, db: Database, customer_id: int, purpose: consent.Purpose
 
 
 def consent_events(
-    *, db_session: Session, principal: Principal, customer_id: int
+    *, db_session: Session, principal: Principal, customer_id: int, directory: LocationDirectory
 ) -> list[ConsentEventOut]:
     """The history, newest first, for whoever may see the customer."""
     accessible_customer(db_session, customer_id, principal)
@@ -268,7 +276,7 @@ def consent_events(
             .limit(EVENTS_SHOWN)
         ).scalars()
     )
-    codes = location_codes(db_session)
+    codes = directory.codes(db_session)
     names = associate_names(db_session, {r.associate_id for r in rows if r.associate_id})
     return [
         ConsentEventOut(

@@ -21,6 +21,7 @@ from app.contracts.customers import (
     WishlistAdd,
     WishlistItem,
 )
+from app.server.catalog.deps import LocationsDep
 from app.server.customers import consent, consent_codes, service
 from app.server.deps import (
     CurrentAssociate,
@@ -85,6 +86,7 @@ def add_to_wishlist(
     body: WishlistAdd,
     request: Request,
     principal: CurrentAssociate,
+    locations: LocationsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     return create_answering(
@@ -94,7 +96,11 @@ def add_to_wishlist(
         body,
         lambda s: _saved(
             service.add_to_wishlist(
-                db_session=s, principal=principal, customer_id=customer_id, body=body
+                db_session=s,
+                principal=principal,
+                customer_id=customer_id,
+                body=body,
+                directory=locations,
             )
         ),
     )
@@ -135,6 +141,7 @@ def record_try_on(
     body: TryOnCreate,
     request: Request,
     principal: CurrentAssociate,
+    locations: LocationsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     return create(
@@ -143,7 +150,11 @@ def record_try_on(
         idempotency_key,
         body,
         lambda s: service.record_try_on(
-            db_session=s, principal=principal, customer_id=customer_id, body=body
+            db_session=s,
+            principal=principal,
+            customer_id=customer_id,
+            body=body,
+            directory=locations,
         ),
     )
 
@@ -159,6 +170,7 @@ def add_note(
     body: NoteCreate,
     request: Request,
     principal: CurrentAssociate,
+    locations: LocationsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     return create(
@@ -167,7 +179,11 @@ def add_note(
         idempotency_key,
         body,
         lambda s: service.add_note(
-            db_session=s, principal=principal, customer_id=customer_id, body=body
+            db_session=s,
+            principal=principal,
+            customer_id=customer_id,
+            body=body,
+            directory=locations,
         ),
     )
 
@@ -214,6 +230,7 @@ def update_consent(
     db: DbDep,
     principal: CurrentAssociate,
     key: SigningKeyDep,
+    locations: LocationsDep,
 ) -> Consents:
     """Record consent the customer gives or withdraws in the store, with their proof: the code
     sent to them, or their identity QR code scanned here in the last 30 minutes. A wrong code
@@ -224,6 +241,7 @@ def update_consent(
         principal=principal,
         customer_id=customer_id,
         body=body,
+        directory=locations,
     )
 
 
@@ -233,10 +251,10 @@ def update_consent(
     responses=problem_responses(403, 404),
 )
 def consent_events(
-    customer_id: CustomerId, db: DbDep, principal: CurrentAssociate
+    customer_id: CustomerId, db: DbDep, principal: CurrentAssociate, locations: LocationsDep
 ) -> list[ConsentEventOut]:
     """Every consent given or withdrawn: when, where, by whom, how, and the text version."""
     with db.read_session() as session:
         return consent.consent_events(
-            db_session=session, principal=principal, customer_id=customer_id
+            db_session=session, principal=principal, customer_id=customer_id, directory=locations
         )

@@ -28,7 +28,8 @@ from app.domain import masking
 from app.domain.contact import normalize_email, normalize_phone
 from app.domain.errors import Conflict, Invalid, NotFound
 from app.server.auth.models import Associate
-from app.server.catalog.models import Location, Variant
+from app.server.catalog.directory import LocationDirectory
+from app.server.catalog.models import Variant
 from app.server.catalog.service import item_refs
 from app.server.customers.access import access_level, accessible_customer
 from app.server.customers.identity import accept_identity_code
@@ -128,10 +129,6 @@ def consents_out(c: Customer) -> Consents:
     )
 
 
-def location_codes(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(col(Location.id), col(Location.code))).all())
-
-
 _ASSOCIATE_NAMES = select(col(Associate.id), col(Associate.name)).where(
     col(Associate.id).in_(bindparam("ids", expanding=True))
 )
@@ -168,7 +165,12 @@ class WishlistSaved(NamedTuple):
 
 
 def add_to_wishlist(
-    *, db_session: Session, principal: Principal, customer_id: int, body: WishlistAdd
+    *,
+    db_session: Session,
+    principal: Principal,
+    customer_id: int,
+    body: WishlistAdd,
+    directory: LocationDirectory,
 ) -> WishlistSaved:
     """The new entry, or the existing one when the item was saved already."""
     accessible_customer(db_session, customer_id, principal)
@@ -198,7 +200,7 @@ def add_to_wishlist(
             db_session, "wishlist", existing.id, customer_id=customer_id, payload={"sku": body.sku}
         )
     refs = item_refs(db_session, {variant.id})  # type: ignore[arg-type]
-    codes = location_codes(db_session)
+    codes = directory.codes(db_session)
     item = WishlistItem(
         id=existing.id,
         item=refs[variant.id],  # type: ignore[index]
@@ -228,7 +230,12 @@ def remove_from_wishlist(
 
 
 def record_try_on(
-    *, db_session: Session, principal: Principal, customer_id: int, body: TryOnCreate
+    *,
+    db_session: Session,
+    principal: Principal,
+    customer_id: int,
+    body: TryOnCreate,
+    directory: LocationDirectory,
 ) -> TryOnOut:
     accessible_customer(db_session, customer_id, principal)
     variant = _variant(db_session, body.sku)
@@ -247,13 +254,18 @@ def record_try_on(
     return _try_on_out(
         try_on,
         refs,
-        location_codes(db_session),
+        directory.codes(db_session),
         associate_names(db_session, {principal.associate_id}),
     )
 
 
 def add_note(
-    *, db_session: Session, principal: Principal, customer_id: int, body: NoteCreate
+    *,
+    db_session: Session,
+    principal: Principal,
+    customer_id: int,
+    body: NoteCreate,
+    directory: LocationDirectory,
 ) -> NoteOut:
     accessible_customer(db_session, customer_id, principal)
     note = CustomerNote(
@@ -271,6 +283,6 @@ def add_note(
         associate_name=associate_names(db_session, {principal.associate_id}).get(
             principal.associate_id, ""
         ),
-        location_code=location_codes(db_session).get(principal.store_id, ""),
+        location_code=directory.codes(db_session).get(principal.store_id, ""),
         created_at=note.created_at,
     )
