@@ -2,9 +2,8 @@
 
 Orders per second on two shared cores move with whatever else the machine runs (a quarter up
 or down between runs of the same code), so a change of a few per cent cannot be seen in them.
-CPU time per order moves less, and says whose it is: the API processes' (Python), PostgreSQL's
-(every process of the local cluster: backends, WAL writer, checkpointer) and the load
-generator's. Starts the API (`--processes`, default 2) on a working copy of the bench
+CPU time per order moves less, and says whose it is: the API processes' (Python) and
+PostgreSQL's (every process of the local cluster: backends, WAL writer, checkpointer). Starts the API (`--processes`, default 2) on a working copy of the bench
 database, places ship-to-home orders under wrk (tests/bench/native_load.py, as
 tests.bench.scale_out does) for `--rounds` rounds, and prints for each the orders a second and
 the CPU milliseconds per order read from /proc before and after the round. Linux only.
@@ -19,7 +18,6 @@ To compare two checkouts, run it in each in turn, several times (`git worktree a
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 from collections.abc import Callable
 
@@ -27,37 +25,14 @@ import httpx
 
 from tests.bench import databases as dbs
 from tests.bench import native_load as native
+from tests.bench import processes as procs
+from tests.bench.processes import Proc
 from tests.bench.run import ADDRESS, ORDER_CUSTOMER, ensure_consent, login
 from tests.server import start_api
 
-_TICK = os.sysconf("SC_CLK_TCK")
 
-
-def _stat(pid: str) -> tuple[str, list[str]] | None:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            head, _, rest = f.read().rpartition(")")
-    except OSError:  # gone between the listing and the read
-        return None
-    return head.partition("(")[2], rest.split()
-
-
-def cpu_seconds(selected: Callable[[str, list[str]], bool]) -> float:
-    """User + system CPU of the live processes `selected(name, fields after the name)` picks."""
-    total = 0
-    for pid in os.listdir("/proc"):
-        if pid.isdigit() and (got := _stat(pid)) is not None and selected(*got):
-            total += int(got[1][11]) + int(got[1][12])  # utime, stime
-    return total / _TICK
-
-
-def _in_session(sid: int) -> Callable[[str, list[str]], bool]:
-    # tests.server.start_api runs the API in a session of its own: its workers share its id.
-    return lambda _name, fields: fields[3] == str(sid)
-
-
-def _named(name: str) -> Callable[[str, list[str]], bool]:
-    return lambda got, _fields: got == name
+def _cpu(selected: Callable[[Proc], bool]) -> float:
+    return sum(p.cpu_s for p in procs.processes() if selected(p))
 
 
 def measure(kind: str, *, processes: int, rounds: int, seconds: float) -> list[dict[str, float]]:
@@ -78,17 +53,24 @@ def measure(kind: str, *, processes: int, rounds: int, seconds: float) -> list[d
             headers = login(api.url, url)
             with httpx.Client(base_url=api.url, headers=headers, timeout=60) as c:
                 ensure_consent(c, ORDER_CUSTOMER, url)
-            in_api = _in_session(api.proc.pid)
+            sid = api.proc.pid  # start_api runs the API in a session of its own
+
+            def in_api(p: Proc) -> bool:
+                return p.session == sid
+
+            def in_postgres(p: Proc) -> bool:
+                return p.name == "postgres"
+
             # Every round orders SKUs of its own, so none finds its stock taken by another.
             for r in range(rounds + 1):
                 mine = skus[r * 3_000 :] + skus[: r * 3_000]
                 script = native.order_script(mine, ORDER_CUSTOMER, ADDRESS, headers)
-                before = cpu_seconds(in_api), cpu_seconds(_named("postgres"))
+                before = _cpu(in_api), _cpu(in_postgres)
                 length = seconds if r else min(seconds, 2.0)
                 got = native.throughput(
                     api.url, script, connections=8, seconds=length, warmup_s=0, expect=201
                 )
-                after = cpu_seconds(in_api), cpu_seconds(_named("postgres"))
+                after = _cpu(in_api), _cpu(in_postgres)
                 if r == 0:
                     continue  # the warm-up round: caches filled, statements prepared
                 orders = max(got["ok"], 1)
@@ -122,12 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     if not native.available():
         raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench does)")
     rounds = measure(args.db, processes=args.processes, rounds=args.rounds, seconds=args.seconds)
-    med = {k: statistics.median(r[k] for r in rounds) for k in ("orders_per_s", "api_ms")}
-    pg = statistics.median(r["postgres_ms"] for r in rounds)
+    med = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
     print(
         f"medians of {len(rounds)} rounds, {args.db}, {args.processes} API process(es): "
         f"{med['orders_per_s']:.1f} orders/s; CPU per order: API {med['api_ms']:.2f} ms, "
-        f"PostgreSQL {pg:.2f} ms" + ("" if args.db == "postgresql" else " (not used)")
+        f"PostgreSQL {med['postgres_ms']:.2f} ms"
+        + ("" if args.db == "postgresql" else " (not used)")
     )
     return 0
 

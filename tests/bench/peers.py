@@ -34,7 +34,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -46,6 +45,7 @@ from app.server.promotions.models import Coupon
 from tests.bench import databases as dbs
 from tests.bench import vendure
 from tests.bench.load import LoadPlan, RequestFn, throughput
+from tests.bench.processes import processes
 from tests.bench.run import ORDER_CUSTOMER, ensure_consent, login, machine
 from tests.server import ROOT, ApiProcess, start_api
 
@@ -64,15 +64,11 @@ def memory_mib(pid: int) -> dict[str, float]:
     """Resident set now and at its peak (VmHWM), summed over every process of the session
     `pid` leads (the servers are started in sessions of their own: workers count too)."""
     now = peak = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+    for proc in processes():
+        if proc.session != pid:
             continue
         try:
-            stat = (entry / "stat").read_text()
-            session = int(stat.rsplit(")", 1)[1].split()[3])
-            if session != pid:
-                continue
-            for line in (entry / "status").read_text().splitlines():
+            for line in (proc.path / "status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     now += int(line.split()[1])
                 elif line.startswith("VmHWM:"):

@@ -6,13 +6,17 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlmodel import col
 
+from app.contracts.customers import NoteCreate, TryOnCreate, WishlistAdd
 from app.domain.consent import TEXT_VERSION
 from app.qr.identity import make_identity, new_device_key
+from app.server.catalog.directory import LocationDirectory
 from app.server.catalog.models import Location, Variant
+from app.server.customers import consent, service
 from app.server.customers.models import WishlistEntry
+from app.server.deps import Principal
 from tests import factories
 from tests.conftest import World, _world
 
@@ -205,13 +209,6 @@ def test_writes_on_a_customer_name_the_store_without_reading_every_location(
     """A saved item, a try-on, a note and the consent history name their store from the API's
     kept location directory: none of them reads the location table (200 rows in a chain) on
     every write. Each still names the associate's store."""
-    from sqlalchemy import event
-
-    from app.contracts.customers import NoteCreate, TryOnCreate, WishlistAdd
-    from app.server.catalog.directory import LocationDirectory
-    from app.server.customers import consent, service
-    from app.server.deps import Principal
-
     cid = world.base.consenting_customer
     _, skus = factories.product(world.db)
     store = world.base.stores["IST01"]
