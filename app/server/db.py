@@ -18,7 +18,17 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Engine, Insert, Table, create_engine, insert
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Dialect,
+    Engine,
+    Executable,
+    Insert,
+    Table,
+    create_engine,
+    insert,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -60,11 +70,23 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def execute(
+    session: Session, statement: Executable, params: Mapping[str, Any] | list[Any] | None = None
+) -> CursorResult[*tuple[Any, ...]]:
+    """Run a statement that reads or writes columns, not ORM objects, on the session's own
+    connection, in its transaction. `Session.execute` would put it through the ORM's execution
+    path first (events, bind lookup, result wrapping): on PostgreSQL about a third of a small
+    statement's Python (a one-row select: 105 us of CPU against 71). What the session holds
+    unflushed is flushed first, as `Session.execute` would, so a row the caller added is seen."""
+    session.flush()
+    return session.connection().execute(statement, params)
+
+
 def insert_id(session: Session, table: type[SQLModel], values: dict[str, Any]) -> int:
     """INSERT one row and return its id, without the ORM unit of work: on the hot write paths
     (orders, redemptions) the flush machinery costs more than the SQL itself. `values` are
     plain values, bound to a statement built once per table."""
-    return int(session.execute(_returning_id(core_table(table)), values).scalar_one())
+    return int(execute(session, _returning_id(core_table(table)), values).scalar_one())
 
 
 def insert_unless_exists(
@@ -75,7 +97,7 @@ def insert_unless_exists(
     exactly one of them gets True."""
     dialect = session.get_bind().dialect.name
     stmt = _insert_or_nothing(dialect, table, tuple(conflict_on))
-    return session.execute(stmt, values).first() is not None
+    return execute(session, stmt, values).first() is not None
 
 
 # Statements built once and kept: a statement object remembers its cache key, so executing it

@@ -14,7 +14,7 @@ from app.contracts.customers import Access
 from app.domain.errors import ConsentRequired, NotFound
 from app.domain.loyalty import Tier
 from app.server.customers.models import Customer, VisitGrant
-from app.server.db import utcnow
+from app.server.db import execute, utcnow
 from app.server.deps import Principal
 
 
@@ -50,7 +50,7 @@ _BUYER = select(col(Customer.id), col(Customer.tier), col(Customer.consent_clien
 
 
 def buyer(session: Session, customer_id: int) -> Buyer:
-    row = session.execute(_BUYER, {"id": customer_id}).first()
+    row = execute(session, _BUYER, {"id": customer_id}).first()
     if row is None:
         raise NotFound("Customer", customer_id)
     return Buyer(*row)

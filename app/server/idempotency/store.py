@@ -39,7 +39,7 @@ from sqlmodel import Session
 
 from app.contracts.common import PROBLEM_MEDIA_TYPE
 from app.domain.errors import Conflict, DomainError, Invalid, UnusableInput
-from app.server.db import Database, core_table, insert_unless_exists, utcnow
+from app.server.db import Database, core_table, execute, insert_unless_exists, utcnow
 from app.server.errors import problem
 from app.server.idempotency.models import IdempotencyRecord
 
@@ -107,7 +107,7 @@ class _Claim:
         if insert_unless_exists(session, _RECORDS, values, ["scope", "key"]):
             return None
         # A committed record holds the key (an insert waits for an uncommitted one to settle).
-        existing = session.execute(_EXISTING, {"s": self.scope, "k": self.key}).first()
+        existing = execute(session, _EXISTING, {"s": self.scope, "k": self.key}).first()
         if existing is None:  # forgotten between the two statements: let the client retry
             raise Conflict("request-in-progress", "The same request is still running")
         if existing.fingerprint != self.digest:
@@ -145,7 +145,7 @@ class _Claim:
         raise Conflict("request-in-progress", "The same request is still running")
 
     def finish(self, session: Session, status: int, body: str) -> None:
-        session.execute(_FINISH, {"s": self.scope, "k": self.key, "status": status, "body": body})
+        execute(session, _FINISH, {"s": self.scope, "k": self.key, "status": status, "body": body})
 
 
 def run(

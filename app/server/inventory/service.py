@@ -14,7 +14,7 @@ from app.domain.errors import NotFound
 from app.server.catalog.directory import LocationDirectory
 from app.server.catalog.models import Product, Variant
 from app.server.catalog.service import size_key
-from app.server.db import core_table, utcnow
+from app.server.db import core_table, execute, utcnow
 from app.server.inventory.models import Reservation, StockLevel
 from app.server.sync import changelog
 
@@ -172,8 +172,8 @@ def try_reserve(session: Session, variant_id: int, location_id: int, quantity: i
     The condition is evaluated by the database on the row it updates, so two concurrent orders
     can never both take the last unit (PostgreSQL re-checks it after waiting for the row lock;
     SQLite runs one writer at a time)."""
-    row = session.execute(
-        _RESERVE, {"v": variant_id, "loc": location_id, "q": quantity, "now": utcnow()}
+    row = execute(
+        session, _RESERVE, {"v": variant_id, "loc": location_id, "q": quantity, "now": utcnow()}
     ).first()
     if row is None:
         return False
@@ -194,7 +194,8 @@ def hold(
     order_line_id: int,
     expires_at: datetime | None,
 ) -> None:
-    session.execute(
+    execute(
+        session,
         _HOLD,
         {
             "order_id": order_id,

@@ -15,7 +15,7 @@ from sqlmodel import Session, col
 from app.domain.loyalty import SPENDABLE, EarnAt, EntryKind, Tier, earns_at, points_earned
 from app.domain.returns import points_to_reverse
 from app.server.customers.models import Customer
-from app.server.db import core_table, utcnow
+from app.server.db import core_table, execute, utcnow
 from app.server.loyalty.models import LoyaltyEntry
 from app.settings import get_api_settings
 
@@ -40,7 +40,8 @@ def promise_for_order(
     points = points_earned(paid_kurus, Tier(tier))
     if points <= 0:
         return 0
-    session.execute(
+    execute(
+        session,
         _ADD_ENTRY,
         {
             "customer_id": customer_id,

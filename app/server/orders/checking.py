@@ -15,6 +15,7 @@ from app.server.catalog.directory import Place
 from app.server.catalog.models import Product, Variant
 from app.server.customers.access import Buyer
 from app.server.customers.models import CustomerAddress
+from app.server.db import execute
 from app.server.deps import Principal
 from app.server.orders.service import LineNames
 
@@ -134,7 +135,7 @@ def items_by_sku(session: Session, skus: list[str]) -> Found:
     if not skus:
         return {}
     found: Found = {}
-    for row in session.execute(_ITEMS, {"skus": skus}):
+    for row in execute(session, _ITEMS, {"skus": skus}):
         v_id, sku, active, price, kdv, p_id, name_tr, name_en, size, colour, colour_en = row
         names = LineNames(p_id, name_tr, name_en, size, colour, colour_en or colour)
         found[sku] = Item(v_id, sku, active, price, kdv, names)

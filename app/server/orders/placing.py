@@ -23,7 +23,7 @@ from app.domain.sourcing import FulfilmentType, LocationKind
 from app.qr.keys import KeyRing
 from app.server.catalog.directory import LocationDirectory, Place
 from app.server.customers.access import Buyer, accessible_buyer, buyer
-from app.server.db import core_table, insert_id, utcnow
+from app.server.db import core_table, execute, insert_id, utcnow
 from app.server.deps import Principal
 from app.server.inventory import service as inventory
 from app.server.inventory.models import StockLevel
@@ -335,7 +335,7 @@ def _source_options(
     whole quantity now."""
     if line.source_location_id is None:
         preference = directory.preference(s, target.id, fulfilment)
-        holding = set(s.execute(_HOLDING, {"v": variant_id, "q": line.quantity}).scalars())
+        holding = set(execute(s, _HOLDING, {"v": variant_id, "q": line.quantity}).scalars())
         return tuple(loc for loc in preference.order if loc in holding)
     if fulfilment == FulfilmentType.RESERVE_IN_STORE and line.source_location_id != target.id:
         raise Invalid(
@@ -363,7 +363,7 @@ def _alternatives(s: Session, it: _Placing, variant_id: int, quantity: int) -> l
     nearest = sorted(
         (
             (loc, available)
-            for loc, available in s.execute(_HOLDING, {"v": variant_id, "q": quantity})
+            for loc, available in execute(s, _HOLDING, {"v": variant_id, "q": quantity})
             if loc in km and loc in it.locations
         ),
         key=lambda la: (km[la[0]], la[0]),
@@ -397,7 +397,7 @@ def _complete(
         "coupon_id": coupon.id,
     }
     orders = core_table(Order)
-    session.execute(update(orders).where(orders.c.id == order["id"]).values(**totals))
+    execute(session, update(orders).where(orders.c.id == order["id"]).values(**totals))
     order.update(totals)
 
 
@@ -409,7 +409,7 @@ def _placed_event(s: Session, it: _Placing, order_id: int, now: datetime) -> dic
     # Who placed it: the associate at the tablet; not one merely credited with a web order.
     principal = it.seller.principal
     associate_id = principal.associate_id if principal else None
-    s.execute(_PLACED_EVENT, {"order_id": order_id, "associate_id": associate_id, **placed})
+    execute(s, _PLACED_EVENT, {"order_id": order_id, "associate_id": associate_id, **placed})
     return placed
 
 

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import event, func, insert, select, text, update
 from sqlmodel import Session
 
-from app.server.db import Database, core_table, utcnow
+from app.server.db import Database, core_table, execute, utcnow
 from app.server.sync.models import ChangeLog, SyncHorizon
 
 _PENDING = "reyon_changes"
@@ -74,9 +74,9 @@ def _flush_changes(session: Session) -> None:
         row["at"] = now
     # One row (an order, say) as a plain execute: a list makes it an executemany, which
     # psycopg runs in pipeline mode, two more waits on the connection for a single row.
-    session.execute(_INSERT, rows[0] if len(rows) == 1 else rows)
+    execute(session, _INSERT, rows[0] if len(rows) == 1 else rows)
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(_NUMBER_AT_INSERT)
+        execute(session, _NUMBER_AT_INSERT)
 
 
 def number_committed(db: Database, *, batch: int = NUMBER_BATCH) -> int:
