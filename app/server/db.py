@@ -270,6 +270,12 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def one_writer(self) -> bool:
+        """Whether writers queue for the whole database (SQLite), so that reads worth doing
+        outside a write transaction should be (PostgreSQL locks rows, not the database)."""
+        return self._write_lock is not None
+
     def read_connection(self) -> Connection:
         """A plain connection in autocommit mode, for hot paths that read with one statement
         at a time and need no snapshot across statements."""

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 from sqlmodel import col
 
+from app.contracts.orders import OrderCreate
+from app.server.catalog.directory import LocationDirectory
 from app.server.customers.models import Customer
+from app.server.deps import Principal
+from app.server.idempotency import store
 from app.server.inventory.models import Reservation, StockLevel
+from app.server.orders import placing
 from app.server.sync.models import ChangeLog
 from tests import factories
 from tests.conftest import World
@@ -231,8 +237,7 @@ def test_idempotency_key_replays_refuses_other_body(world: World) -> None:
 
 
 def test_refusals_under_a_key_are_remembered_and_leave_nothing_written(world: World) -> None:
-    """A refusal found while checking (no consent: before the write transaction) and one found
-    while writing (sold out: the order row was already inserted) are both the key's answer:
+    """A refusal found while checking (no consent) and one found while writing (sold out: the order row was already inserted) are both the key's answer:
     a retry after the cause went away replays it, and neither left an order, a hold or a
     change behind. A new key is a new request."""
     b = world.base
@@ -279,3 +284,61 @@ def test_refusals_under_a_key_are_remembered_and_leave_nothing_written(world: Wo
         fresh = c.post("/v1/orders", json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
         assert fresh.status_code == 201, fresh.text
         assert stock_of(world, skus[0], b.warehouse) == (1, 1)
+
+
+def test_an_order_takes_one_pooled_connection_on_postgresql_and_two_on_sqlite(
+    world: World,
+) -> None:
+    """On PostgreSQL an order is checked inside its write transaction, on one connection (one
+    session and one checkout fewer); on SQLite it is checked on a connection of its own, so the
+    one writer is held only for the writes. Either way it is placed once under its key, and a
+    replay reads nothing but the key's record."""
+    b = world.base
+    _, skus = factories.product(world.db, stock={b.warehouse: 5})
+    me = Principal(
+        associate_id=b.associates["t-associate"],
+        role="associate",
+        store_id=b.stores["IST01"],
+        device_id="test",
+        session_id="test",
+    )
+    body = OrderCreate.model_validate(
+        {
+            "customer_id": b.consenting_customer,
+            "lines": [{"sku": skus[0], "quantity": 1}],
+            "fulfilment": {"type": "ship_to_home", "address": HOME},
+        }
+    )
+    directory = LocationDirectory()
+
+    def place(key: str) -> tuple[int, int]:
+        """The answer's status, and how many connections the pool handed out for it."""
+        checkouts: list[object] = []
+
+        def counted(*_: object) -> None:
+            checkouts.append(_)
+
+        def prepare(read):  # type: ignore[no-untyped-def]
+            write = placing.check_order(
+                read, principal=me, body=body, directory=directory, ring=None,  # type: ignore[arg-type]
+                hold_hours=48,
+            )  # fmt: skip
+            return lambda s: (201, write(s))
+
+        event.listen(world.db.engine.pool, "checkout", counted)
+        try:
+            answer = store.run(
+                world.db, key=key, scope="associate:test", method="POST", path="/v1/orders",
+                body=body, prepare=prepare, stale_after=timedelta(seconds=30),
+            )  # fmt: skip
+        finally:
+            event.remove(world.db.engine.pool, "checkout", counted)
+        return answer.status_code, len(checkouts)
+
+    key = str(uuid.uuid4())
+    with world.db.read_session() as s:
+        directory.all(s)  # read once, as the API does at its first request
+    expected = 1 if world.kind == "postgres" else 2
+    assert place(key) == (201, expected)
+    assert place(key) == (201, expected)  # the replay: the same answer
+    assert stock_of(world, skus[0], b.warehouse) == (5, 1)
