@@ -3,6 +3,7 @@ own process on loopback, and the small shared world from tests/factories.py."""
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from sqlalchemy import create_engine, text
 from app.contracts.devices import DeviceCredential
 from app.server.db import Database, make_engine
 from app.server.migrate import upgrade
+from app.server.request_log import HANDLER_NAME
 from tests import factories
 from tests.factories import Base, build_base
 from tests.server import HANG_S, ApiProcess, start_api
@@ -212,3 +214,18 @@ def demo_world(request, fresh_database, tmp_path_factory) -> Iterator[DemoWorld]
 @pytest.fixture(scope="session")
 def pg_world(fresh_database, tmp_path_factory) -> Iterator[World]:  # type: ignore[no-untyped-def]
     yield from _world("postgres", fresh_database, tmp_path_factory)
+
+
+@pytest.fixture
+def our_logging() -> Iterator[None]:
+    """create_app sets up logging in this process too: undone afterwards."""
+    names = ("reyon", "uvicorn", "uvicorn.error", "uvicorn.access")
+    saved = {n: (logging.getLogger(n).level, logging.getLogger(n).propagate) for n in names}
+    yield
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
+        root.removeHandler(handler)
+    for n, (level, propagate) in saved.items():
+        logging.getLogger(n).setLevel(level)
+        logging.getLogger(n).propagate = propagate
+    logging.captureWarnings(False)

@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,6 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from app.server.auth.models import Associate
-from app.server.request_log import HANDLER_NAME
 from tests import factories
 from tests.conftest import World
 from tests.integration.test_offline_coupons import _staff
@@ -278,21 +277,6 @@ def test_every_line_of_the_log_is_json_with_the_common_fields(world: World) -> N
 
 
 # -- a bug: 500 as problem+json naming the request id, and the traceback with it -----------
-
-
-@pytest.fixture
-def our_logging() -> Iterator[None]:
-    """create_app sets up logging in this process too: undone afterwards."""
-    names = ("reyon", "uvicorn", "uvicorn.error", "uvicorn.access")
-    saved = {n: (logging.getLogger(n).level, logging.getLogger(n).propagate) for n in names}
-    yield
-    root = logging.getLogger()
-    for handler in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
-        root.removeHandler(handler)
-    for n, (level, propagate) in saved.items():
-        logging.getLogger(n).setLevel(level)
-        logging.getLogger(n).propagate = propagate
-    logging.captureWarnings(False)
 
 
 def test_a_bug_answers_500_problem_json_with_the_id_the_log_has(
