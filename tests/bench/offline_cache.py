@@ -36,6 +36,7 @@ import json
 import os
 import pstats
 import random
+import resource
 import sqlite3
 import sys
 import tempfile
@@ -186,6 +187,7 @@ def search_figures(n: int, profile: cProfile.Profile | None = None) -> dict[str,
     cache = Cache(path)
     bare = sqlite3.connect(path)
     timings: dict[str, list[float]] = {"search": [], "bare": []}
+    spent: list[dict[str, float]] = []  # per query: this thread's CPU, what took the core away
     found = 0
     try:
         for q in data.queries(20, seed=99):  # warm-up
@@ -193,6 +195,8 @@ def search_figures(n: int, profile: cProfile.Profile | None = None) -> dict[str,
             bare.execute(_BARE_SEARCH, (fts_match(q),)).fetchall()
         gc.collect()
         for q in qs:
+            usage = resource.getrusage(resource.RUSAGE_THREAD)
+            cpu = time.thread_time()
             began = time.perf_counter()
             if profile is not None:
                 profile.enable()
@@ -200,6 +204,7 @@ def search_figures(n: int, profile: cProfile.Profile | None = None) -> dict[str,
             if profile is not None:
                 profile.disable()
             timings["search"].append((time.perf_counter() - began) * 1000)
+            spent.append(_spent(cpu, usage))
             began = time.perf_counter()
             bare.execute(_BARE_SEARCH, (fts_match(q),)).fetchall()
             timings["bare"].append((time.perf_counter() - began) * 1000)
@@ -207,7 +212,7 @@ def search_figures(n: int, profile: cProfile.Profile | None = None) -> dict[str,
         bare.close()
         cache.close()
     search, base = spread(timings["search"]), spread(timings["bare"])
-    slowest = sorted(zip(timings["search"], qs, strict=True), reverse=True)[:5]
+    slowest = sorted(zip(timings["search"], qs, spent, strict=True), reverse=True)[:5]
     return {
         "products": built["products"],
         "built": {k: built[k] for k in ("seconds", "at", "built_now", "variants")},
@@ -216,7 +221,21 @@ def search_figures(n: int, profile: cProfile.Profile | None = None) -> dict[str,
         "search": search,
         "bare_fts5": base,
         "ratio_to_bare_p95": round(search["p95_ms"] / base["p95_ms"], 1),
-        "slowest": [{"query": q, "ms": round(ms, 1)} for ms, q in slowest],
+        # A slow query whose CPU is far below its time, with the core taken away (involuntary
+        # switches) or pages read from disk (major faults), waited for the machine, not for
+        # its own work.
+        "slowest": [{"query": q, "ms": round(ms, 1), **why} for ms, q, why in slowest],
+    }
+
+
+def _spent(cpu_before: float, usage_before: resource.struct_rusage) -> dict[str, float]:
+    """Since the two readings: the thread's CPU (ms), the times the kernel took the core
+    from it, and the pages it had to read from disk."""
+    usage = resource.getrusage(resource.RUSAGE_THREAD)
+    return {
+        "cpu_ms": round((time.thread_time() - cpu_before) * 1000, 1),
+        "taken_away": usage.ru_nivcsw - usage_before.ru_nivcsw,
+        "read_from_disk": usage.ru_majflt - usage_before.ru_majflt,
     }
 
 
