@@ -91,6 +91,18 @@ def working_copy(kind: str) -> str:
     return url
 
 
+def seeded_working_copy(kind: str) -> str:
+    """For a tool run on its own: the bench database of `kind` made ready (seeded once) and a
+    fresh working copy of it; its URL. Drop it with `drop_working_copy` when done."""
+    base = SQLITE_URL if kind == "sqlite" else PG_URL
+    if kind == "sqlite":
+        prepare_sqlite(reseed=False)
+    elif problem := prepare_postgres(reseed=False):
+        raise SystemExit(problem)
+    ensure_seeded(kind, base)
+    return working_copy(kind)
+
+
 def _copy(kind: str) -> str:
     if kind == "sqlite":
         _remove_sqlite(SQLITE_COPY)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from tests.bench import access
 from tests.bench import databases as dbs
-from tests.bench.run import ADDRESS, ORDER_CUSTOMER
+from tests.bench.run import ORDER_CUSTOMER, order_body
 from tests.server import TEST_SECRET
 
 WARM_UP = 30
@@ -79,12 +79,8 @@ def _child(kind: str, url: str, requests: int) -> None:
 
             async def one(i: int) -> None:
                 if kind == "orders":
-                    order = {
-                        "customer_id": ORDER_CUSTOMER,
-                        "lines": [{"sku": skus[i % len(skus)], "quantity": 1}],
-                        "fulfilment": {"type": "ship_to_home", "address": ADDRESS},
-                    }
                     key = {"Idempotency-Key": str(uuid.uuid4())}
+                    order = order_body(skus[i % len(skus)])
                     r = await c.post("/v1/orders", json=order, headers=key)
                 elif kind == "availability":
                     r = await c.get(f"/v1/availability/{skus[i % len(skus)]}")
@@ -133,15 +129,12 @@ def main() -> None:
     if args.child:
         _child(args.kind, args.child, args.requests)
         return
-    base = dbs.SQLITE_URL if args.db == "sqlite" else dbs.PG_URL
-    if args.db == "sqlite":
-        dbs.prepare_sqlite(reseed=False)
-    elif problem := dbs.prepare_postgres(reseed=False):
-        raise SystemExit(problem)
-    dbs.ensure_seeded(args.db, base)
-    url = dbs.working_copy(args.db)
-    access.consent(url, ORDER_CUSTOMER)
-    per_request = count(args.kind, url, args.requests)
+    url = dbs.seeded_working_copy(args.db)
+    try:
+        access.consent(url, ORDER_CUSTOMER)
+        per_request = count(args.kind, url, args.requests)
+    finally:
+        dbs.drop_working_copy(args.db)
     print(f"{args.kind}, {args.db}: {per_request:.3f} M instructions a request "
           f"({args.requests} requests counted)")  # fmt: skip
 

@@ -36,13 +36,7 @@ def _cpu(selected: Callable[[Proc], bool]) -> float:
 
 
 def measure(kind: str, *, processes: int, rounds: int, seconds: float) -> list[dict[str, float]]:
-    base = dbs.SQLITE_URL if kind == "sqlite" else dbs.PG_URL
-    if kind == "sqlite":
-        dbs.prepare_sqlite(reseed=False)
-    elif problem := dbs.prepare_postgres(reseed=False):
-        raise SystemExit(problem)
-    dbs.ensure_seeded(kind, base)
-    url = dbs.working_copy(kind)
+    url = dbs.seeded_working_copy(kind)
     out = []
     try:
         skus = dbs.pick_skus(url, 20_000, seed=2, warehouse_available=2)

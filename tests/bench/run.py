@@ -48,17 +48,22 @@ def availability_request(skus: list[str]) -> RequestFn:
     return lambda c, i: c.get(f"/v1/availability/{skus[i % len(skus)]}")
 
 
+def order_body(sku: str, customer_id: int = ORDER_CUSTOMER) -> dict[str, Any]:
+    """The bench's order: one unit of `sku`, shipped home."""
+    return {
+        "customer_id": customer_id,
+        "lines": [{"sku": sku, "quantity": 1}],
+        "fulfilment": {"type": "ship_to_home", "address": ADDRESS},
+    }
+
+
 def order_request(skus: list[str], customer_id: int = ORDER_CUSTOMER) -> RequestFn:
     """A ship-to-home order of one unit of one of `skus` (picked by the request number)."""
 
     def place(c: httpx.Client, i: int) -> httpx.Response:
         return c.post(
             "/v1/orders",
-            json={
-                "customer_id": customer_id,
-                "lines": [{"sku": skus[i % len(skus)], "quantity": 1}],
-                "fulfilment": {"type": "ship_to_home", "address": ADDRESS},
-            },
+            json=order_body(skus[i % len(skus)], customer_id),
             headers={"Idempotency-Key": str(uuid.uuid4())},
         )
 
